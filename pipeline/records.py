@@ -1,0 +1,84 @@
+"""The records that pass between stages: the only types that cross module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Label = Literal["PER", "ORG", "DATE"]
+DateKind = Literal["published", "mentioned", "event"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input release as read from disk (ingest → clean), bytes untouched."""
+
+    doc_id: str  # stable: from the jsonl `id`, else the input's relative path
+    path: str  # input file relative to the input root; `file.jsonl#L3` for jsonl lines
+    fmt: Literal["txt", "html", "json"]
+    data: bytes  # file bytes for txt/html; UTF-8 `text` for a jsonl line
+    url: str | None = None
+    title: str | None = None  # given by jsonl or a scrape manifest
+    published_raw: str | None = None
+    charset: str | None = None  # declared by the HTTP response, when scraped
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A release reduced to its own words (clean → extract)."""
+
+    doc_id: str
+    path: str
+    url: str | None
+    title: str
+    text: str  # body only: no title, date line or page chrome; mention offsets point here
+    published: date | None
+    published_raw: str | None  # the string the date came from, for audit
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One PER/ORG/DATE span in an article's body (extract → resolve → export)."""
+
+    doc_id: str
+    label: Label
+    text: str
+    start_char: int
+    end_char: int
+    sentence: str
+    origin: str  # "ner", "ruler:<pattern id>", …: which rule produced it
+    canonical: str = ""  # the entity's canonical name once resolved; "" until then
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date in a release, resolved to a calendar day."""
+
+    doc_id: str
+    text: str
+    value: date
+    kind: DateKind
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real-world person or institution across the corpus (resolve → export)."""
+
+    entity_id: str
+    label: Label
+    name: str
+    aliases: tuple[str, ...] = ()
+    sector: str = ""
+    doc_ids: frozenset[str] = field(default_factory=frozenset)
+    first_seen: date | None = None
+    last_seen: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """An input that could not be processed, and why (any stage → rejects.csv)."""
+
+    path: str
+    stage: str
+    reason: str

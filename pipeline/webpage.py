@@ -1,0 +1,247 @@
+"""Main text of a saved web page: the press room's selectors, else trafilatura.
+
+Bytes come in exactly as the server sent them; decoding happens here. Paragraphs in
+:attr:`WebPage.text` are separated by a blank line, which the extraction stage reads as a
+sentence end.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import trafilatura
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from charset_normalizer import from_bytes
+
+from pipeline.sites import Site, all_sites
+
+logger = logging.getLogger(__name__)
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# Browsers read these labels as Windows-1252 (WHATWG Encoding), and so do servers' pages:
+# "ISO-8859-1" pages routinely hold curly quotes and dashes from the 0x80–0x9F range.
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii",
+              "windows-1252", "cp1252"}
+_BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+           "blockquote", "pre", "section", "article", "table", "tr", "td", "th", "figure",
+           "header", "footer", "main", "br", "hr"}
+_MONTHS = ("enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre"
+           "|noviembre|diciembre")
+_SPANISH_DATE = re.compile(rf"\b\d{{1,2}}\s+de\s+(?:{_MONTHS})(?:\s+(?:de|del)\s+\d{{4}})?",
+                           re.I)
+_META_DATES = ("article:published_time", "og:article:published_time", "datePublished",
+               "date", "dc.date", "dc.date.issued", "pubdate", "publishdate")
+
+
+@dataclass(frozen=True, slots=True)
+class WebPage:
+    title: str
+    text: str  # body paragraphs separated by "\n\n"
+    published_raw: str | None  # the date string as found in the page, for audit
+
+
+class NoBodyError(ValueError):
+    """The page has no body text the extractor can find."""
+
+
+def extract_webpage(data: bytes, *, url: str | None = None,
+                    charset: str | None = None) -> WebPage:
+    """Title, body text and raw publication date of one saved HTML page.
+
+    Args:
+        data: the page's bytes, untouched.
+        url: where the page came from; picks the site adapter by host.
+        charset: the charset the HTTP response declared, if any.
+
+    Raises:
+        NoBodyError: no body text, with the reason.
+
+    >>> html = b'<div class="noticia-detalle"><h1 class="noticia-titulo">T</h1>'
+    >>> html += b'<div class="noticia-contenido"><p>Uno.</p><p>Dos.</p></div></div>'
+    >>> extract_webpage(html).text
+    'Uno.\\n\\nDos.'
+    """
+    html = decode_html(data, charset)
+    soup = BeautifulSoup(html, "lxml")
+    site = _site_for(soup, url)
+    if site is not None:
+        return _extract_with_site(soup, site)
+    return _extract_generic(html, soup, url)
+
+
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """Text of an HTML page: BOM, then the HTTP charset, then ``<meta>``, then detection."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    meta = _META_CHARSET.search(data[:4096])
+    declared = [charset, meta.group(1).decode("ascii") if meta else None]
+    for label in filter(None, declared):
+        text = _try_decode(data, label)
+        if text is not None:
+            return text
+        logger.debug("declared charset %r does not decode the page; trying the next source", label)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("cp1252", errors="replace")
+
+
+def _try_decode(data: bytes, label: str) -> str | None:
+    try:
+        name = codecs.lookup(label.strip().lower()).name
+    except LookupError:
+        return None
+    if label.strip().lower() in _AS_CP1252 or name in ("latin-1", "iso8859-1", "ascii"):
+        # Latin-1 bytes cp1252 leaves undefined (0x81, 0x8D, …) are control codes: keep them.
+        return data.decode("cp1252", errors="strict") if _cp1252_ok(data) \
+            else data.decode("latin-1")
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError:
+        return None
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _site_for(soup: BeautifulSoup, url: str | None) -> Site | None:
+    for site in all_sites():
+        if (site.owns(url) if url else soup.select_one(site.marker) is not None):
+            return site
+    return None
+
+
+def _extract_with_site(soup: BeautifulSoup, site: Site) -> WebPage:
+    title_el, date_el = soup.select_one(site.title), soup.select_one(site.date)
+    title = _squash(title_el.get_text(" ")) if title_el else _meta_title(soup)
+    published = _squash(date_el.get_text(" ")) if date_el else _meta_date(soup)
+    body = soup.select_one(site.body)
+    if body is None:
+        raise NoBodyError(f"no element matches the {site.name} body selector {site.body!r}")
+    # The title and date line are fields of their own, not body text.
+    for selector in (*site.drop, site.title, site.date):
+        for element in body.select(selector):
+            element.decompose()
+    text = "\n\n".join(_paragraphs(body))
+    if not text:
+        raise NoBodyError(f"the {site.name} body element ({site.body!r}) holds no text")
+    return WebPage(title=title, text=text, published_raw=published or None)
+
+
+def _extract_generic(html: str, soup: BeautifulSoup, url: str | None) -> WebPage:
+    title = _meta_title(soup)
+    document = trafilatura.bare_extraction(html, url=url, include_comments=False,
+                                           include_tables=False, with_metadata=False)
+    if document is None or document.body is None:
+        raise NoBodyError("the generic extractor (trafilatura) found no main text")
+    paragraphs = []
+    for element in document.body.iter("p", "head", "item", "quote"):
+        if element.tag == "quote" and len(element):
+            continue  # its <p> children are visited on their own
+        text = _squash(" ".join(element.itertext()))
+        if text and not (element.tag == "head" and text == title):
+            paragraphs.append(text)
+    # Outlets often print the date line as the body's first paragraph; it is not the release.
+    while paragraphs[:1] and len(paragraphs[0]) <= 80 and _SPANISH_DATE.search(paragraphs[0]):
+        del paragraphs[0]
+    if not paragraphs:
+        raise NoBodyError("the generic extractor (trafilatura) found no main text")
+    return WebPage(title=title, text="\n\n".join(paragraphs),
+                   published_raw=_meta_date(soup) or _visible_date(soup))
+
+
+def _paragraphs(root: Tag) -> list[str]:
+    """Text of each block under ``root``, block boundaries becoming paragraph breaks."""
+    paragraphs: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = _squash("".join(pending))
+        if text:
+            paragraphs.append(text)
+        pending.clear()
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                pending.append(str(child))
+            elif isinstance(child, Tag):
+                block = child.name in _BLOCKS
+                if block:
+                    flush()
+                walk(child)
+                if block:
+                    flush()
+
+    walk(root)
+    flush()
+    return paragraphs
+
+
+def _meta_title(soup: BeautifulSoup) -> str:
+    for attrs in ({"property": "og:title"}, {"name": "twitter:title"}):
+        tag = soup.find("meta", attrs=attrs)
+        if tag and tag.get("content"):
+            return _squash(str(tag["content"]))
+    heading = soup.find("h1")
+    if heading:
+        return _squash(heading.get_text(" "))
+    return _squash(soup.title.get_text()) if soup.title else ""
+
+
+def _meta_date(soup: BeautifulSoup) -> str | None:
+    for key in _META_DATES:
+        for attr in ("property", "name", "itemprop"):
+            tag = soup.find("meta", attrs={attr: key})
+            if tag and tag.get("content"):
+                return str(tag["content"]).strip()
+    for value in _json_ld_dates(soup):
+        return value
+    time = soup.find("time", attrs={"datetime": True})
+    return str(time["datetime"]).strip() if time else None
+
+
+def _json_ld_dates(soup: BeautifulSoup) -> Iterator[str]:
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.string or "")
+        except json.JSONDecodeError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                if isinstance(item.get("datePublished"), str):
+                    yield item["datePublished"].strip()
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity"))
+
+
+def _visible_date(soup: BeautifulSoup) -> str | None:
+    for string in soup.find_all(string=_SPANISH_DATE):
+        if string.parent and string.parent.name not in ("script", "style", "title"):
+            match = _SPANISH_DATE.search(str(string))
+            if match:
+                return match.group(0)
+    return None
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())

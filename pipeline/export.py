@@ -1,0 +1,133 @@
+"""Write tables and graphs for people: atomic, UTF-8 with BOM, spreadsheet-safe.
+
+Every output is written to a temporary file beside its destination and renamed into place
+only when complete, so an interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import networkx as nx
+
+# A cell starting with one of these is run as a formula by Excel and LibreOffice.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+@contextmanager
+def atomic_path(destination: Path) -> Iterator[Path]:
+    """Yield a temporary path that replaces ``destination`` if the block succeeds."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp",
+                                    dir=destination.parent)
+    os.close(handle)
+    temporary = Path(name)
+    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are for sharing
+    try:
+        yield temporary
+        os.replace(temporary, destination)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def cell(value: Any) -> str:
+    """A value as a CSV cell: ISO dates, true/false, lists joined, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        value = LIST_SEPARATOR.join(str(item) for item in items)
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+class CsvTable:
+    """A CSV file written row by row and published atomically on close.
+
+    >>> with CsvTable(Path("out.csv"), ["a", "b"]) as table:  # doctest: +SKIP
+    ...     table.write({"a": 1, "b": None})
+    """
+
+    def __init__(self, path: Path, columns: Sequence[str]) -> None:
+        self.path = path
+        self.columns = list(columns)
+        self.rows = 0
+        self._context = atomic_path(path)
+        self._handle: IO[str] | None = None
+
+    def __enter__(self) -> CsvTable:
+        temporary = self._context.__enter__()
+        self._handle = temporary.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow(self.columns)
+        return self
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._writer.writerow([cell(row.get(column)) for column in self.columns])
+        self.rows += 1
+
+    def write_all(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.write(row)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        assert self._handle is not None
+        self._handle.close()
+        self._context.__exit__(kind, error, trace)
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Write a whole table; return the number of rows."""
+    with CsvTable(path, columns) as table:
+        table.write_all(rows)
+    return table.rows
+
+
+def _scalar_attributes(graph: nx.Graph) -> nx.Graph:
+    """A copy whose list and date attributes are strings: GraphML and GEXF take scalars."""
+    flat = graph.copy()
+    attributes = [data for _, data in flat.nodes(data=True)]
+    attributes += [data for *_, data in flat.edges(data=True)]
+    for data in attributes:
+        for key, value in data.items():
+            if isinstance(value, (list, tuple, set, frozenset, date)) or value is None:
+                data[key] = cell(value)
+    return flat
+
+
+def write_graph(graph: nx.Graph, *, gexf: Path | None = None,
+                graphml: Path | None = None) -> None:
+    """Write ``graph`` as GEXF and/or GraphML, atomically."""
+    flat = _scalar_attributes(graph)
+    if gexf is not None:
+        with atomic_path(gexf) as temporary:
+            nx.write_gexf(flat, temporary)
+    if graphml is not None:
+        with atomic_path(graphml) as temporary:
+            nx.write_graphml(flat, temporary)

@@ -1,0 +1,65 @@
+"""Find people, institutions and dates in articles. spaCy ``Doc``s stay in this module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.dates import find_dates
+from pipeline.records import Article, DateMention, Mention
+
+# The model's labels that we keep, and what they become. LOC and MISC are dropped: places
+# are not actors in the network, and MISC is mostly events and programmes.
+KEPT_LABELS = {"PER": "PER", "ORG": "ORG"}
+_STRIP = " \t\n.,;:«»\"“”'‘’()-–—"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extraction found in one article."""
+
+    article: Article
+    mentions: tuple[Mention, ...]
+    dates: tuple[DateMention, ...]
+
+
+def _span_mention(span: Span, doc_id: str) -> Mention | None:
+    """A Mention for an entity span, its edges trimmed; None for what is not a name."""
+    label = KEPT_LABELS.get(span.label_)
+    text = span.text
+    start = span.start_char + (len(text) - len(text.lstrip(_STRIP)))
+    end = span.end_char - (len(text) - len(text.rstrip(_STRIP)))
+    surface = span.doc.text[start:end]
+    if label is None or "\n" in surface or not any(c.isupper() for c in surface):
+        return None
+    return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
+                   sentence=span.sent.text.strip(), origin="ner")
+
+
+def _sentence(doc: Doc, start: int, end: int) -> str:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.sent.text.strip() if span is not None else ""
+
+
+def extract(articles: Iterable[Article], nlp: Language, *,
+            batch_size: int = 32) -> Iterator[Extraction]:
+    """Run the pipeline over ``articles`` in batches, yielding one Extraction each."""
+    for doc, article in nlp.pipe(((a.text, a) for a in articles), as_tuples=True,
+                                 batch_size=batch_size):
+        mentions = [m for span in doc.ents if (m := _span_mention(span, article.doc_id))]
+        dates: list[DateMention] = []
+        if article.published is not None:
+            dates.append(DateMention(article.doc_id, article.published_raw or "",
+                                     article.published, "published"))
+        for start, end, value in find_dates(article.text, base=article.published):
+            text = article.text[start:end]
+            dates.append(DateMention(article.doc_id, text, value, "mentioned"))
+            mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=text,
+                                    start_char=start, end_char=end,
+                                    sentence=_sentence(doc, start, end),
+                                    origin="dateparser", canonical=value.isoformat()))
+        mentions.sort(key=lambda m: (m.start_char, m.end_char))
+        yield Extraction(article, tuple(mentions), tuple(dates))

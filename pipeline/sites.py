@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -69,6 +70,34 @@ class Site:
         links = (urljoin(page_url, a["href"]).split("#")[0]
                  for a in soup.select(self.listing_links))
         return list(dict.fromkeys(link for link in links if self.is_article(link)))
+
+
+def listing_articles(site: Site, pages: int,
+                     fetch: Callable[[str], bytes | None]) -> Iterator[str]:
+    """Article URLs from listing pages 1..pages, newest first, each once.
+
+    ``fetch`` returns a listing page's bytes, or None when it could not be had (the caller
+    records why). Stops early at a page with no article links: the listing has ended.
+    """
+    seen: set[str] = set()
+    for page in range(1, pages + 1):
+        url = site.listing_url(page)
+        html = fetch(url)
+        if html is None:
+            continue
+        links = site.article_links(html, url)
+        if not links:
+            break
+        for link in links:
+            if link not in seen:
+                seen.add(link)
+                yield link
+
+
+def id_articles(site: Site, first: int, last: int) -> Iterator[str]:
+    """Article URLs for ids first..last (either order), requested by id alone."""
+    step = 1 if last >= first else -1
+    return (site.id_url(article_id) for article_id in range(first, last + step, step))
 
 
 def _as_dict(site: Site) -> dict[str, object]:

@@ -29,6 +29,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 # "ISO-8859-1" pages routinely hold curly quotes and dashes from the 0x80–0x9F range.
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii",
               "windows-1252", "cp1252"}
+_DETECTABLE = ["cp1252", "iso8859_15", "latin_1", "utf_16", "utf_32"]
 _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
            "blockquote", "pre", "section", "article", "table", "tr", "td", "th", "figure",
            "header", "footer", "main", "br", "hr"}
@@ -91,8 +92,10 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("cp1252", errors="replace")
+        # Undeclared non-UTF-8 Spanish pages are Western single-byte or UTF-16; unconstrained
+        # detection happily reads "año" as Central European "ańo".
+        best = from_bytes(data, cp_isolation=_DETECTABLE).best()
+        return str(best) if best is not None else data.decode("latin-1")
 
 
 def _try_decode(data: bytes, label: str) -> str | None:
@@ -120,7 +123,8 @@ def _cp1252_ok(data: bytes) -> bool:
 
 def _site_for(soup: BeautifulSoup, url: str | None) -> Site | None:
     for site in all_sites():
-        if (site.owns(url) if url else soup.select_one(site.marker) is not None):
+        # The markup also counts for a known URL: mirrors and local copies keep the layout.
+        if (url and site.owns(url)) or soup.select_one(site.marker) is not None:
             return site
     return None
 

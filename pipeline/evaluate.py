@@ -296,6 +296,14 @@ def predicted_docs_from_tables(documents: pd.DataFrame, mentions: pd.DataFrame,
 
     A mention without an ``entity_id`` (unresolved) stands for an entity of its own text.
     """
+    for table, frame, columns in (("documents", documents, ("doc_id", "path", "published",
+                                                            "gbv_related")),
+                                  ("mentions", mentions, ("doc_id", "entity_id", "label", "text")),
+                                  ("entities", entities, ("entity_id", "name"))):
+        if missing := [c for c in columns if c not in frame.columns]:
+            raise ValueError(f"{table} table lacks column(s) {', '.join(missing)}; has "
+                             f"{', '.join(map(str, frame.columns))} (read the CSV with "
+                             "encoding='utf-8-sig' so a byte-order mark does not rename doc_id)")
     names = {str(row.entity_id): str(row.name) for row in entities.itertuples(index=False)}
     forms: dict[str, dict[tuple[str, str], set[str]]] = {}
     for row in mentions.itertuples(index=False):

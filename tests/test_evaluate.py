@@ -244,6 +244,9 @@ def test_predicted_docs_from_tables() -> None:
         PredictedEntity("unresolved:Urrutia", "PER", "Urrutia", frozenset({"Urrutia"})))
     assert (docs["002"].published, docs["002"].gbv) == (None, False)
     assert docs["002"].entities[0].forms == frozenset({"IMM"})
+    with pytest.raises(ValueError, match="documents table lacks column"):
+        predicted_docs_from_tables(documents.rename(columns={"doc_id": "\ufeffdoc_id"}),
+                                   mentions, entities)
 
 
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),

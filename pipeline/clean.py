@@ -52,16 +52,21 @@ def _chrome() -> _Chrome:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else the detected charset."""
+    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252, else detected."""
     if b"\x00" in data:
         raise CleanError("binary file (contains NUL bytes), not a text release")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise CleanError("undecodable bytes: not UTF-8 and no charset detected") from None
-        return str(best)
+    # Spanish text that is not UTF-8 is, in practice, Windows-1252 (or its subset Latin-1);
+    # generic detection mistakes it for Central European code pages and turns ñ into ń.
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise CleanError("undecodable bytes: neither UTF-8 nor Windows-1252, and no charset "
+                         "detected")
+    return str(best)
 
 
 def _is_date_line(line: str) -> bool:

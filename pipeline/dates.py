@@ -49,10 +49,14 @@ def parse_date(raw: str, *, base: date | None = None, errors: Errors = "raise") 
     >>> parse_date("el próximo 25 de noviembre", base=date(2023, 11, 21))
     datetime.date(2023, 11, 25)
     """
-    match = SPANISH_DATE.search(raw) or NUMERIC_DATE.search(raw)
-    text = match.group(0) if match else raw
-    if match is None and (match := SHORT_DATE.search(raw)):
-        text = f"{match['day']} {match['month']} {match['year']}"
+    # Rebuilt from the parts, so that weekday names and "1o." do not confuse dateparser.
+    match = SPANISH_DATE.search(raw) or NUMERIC_DATE.search(raw) or SHORT_DATE.search(raw)
+    if match is None:
+        text = raw
+    elif match.re is NUMERIC_DATE:
+        text = match.group(0)
+    else:
+        text = f"{match['day']} {match['month']} {match['year'] or ''}".strip()
     settings = dict(_SETTINGS)
     if base is not None:
         settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)

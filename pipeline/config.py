@@ -39,6 +39,8 @@ class Settings:
     batch_size: int = 32
     min_text_chars: int = 40
     gbv_threshold: float = 2.0
+    duplicate_threshold: float = 0.5
+    duplicate_max_days: int = 14
     user_agent: str = "prensa-red/0.1 (+mailto:contacto@example.org)"
     delay: float = 1.0
     timeout: float = 30.0

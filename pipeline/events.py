@@ -1,15 +1,30 @@
-"""Decide which releases are about gender-violence prevention, and say why."""
+"""What a release reports: is it about gender-violence prevention (and why), what kind of
+activity it is, and which of its dates are the dates of that activity.
+
+All three decisions are vocabulary lookups over data files in ``resources/``, so each one can
+be read back as the terms that made it.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
+from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR
+from pipeline.records import DateMention, Mention
 from pipeline.resolve import fold
 
 GBV_TERMS_FILE = RESOURCES_DIR / "gbv_terms.tsv"
+EVENT_TYPES_FILE = RESOURCES_DIR / "event_types.tsv"
+EVENT_DATES_FILE = RESOURCES_DIR / "event_dates.tsv"
+OTHER = "other"
+# Characters of the sentence on each side of a date in which an activity cue counts.
+EVENT_DATE_WINDOW = 80
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,31 +36,124 @@ class Relevance:
     terms: tuple[str, ...]  # matched vocabulary, heaviest first
 
 
+def _pattern(term: str) -> re.Pattern[str]:
+    """Whole-word, accent- and case-insensitive; a trailing ``*`` matches any word ending."""
+    stem = term.removesuffix("*")
+    ending = r"\w*" if term.endswith("*") else ""
+    return re.compile(rf"(?<!\w){re.escape(fold(stem))}{ending}(?!\w)")
+
+
+def _rows(path: Path, columns: int) -> Iterable[tuple[int, list[str]]]:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            fields = line.split("\t")
+            if len(fields) != columns:
+                raise ValueError(f"{path}:{number}: expected {columns} tab-separated fields, "
+                                 f"got {line!r}")
+            yield number, fields
+
+
+def _weight(path: Path, number: int, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{path}:{number}: weight {text!r} is not a number") from None
+
+
 @cache
-def _vocabulary() -> tuple[tuple[re.Pattern[str], str, float], ...]:
-    entries = []
-    for number, line in enumerate(GBV_TERMS_FILE.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        weight, _, term = line.partition("\t")
-        try:
-            value = float(weight)
-        except ValueError:
-            raise ValueError(f"{GBV_TERMS_FILE}:{number}: expected 'weight<TAB>term', "
-                             f"got {line!r}") from None
-        pattern = re.compile(rf"(?<!\w){re.escape(fold(term))}(?!\w)")
-        entries.append((pattern, term, value))
+def _gbv_vocabulary() -> tuple[tuple[re.Pattern[str], str, float], ...]:
+    entries = [(_pattern(term), term, _weight(GBV_TERMS_FILE, number, weight))
+               for number, (weight, term) in _rows(GBV_TERMS_FILE, 2)]
     return tuple(sorted(entries, key=lambda e: -e[2]))
 
 
-def gbv_relevance(text: str, *, threshold: float) -> Relevance:
-    """Score ``text`` against the GBV vocabulary.
+@cache
+def _type_vocabulary() -> tuple[tuple[re.Pattern[str], str, float], ...]:
+    return tuple((_pattern(term), kind, _weight(EVENT_TYPES_FILE, number, weight))
+                 for number, (kind, weight, term) in _rows(EVENT_TYPES_FILE, 3))
 
-    >>> gbv_relevance("Taller contra la violencia de género", threshold=2.0).terms
-    ('violencia de género', 'violencia', 'género')
+
+@cache
+def _date_vocabulary() -> tuple[tuple[re.Pattern[str], ...], re.Pattern[str]]:
+    """Activity cues (with every event-type term), and the words that make a date a name."""
+    rows = [fields for _, fields in _rows(EVENT_DATES_FILE, 2)]
+    cues = [_pattern(term) for role, term in rows if role == "cue"]
+    cues += [pattern for pattern, _, _ in _type_vocabulary()]
+    names = "|".join(re.escape(fold(term)) for role, term in rows if role == "name")
+    return tuple(cues), re.compile(rf"(?<!\w)(?:{names})\s*$")
+
+
+def gbv_relevance(text: str, *, threshold: float) -> Relevance:
+    """Score ``text`` against the GBV vocabulary: the weights of the terms found add up.
+
+    >>> r = gbv_relevance("Taller contra la violencia de género", threshold=2.0)
+    >>> r.related, r.score, r.terms
+    (True, 4.0, ('violencia de género', 'violencia', 'género'))
     """
     folded = fold(text)
-    matched = [(term, weight) for pattern, term, weight in _vocabulary() if pattern.search(folded)]
+    matched = [(term, weight) for pattern, term, weight in _gbv_vocabulary()
+               if pattern.search(folded)]
     score = sum(weight for _, weight in matched)
     return Relevance(related=score >= threshold, score=score,
                      terms=tuple(term for term, _ in matched))
+
+
+def event_type(title: str, text: str) -> str:
+    """The activity a release reports: the type whose terms weigh most, title counting double.
+
+    >>> event_type("Capacita IMM a defensores", "El taller se impartió en la sala.")
+    'taller/capacitación'
+    """
+    scores: dict[str, float] = {}
+    folded_title, folded_text = fold(title), fold(text)
+    for pattern, kind, weight in _type_vocabulary():
+        found = 2 * bool(pattern.search(folded_title)) + bool(pattern.search(folded_text))
+        if found:
+            scores[kind] = scores.get(kind, 0.0) + found * weight
+    # max() keeps the first of equal scores, and dicts keep the file's order.
+    return max(scores, key=lambda kind: scores[kind]) if scores else OTHER
+
+
+def _is_event_date(mention: Mention, value: date, published: date | None) -> bool:
+    if published is None and not _YEAR.search(mention.text):
+        return False  # no year written and none to resolve it against
+    sentence = fold(mention.sentence)
+    at = sentence.find(fold(mention.text))
+    if at < 0:  # the sentence was not recorded: keep to the date itself
+        at, sentence = 0, fold(mention.text)
+    cues, name = _date_vocabulary()
+    if name.search(sentence[:at]):
+        return False
+    if published is not None and value >= published:
+        return True
+    window = sentence[max(0, at - EVENT_DATE_WINDOW):at + len(mention.text) + EVENT_DATE_WINDOW]
+    return any(cue.search(window) for cue in cues)
+
+
+def mark_event_dates(dates: Sequence[DateMention], mentions: Sequence[Mention],
+                     published: date | None) -> tuple[DateMention, ...]:
+    """``dates`` with kind ``event`` on the mentioned dates that date an activity.
+
+    A mentioned date is an event date when its year is known (written, or resolved from the
+    publication date), it is not part of a name ("colonia 16 de Septiembre"), and it falls
+    on or after the publication date or has an activity cue near it in its sentence
+    (``event_dates.tsv``). Each date is matched to its DATE mention (same text and value)
+    for the sentence.
+
+    >>> m = Mention("d", "DATE", "23 de noviembre", 40, 55,
+    ...             "El taller será el 23 de noviembre.", "dateparser", "2023-11-23")
+    >>> d = DateMention("d", "23 de noviembre", date(2023, 11, 23), "mentioned")
+    >>> mark_event_dates([d], [m], date(2023, 11, 21))[0].kind
+    'event'
+    """
+    unused = [m for m in mentions if m.label == "DATE"]
+    result = []
+    for item in dates:
+        mention = next((m for m in unused if m.text == item.text
+                        and m.canonical == item.value.isoformat()), None)
+        if item.kind == "mentioned" and mention is not None:
+            unused.remove(mention)
+            if _is_event_date(mention, item.value, published):
+                item = replace(item, kind="event")
+        result.append(item)
+    return tuple(result)

@@ -121,13 +121,32 @@ def _scalar_attributes(graph: nx.Graph) -> nx.Graph:
     return flat
 
 
-def write_graph(graph: nx.Graph, *, gexf: Path | None = None,
-                graphml: Path | None = None) -> None:
-    """Write ``graph`` as GEXF and/or GraphML, atomically."""
+def _with_intervals(graph: nx.Graph, start: str, end: str) -> nx.Graph:
+    """A copy with GEXF ``start``/``end`` taken from two date attributes (a dynamic graph)."""
+    timed = graph.copy()
+    timed.graph["mode"] = "dynamic"
+    attributes = [data for _, data in timed.nodes(data=True)]
+    attributes += [data for *_, data in timed.edges(data=True)]
+    for data in attributes:
+        for key, source in (("start", start), ("end", end)):
+            if data.get(source):  # "" is an unknown date
+                data[key] = cell(data[source])
+    return timed
+
+
+def write_graph(graph: nx.Graph, *, gexf: Path | None = None, graphml: Path | None = None,
+                time: tuple[str, str] | None = None) -> None:
+    """Write ``graph`` as GEXF and/or GraphML, atomically.
+
+    ``time`` names the date attributes that bound each node's and edge's life, e.g.
+    ``("first_date", "last_date")``: the GEXF becomes dynamic, so Gephi's timeline plays it.
+    Elements without dates are present throughout.
+    """
     flat = _scalar_attributes(graph)
     if gexf is not None:
+        timed = _with_intervals(flat, *time) if time else flat
         with atomic_path(gexf) as temporary:
-            nx.write_gexf(flat, temporary)
+            nx.write_gexf(timed, temporary)
     if graphml is not None:
         with atomic_path(graphml) as temporary:
             nx.write_graphml(flat, temporary)

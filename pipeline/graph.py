@@ -1,41 +1,120 @@
-"""The institution network: who appears with whom, and the documents that say so."""
+"""The institution network: events ↔ institutions, and institutions that share GBV events.
+
+Participation rule: an institution takes part in an event when any release of the event
+mentions it (an ORG mention resolved to its entity). Two institutions are joined when they
+take part in the same GBV-related event; the edge's ``weight`` counts such events, and its
+``sentence_weight`` counts those in which a release names both in one sentence (a stronger
+sign of joint work than sharing a release).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 
+from pipeline.records import Entity, Event
 
-@dataclass(frozen=True, slots=True)
-class Participation:
-    """The institutions one document mentions."""
-
-    doc_id: str
-    institutions: frozenset[str]  # entity ids
+COMMUNITY_SEED = 42  # Louvain is randomised; a fixed seed makes the labels reproducible
 
 
-def cooccurrence_graph(participations: Iterable[Participation],
-                       names: Mapping[str, str]) -> nx.Graph:
-    """Institutions as nodes; an edge for each pair named in the same document.
+def filter_events(events: Iterable[Event], *, since: date | None = None,
+                  until: date | None = None) -> list[Event]:
+    """The events dated within ``[since, until]``; with either bound, undated events drop out.
 
-    Edge ``weight`` is the number of such documents and ``doc_ids`` lists them (sorted).
-    Node ``n_documents`` counts the documents that name the institution.
+    >>> from pipeline.records import Event
+    >>> e = Event("ev-1", date(2023, 5, 1), "other", "t", True, 3.0, (), (), (),
+    ...           frozenset(), frozenset())
+    >>> len(filter_events([e], since=date(2023, 6, 1)))
+    0
+    """
+    if since is None and until is None:
+        return list(events)
+    return [e for e in events if e.date is not None
+            and (since is None or e.date >= since) and (until is None or e.date <= until)]
+
+
+def _widen(data: dict[str, Any], day: date | None) -> None:
+    """Stretch ``data``'s first_date..last_date to include ``day``."""
+    if day is not None:
+        data["first_date"] = min(filter(None, (data["first_date"], day)))
+        data["last_date"] = max(filter(None, (data["last_date"], day)))
+
+
+def _institution(graph: nx.Graph, entity_id: str, entities: Mapping[str, Entity],
+                 **extra: object) -> None:
+    if entity_id not in graph:
+        entity = entities.get(entity_id)
+        graph.add_node(entity_id, name=entity.name if entity else entity_id,
+                       sector=entity.sector if entity else "", n_events=0,
+                       first_date=None, last_date=None, **extra)
+
+
+def participation_graph(events: Iterable[Event], entities: Mapping[str, Entity]) -> nx.Graph:
+    """Bipartite graph: event nodes (``kind`` = event) joined to the institutions they name.
+
+    All events are included; ``gbv_related`` on event nodes tells which count in the
+    projection.
     """
     graph = nx.Graph()
-    for part in participations:
-        for entity_id in part.institutions:
-            if entity_id not in graph:
-                graph.add_node(entity_id, name=names.get(entity_id, entity_id), n_documents=0)
-            graph.nodes[entity_id]["n_documents"] += 1
-        for source, target in combinations(sorted(part.institutions), 2):
-            if not graph.has_edge(source, target):
-                graph.add_edge(source, target, weight=0, doc_ids=[])
-            edge = graph.edges[source, target]
-            edge["weight"] += 1
-            edge["doc_ids"].append(part.doc_id)
-    for _, _, data in graph.edges(data=True):
-        data["doc_ids"].sort()
+    for event in events:
+        graph.add_node(event.event_id, kind="event", bipartite=0, title=event.title,
+                       date=event.date, event_type=event.event_type,
+                       gbv_related=event.gbv_related, n_documents=len(event.doc_ids))
+        for entity_id in sorted(event.institutions):
+            _institution(graph, entity_id, entities, kind="institution", bipartite=1)
+            graph.nodes[entity_id]["n_events"] += 1
+            _widen(graph.nodes[entity_id], event.date)
+            graph.add_edge(event.event_id, entity_id)
     return graph
+
+
+def institution_network(events: Iterable[Event], entities: Mapping[str, Entity]) -> nx.Graph:
+    """The projection onto institutions over GBV-related events, with node metrics.
+
+    Nodes: ``name``, ``sector``, ``n_events``, ``first_date``, ``last_date``, ``degree``,
+    ``weighted_degree``, ``betweenness`` (unweighted, normalised) and ``community`` (Louvain
+    on ``weight``, 0 = largest). Edges: ``weight``, ``sentence_weight``, ``first_date``,
+    ``last_date`` and ``event_ids`` (sorted).
+    """
+    graph = nx.Graph()
+    for event in events:
+        if not event.gbv_related:
+            continue
+        for entity_id in sorted(event.institutions):
+            _institution(graph, entity_id, entities)
+            graph.nodes[entity_id]["n_events"] += 1
+            _widen(graph.nodes[entity_id], event.date)
+        for pair in combinations(sorted(event.institutions), 2):
+            if not graph.has_edge(*pair):
+                graph.add_edge(*pair, weight=0, sentence_weight=0, first_date=None,
+                               last_date=None, event_ids=[])
+            edge = graph.edges[pair]
+            edge["weight"] += 1
+            edge["sentence_weight"] += pair in event.sentence_pairs
+            edge["event_ids"].append(event.event_id)
+            _widen(edge, event.date)
+    for *_, data in graph.edges(data=True):
+        data["event_ids"].sort()
+    _add_metrics(graph)
+    return graph
+
+
+def _add_metrics(graph: nx.Graph) -> None:
+    betweenness = nx.betweenness_centrality(graph)
+    communities = nx.community.louvain_communities(graph, weight="weight", seed=COMMUNITY_SEED)
+    ranked = sorted(communities, key=lambda c: (-len(c), min(c)))
+    label = {node: number for number, members in enumerate(ranked) for node in members}
+    for node, data in graph.nodes(data=True):
+        data["degree"] = graph.degree(node)
+        data["weighted_degree"] = graph.degree(node, weight="weight")
+        data["betweenness"] = round(betweenness[node], 6)
+        data["community"] = label[node]
+
+
+def event_years(events: Iterable[Event]) -> list[int]:
+    """The years in which dated events fall, ascending."""
+    return sorted({e.date.year for e in events if e.date is not None})

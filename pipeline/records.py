@@ -76,6 +76,24 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class Event:
+    """One activity reported by one or more releases (near-duplicates merged): events → graph."""
+
+    event_id: str
+    date: date | None  # earliest event date of its releases, else earliest publication date
+    event_type: str
+    title: str
+    gbv_related: bool
+    gbv_score: float
+    gbv_terms: tuple[str, ...]
+    doc_ids: tuple[str, ...]  # the representative release first
+    urls: tuple[str, ...]
+    institutions: frozenset[str]  # entity ids of the ORGs its releases mention
+    people: frozenset[str]  # entity ids of the PERs
+    sentence_pairs: frozenset[tuple[str, str]] = frozenset()  # ORG pairs (sorted) in one sentence
+
+
+@dataclass(frozen=True, slots=True)
 class Reject:
     """An input that could not be processed, and why (any stage → rejects.csv)."""
 

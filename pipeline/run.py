@@ -22,10 +22,15 @@ from spacy.language import Language
 from pipeline import export
 from pipeline.clean import CleanError, clean
 from pipeline.config import Settings
-from pipeline.events import gbv_relevance
+from pipeline.events import event_type, gbv_relevance, mark_event_dates
 from pipeline.extract import Extraction, extract
-from pipeline.graph import Participation, cooccurrence_graph
 from pipeline.ingest import list_inputs, read_inputs
+# The network's table columns live with the code that writes them; re-exported so every
+# table's columns can be found here.
+from pipeline.network import EDGE_COLUMNS as EDGE_COLUMNS
+from pipeline.network import EVENT_COLUMNS as EVENT_COLUMNS
+from pipeline.network import NODE_COLUMNS as NODE_COLUMNS
+from pipeline.network import EventIds, EventTable, write_network
 from pipeline.nlp import build_nlp, model_label
 from pipeline.records import Article, DateMention, Mention, Reject
 from pipeline.resolve import EntityIndex, resolve_document
@@ -33,13 +38,12 @@ from pipeline.resolve import EntityIndex, resolve_document
 logger = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_raw",
-                    "gbv_related", "gbv_score", "gbv_terms", "model"]
+                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of", "model"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
                    "origin"]
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "n_documents", "first_seen",
                   "last_seen"]
 DATE_COLUMNS = ["doc_id", "text", "value", "kind"]
-EDGE_COLUMNS = ["source_id", "target_id", "source", "target", "weight", "doc_ids"]
 REJECT_COLUMNS = ["path", "stage", "reason"]
 
 
@@ -51,10 +55,13 @@ class Summary:
     edges: int
     seconds: float
     model: str
+    events: int = 0
+    duplicates: int = 0  # releases merged into an earlier release's event
 
     def line(self) -> str:
         return (f"{self.documents} documents read, {self.rejected} rejected, "
-                f"{self.entities} entities, {self.edges} edges in {self.seconds:.1f} s "
+                f"{self.entities} entities, {self.events} events ({self.duplicates} "
+                f"duplicate releases merged), {self.edges} edges in {self.seconds:.1f} s "
                 f"(model {self.model})")
 
 
@@ -73,16 +80,20 @@ def _articles(input_path: Path, paths: list[Path], settings: Settings, rejects: 
 
 
 def _spool(handle: IO[str], result: Extraction, mentions: list[Mention], model: str,
-           threshold: float) -> None:
+           threshold: float, event_ids: EventIds) -> None:
     article = result.article
-    relevance = gbv_relevance(f"{article.title}\n\n{article.text}", threshold=threshold)
+    text = f"{article.title}\n\n{article.text}"
+    relevance = gbv_relevance(text, threshold=threshold)
+    event_id, duplicate_of = event_ids.assign(article.doc_id, text, article.published)
     document = {"doc_id": article.doc_id, "path": article.path, "url": article.url,
                 "title": article.title, "published": article.published,
                 "published_raw": article.published_raw, "gbv_related": relevance.related,
                 "gbv_score": relevance.score, "gbv_terms": list(relevance.terms),
-                "model": model}
+                "event_id": event_id, "duplicate_of": duplicate_of,
+                "event_type": event_type(article.title, article.text), "model": model}
+    dates = mark_event_dates(result.dates, mentions, article.published)
     record = {"document": document, "mentions": [asdict(m) for m in mentions],
-              "dates": [asdict(d) for d in result.dates]}
+              "dates": [asdict(d) for d in dates]}
     handle.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
 
 
@@ -102,10 +113,13 @@ def _unspool(handle: IO[str]) -> Iterator[tuple[dict[str, Any], list[Mention],
 
 def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    nlp: Language | None = None,
-                   progress: Callable[[int], Callable[[], None]] | None = None) -> Summary:
+                   progress: Callable[[int], Callable[[], None]] | None = None,
+                   since: date | None = None, until: date | None = None,
+                   by_year: bool = False) -> Summary:
     """Run extraction on every release under ``input_path``; write the tables to ``output_dir``.
 
-    ``progress(total)`` returns a function called once per input read.
+    ``progress(total)`` returns a function called once per input read. ``since``, ``until``
+    and ``by_year`` choose the period of the network files (see :func:`write_network`).
     """
     started = time.perf_counter()
     paths = list_inputs(input_path)
@@ -114,6 +128,8 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     tick = progress(len(paths)) if progress else (lambda: None)
     rejects: list[Reject] = []
     index = EntityIndex()
+    event_ids = EventIds(threshold=settings.duplicate_threshold,
+                         max_days=settings.duplicate_max_days)
     output_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=output_dir,
                                 prefix=".spool-") as spool:
@@ -123,33 +139,26 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
             mentions = resolve_document(result.mentions)
             for mention in mentions:
                 index.add(mention, result.article.published)
-            _spool(spool, result, mentions, model, settings.gbv_threshold)
+            _spool(spool, result, mentions, model, settings.gbv_threshold, event_ids)
             documents += 1
         entities = index.entities()
-        names = {e.entity_id: e.name for e in entities}
-        participations = []
+        table = EventTable()
         with (export.CsvTable(output_dir / "documents.csv", DOCUMENT_COLUMNS) as doc_table,
               export.CsvTable(output_dir / "mentions.csv", MENTION_COLUMNS) as mention_table,
               export.CsvTable(output_dir / "dates.csv", DATE_COLUMNS) as date_table):
             for document, mentions, dates in _unspool(spool):
                 doc_table.write(document)
-                orgs = set()
-                for mention in mentions:
-                    entity_id = index.entity_id(mention)
+                identified = [(mention, index.entity_id(mention)) for mention in mentions]
+                for mention, entity_id in identified:
                     mention_table.write({**asdict(mention), "entity_id": entity_id})
-                    if mention.label == "ORG":
-                        orgs.add(entity_id)
                 date_table.write_all(asdict(d) for d in dates)
-                participations.append(Participation(document["doc_id"], frozenset(orgs)))
-    graph = cooccurrence_graph(participations, names)
+                table.add(document, identified, dates)
     export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, (
         {**asdict(e), "n_documents": len(e.doc_ids)} for e in entities))
-    export.write_csv(output_dir / "edges.csv", EDGE_COLUMNS, (
-        {"source_id": s, "target_id": t, "source": names[s], "target": names[t], **data}
-        for s, t, data in sorted(graph.edges(data=True))))
-    export.write_graph(graph, gexf=output_dir / "graph.gexf",
-                       graphml=output_dir / "graph.graphml")
+    events = table.events()
+    network = write_network(events, {e.entity_id: e for e in entities}, output_dir,
+                            since=since, until=until, by_year=by_year)
     export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(asdict, rejects))
     return Summary(documents=documents, rejected=len(rejects), entities=len(entities),
-                   edges=graph.number_of_edges(), seconds=time.perf_counter() - started,
-                   model=model)
+                   edges=network.edges, seconds=time.perf_counter() - started,
+                   model=model, events=len(events), duplicates=event_ids.duplicates)

@@ -1,0 +1,60 @@
+"""Near-duplicate releases become one event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.dedupe import NearDuplicates, jaccard, shingles
+from pipeline.network import EventIds, event_id_for
+
+RELEASE = ("El Instituto Municipal de las Mujeres y la Red Mesa de Mujeres firmaron este martes "
+           "un convenio de colaboración para atender a mujeres víctimas de violencia en las "
+           "colonias del suroriente, con asesoría jurídica y psicológica gratuita, informó la "
+           "directora del instituto durante la reunión con integrantes del consejo consultivo "
+           "y representantes de organizaciones de la sociedad civil de Ciudad Juárez.")
+# The same release as an outlet republishes it: its own opening words, one word changed.
+REPUBLISHED = "Ciudad Juárez.- " + RELEASE.replace("este martes", "el martes")
+OTHER = ("La Dirección de Obras Públicas concluyó la pavimentación de tres calles en la colonia "
+         "Riberas del Bravo, con una inversión de cuatro millones de pesos, informó el "
+         "presidente municipal durante el recorrido de supervisión por las obras.")
+
+
+def test_shingles_and_exact_jaccard() -> None:
+    assert shingles("Uno, dos. TRES cuatro", size=2) == {"uno dos", "dos tres", "tres cuatro"}
+    assert shingles("", size=5) == set()
+    assert jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+    exact = jaccard(shingles(RELEASE), shingles(REPUBLISHED))
+    assert exact == pytest.approx(0.8125)  # 52 shared shingles of 64
+
+
+def test_republished_release_is_found_and_unrelated_is_not() -> None:
+    index = NearDuplicates(threshold=0.5)
+    assert index.add("a", RELEASE) is None
+    assert index.add("b", OTHER) is None
+    match = index.add("c", REPUBLISHED)
+    assert match is not None and match.key == "a"
+    # The MinHash estimate (126 hashes) is close to the exact 0.8125.
+    assert match.similarity == pytest.approx(0.8125, abs=0.1)
+    assert index.add("d", RELEASE).key in {"a", "c"}  # type: ignore[union-attr]
+
+
+def test_threshold_and_dates_decide() -> None:
+    strict = NearDuplicates(threshold=0.95)
+    strict.add("a", RELEASE)
+    assert strict.add("b", REPUBLISHED) is None
+    yearly = NearDuplicates(threshold=0.5, max_days=14)
+    yearly.add("2023", RELEASE, date(2023, 11, 21))
+    assert yearly.add("2024", RELEASE, date(2024, 11, 20)) is None  # a year apart
+    assert yearly.add("copy", RELEASE, date(2023, 11, 22)).key == "2023"  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="threshold = 0 is invalid"):
+        NearDuplicates(threshold=0)
+
+
+def test_event_ids_follow_the_first_release() -> None:
+    ids = EventIds(threshold=0.5, max_days=None)
+    assert ids.assign("a", RELEASE, None) == (event_id_for("a"), None)
+    assert ids.assign("b", OTHER, None) == (event_id_for("b"), None)
+    assert ids.assign("c", REPUBLISHED, None) == (event_id_for("a"), "a")
+    assert ids.duplicates == 1

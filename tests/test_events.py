@@ -1,0 +1,178 @@
+"""Releases → events: relevance with its terms, type, event dates, merged duplicates."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.config import load_settings
+from pipeline.events import event_type, gbv_relevance, mark_event_dates
+from pipeline.network import EventTable, event_id_for
+from pipeline.records import DateMention, Mention
+from pipeline.run import extract_corpus
+
+
+@pytest.mark.parametrize(("text", "related", "score", "terms"), [
+    ("Arrancan los 16 días de activismo contra la violencia de género", True, 7.0,
+     ("violencia de género", "16 días de activismo", "violencia", "género")),
+    ("El Instituto Municipal de las Mujeres entregó reconocimientos", True, 3.5,
+     ("instituto municipal de las mujeres", "mujeres")),
+    ("Capacitan en perspectiva de género a policías", True, 2.5,
+     ("perspectiva de género", "género")),
+    # Context words alone do not decide: crime prevention that mentions women.
+    ("Operativo de prevención de la violencia en la colonia; detienen a dos mujeres", False,
+     1.5, ("mujeres", "violencia", "prevención")),
+    ("Pavimentan tres calles del suroriente", False, 0.0, ()),
+])
+def test_relevance_decision_and_terms(text: str, related: bool, score: float,
+                                      terms: tuple[str, ...]) -> None:
+    relevance = gbv_relevance(text, threshold=2.0)
+    assert (relevance.related, relevance.score, relevance.terms) == (related, score, terms)
+
+
+@pytest.mark.parametrize(("title", "text", "kind"), [
+    ("Capacita IMM a defensores", "Se presentó el programa.", "taller/capacitación"),
+    # Title counts double: "firma de convenio" (3 × 2) beats "reunión" in the body.
+    ("Firman convenio IMM y UACJ", "En una reunión con la rectora.", "firma de convenio"),
+    ("Marchan por el 25N", "La marcha partió del monumento.", "marcha/conmemoración"),
+    ("Habilitan refugio", "Se atiende a mujeres.", "atención/servicio"),
+    ("Pavimentan calles", "Obra terminada en la colonia.", "other"),
+])
+def test_event_type(title: str, text: str, kind: str) -> None:
+    assert event_type(title, text) == kind
+
+
+def _date(text: str, sentence: str, value: date) -> tuple[DateMention, Mention]:
+    return (DateMention("d", text, value, "mentioned"),
+            Mention("d", "DATE", text, 0, len(text), sentence, "dateparser",
+                    value.isoformat()))
+
+
+@pytest.mark.parametrize(("text", "sentence", "value", "published", "kind"), [
+    # Announced: on or after the publication date.
+    ("22 de noviembre", "Las actividades inician mañana 22 de noviembre.", date(2023, 11, 22),
+     date(2023, 11, 21), "event"),
+    # Reported: before publication, with an activity word near it.
+    ("15 de noviembre", "El 15 de noviembre se llevó a cabo el taller.", date(2023, 11, 15),
+     date(2023, 11, 21), "event"),
+    # Before publication and no activity near: context, not an event.
+    ("1 de febrero de 2007", "La ley vigente desde el 1 de febrero de 2007 obliga a todos.",
+     date(2007, 2, 1), date(2023, 11, 21), "mentioned"),
+    # A street name, though after publication.
+    ("16 de Septiembre", "Abrirá un centro en la colonia 16 de Septiembre.",
+     date(2024, 9, 16), date(2024, 2, 10), "mentioned"),
+    # No publication date and no written year: the year is unknown.
+    ("25 de noviembre", "La marcha será el 25 de noviembre.", date(2026, 11, 25), None,
+     "mentioned"),
+    # No publication date but a written year, with an activity word.
+    ("23 de febrero de 2010", "La marcha del 23 de febrero de 2010 recorrió el centro.",
+     date(2010, 2, 23), None, "event"),
+])
+def test_event_dates(text: str, sentence: str, value: date, published: date | None,
+                     kind: str) -> None:
+    dated, mention = _date(text, sentence, value)
+    published_row = DateMention("d", "Martes 21", date(2023, 11, 21), "published")
+    marked = mark_event_dates([published_row, dated], [mention], published)
+    assert [d.kind for d in marked] == ["published", kind]
+    assert marked[1].value == value
+
+
+def _org(doc_id: str, text: str, sentence: str) -> Mention:
+    return Mention(doc_id, "ORG", text, 0, len(text), sentence, "ner", text)
+
+
+def test_event_table_merges_the_releases_of_one_event() -> None:
+    table = EventTable()
+    base = {"url": "", "published": date(2023, 11, 21), "gbv_related": True,
+            "gbv_terms": ["feminicidio"], "event_type": "reunión"}
+    table.add({**base, "doc_id": "a", "event_id": "ev-a", "title": "Se reúnen IMM y Red",
+               "url": "https://juarez.gob.mx/1", "gbv_score": 3.0},
+              [(_org("a", "IMM", "IMM y Red se reunieron."), "o-imm"),
+               (_org("a", "Red", "IMM y Red se reunieron."), "o-red")],
+              [DateMention("a", "22 de noviembre", date(2023, 11, 22), "event")])
+    table.add({**base, "doc_id": "b", "event_id": "ev-a", "title": "Copia",
+               "url": "https://outlet.mx/1", "gbv_score": 5.0, "gbv_terms": ["x", "y"],
+               "published": date(2023, 11, 20)},
+              [(_org("b", "UACJ", "La UACJ asistió."), "o-uacj"),
+               (_org("b", "IMM", "Convocó el IMM."), "o-imm")],
+              [DateMention("b", "20 de noviembre", date(2023, 11, 20), "published")])
+    table.add({**base, "doc_id": "c", "event_id": "ev-c", "title": "Otra", "gbv_score": 0.0,
+               "gbv_related": False, "gbv_terms": [], "published": None}, [], [])
+    first, second = table.events()
+    assert (first.event_id, first.date, first.title, first.event_type) == (
+        "ev-a", date(2023, 11, 22), "Se reúnen IMM y Red", "reunión")
+    assert first.doc_ids == ("a", "b")
+    assert first.urls == ("https://juarez.gob.mx/1", "https://outlet.mx/1")
+    assert (first.gbv_score, first.gbv_terms) == (5.0, ("x", "y"))
+    assert first.institutions == {"o-imm", "o-red", "o-uacj"}
+    assert first.sentence_pairs == {("o-imm", "o-red")}
+    assert (second.event_id, second.date, second.gbv_related) == ("ev-c", None, False)
+
+
+def _table(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+RELEASE = ("El Instituto Municipal de las Mujeres invita a la marcha contra la violencia de "
+           "género que se realizará el 25 de noviembre desde el monumento a Benito Juárez, "
+           "como parte de los 16 días de activismo. La directora informó que participarán "
+           "colectivos, universidades y dependencias municipales, y que habrá atención "
+           "psicológica y asesoría jurídica para las mujeres que lo soliciten durante el "
+           "recorrido, que concluirá en la plaza principal con un mitin.")
+
+
+def test_extract_merges_republished_releases(tmp_path: Path, nlp: Language) -> None:
+    lines = [
+        {"id": "muni", "url": "https://juarez.gob.mx/n/1", "title": "Invitan a marcha",
+         "published": "2023-11-21", "text": RELEASE},
+        {"id": "outlet", "url": "https://outlet.mx/n/1", "title": "Invitan a marcha del 25N",
+         "published": "2023-11-22", "text": "Ciudad Juárez.- " + RELEASE},
+        {"id": "obras", "url": "https://obras.mx/n/2", "title": "Pavimentan calles",
+         "published": "2023-11-21",
+         "text": "La Dirección de Obras Públicas concluyó la pavimentación de tres calles en "
+                 "la colonia Riberas del Bravo, con una inversión de cuatro millones de pesos."},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    summary = extract_corpus(source, out, settings=load_settings({}), nlp=nlp)
+    assert (summary.documents, summary.events, summary.duplicates) == (3, 2, 1)
+    documents = {row["url"].split("/")[2]: row for row in _table(out / "documents.csv")}
+    muni, outlet, obras = (documents[h] for h in ("juarez.gob.mx", "outlet.mx", "obras.mx"))
+    assert outlet["event_id"] == muni["event_id"] == event_id_for(muni["doc_id"])
+    assert (outlet["duplicate_of"], muni["duplicate_of"]) == (muni["doc_id"], "")
+    assert obras["event_id"] == event_id_for(obras["doc_id"])
+    assert (muni["gbv_related"], obras["gbv_related"]) == ("true", "false")
+    events = {row["event_id"]: row for row in _table(out / "events.csv")}
+    march = events[muni["event_id"]]
+    assert (march["date"], march["event_type"], march["n_documents"]) == (
+        "2023-11-25", "marcha/conmemoración", "2")
+    assert march["doc_ids"] == f"{muni['doc_id']}; {outlet['doc_id']}"
+    assert march["urls"] == "https://juarez.gob.mx/n/1; https://outlet.mx/n/1"
+    event_dates = sorted((r["doc_id"], r["value"]) for r in _table(out / "dates.csv")
+                         if r["kind"] == "event")
+    assert event_dates == sorted([(muni["doc_id"], "2023-11-25"),
+                                  (outlet["doc_id"], "2023-11-25")])
+
+
+def test_corpus_relevance_floor(tmp_path: Path, corpus: Path, nlp: Language) -> None:
+    """GBV precision and recall ≥ 0.90 against the gold `gbv_prevention` of ../shared/corpus."""
+    gold = {}
+    for line in (corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        gold[record["id"]] = record["gbv_prevention"]
+    extract_corpus(corpus, tmp_path, settings=load_settings({}), nlp=nlp)
+    predicted = {Path(row["path"]).stem: row["gbv_related"] == "true"
+                 for row in _table(tmp_path / "documents.csv") if row["path"].endswith(".txt")}
+    assert predicted.keys() == gold.keys()
+    hits = sum(predicted[i] and gold[i] for i in gold)
+    precision = hits / sum(predicted.values())
+    recall = hits / sum(gold.values())
+    assert precision >= 0.90 and recall >= 0.90, (precision, recall)

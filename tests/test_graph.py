@@ -1,0 +1,144 @@
+"""The institution network on a hand-made set of events whose answer is known."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from pipeline import export
+from pipeline.graph import (event_years, filter_events, institution_network,
+                            participation_graph)
+from pipeline.network import write_network
+from pipeline.records import Entity, Event
+
+ENTITIES = {i: Entity(i, "ORG", name, sector=sector) for i, name, sector in [
+    ("A", "Instituto Municipal de las Mujeres", "municipal"),
+    ("B", "Red Mesa de Mujeres", "civil_society"),
+    ("C", "Fiscalía Especializada de la Mujer", "state"),
+    ("D", "UACJ", "academic")]}
+
+
+def _event(event_id: str, day: date | None, institutions: str, gbv: bool = True,
+           pairs: frozenset[tuple[str, str]] = frozenset()) -> Event:
+    return Event(event_id, day, "reunión", f"Título {event_id}", gbv, 3.0 if gbv else 0.0,
+                 ("feminicidio",) if gbv else (), (f"doc-{event_id}",),
+                 (f"https://example.org/{event_id}",), frozenset(institutions), frozenset(),
+                 pairs)
+
+
+EVENTS = [
+    _event("e1", date(2023, 3, 8), "ABC", pairs=frozenset({("A", "B")})),
+    _event("e2", date(2023, 11, 25), "AB"),
+    _event("e3", date(2024, 5, 1), "BD"),
+    _event("e4", date(2024, 6, 1), "AD", gbv=False),
+    _event("e5", None, "CD"),
+]
+
+
+def _pairs(graph: nx.Graph) -> list[tuple[str, str]]:
+    return sorted((min(s, t), max(s, t)) for s, t in graph.edges)
+
+
+def test_projection_counts_shared_gbv_events_only() -> None:
+    graph = institution_network(EVENTS, ENTITIES)
+    assert _pairs(graph) == [("A", "B"), ("A", "C"), ("B", "C"), ("B", "D"), ("C", "D")]
+    assert dict(graph.edges["A", "B"]) == {
+        "weight": 2, "sentence_weight": 1, "first_date": date(2023, 3, 8),
+        "last_date": date(2023, 11, 25), "event_ids": ["e1", "e2"]}
+    assert graph.edges["C", "D"]["first_date"] is None  # its only event is undated
+    assert not graph.has_edge("A", "D")  # they share only a non-GBV event
+
+
+def test_node_attributes_and_metrics() -> None:
+    graph = institution_network(EVENTS, ENTITIES)
+    b = graph.nodes["B"]
+    assert (b["name"], b["sector"], b["n_events"]) == ("Red Mesa de Mujeres", "civil_society", 3)
+    assert (b["first_date"], b["last_date"]) == (date(2023, 3, 8), date(2024, 5, 1))
+    assert (b["degree"], b["weighted_degree"]) == (3, 4)
+    # A–D has two shortest paths, through B and through C: each gets 1/2 of 3 pairs.
+    assert [graph.nodes[n]["betweenness"] for n in "ABCD"] == [0.0, 0.166667, 0.166667, 0.0]
+    assert graph.nodes["A"]["n_events"] == 2
+    labels = {n: graph.nodes[n]["community"] for n in "ABCD"}
+    assert set(labels.values()) <= {0, 1, 2, 3}
+    assert labels == {n: institution_network(EVENTS, ENTITIES).nodes[n]["community"]
+                      for n in "ABCD"}  # the fixed seed makes it reproducible
+
+
+def test_time_filter_drops_undated_events() -> None:
+    chosen = filter_events(EVENTS, since=date(2024, 1, 1))
+    assert [e.event_id for e in chosen] == ["e3", "e4"]
+    assert _pairs(institution_network(chosen, ENTITIES)) == [("B", "D")]
+    assert [e.event_id for e in filter_events(EVENTS, until=date(2023, 12, 31))] == ["e1", "e2"]
+    assert len(filter_events(EVENTS)) == 5
+    assert event_years(EVENTS) == [2023, 2024]
+
+
+def test_bipartite_graph_joins_events_to_institutions() -> None:
+    graph = participation_graph(EVENTS, ENTITIES)
+    assert graph.number_of_nodes() == 9 and graph.number_of_edges() == 11
+    assert graph.nodes["e4"]["kind"] == "event" and graph.nodes["e4"]["gbv_related"] is False
+    assert graph.nodes["D"]["kind"] == "institution" and graph.nodes["D"]["n_events"] == 3
+    assert sorted(graph["A"]) == ["e1", "e2", "e4"]
+
+
+def test_gexf_is_dynamic_and_graphml_reads_back(tmp_path: Path) -> None:
+    graph = institution_network(EVENTS, ENTITIES)
+    export.write_graph(graph, gexf=tmp_path / "g.gexf", graphml=tmp_path / "g.graphml",
+                       time=("first_date", "last_date"))
+    gexf = nx.read_gexf(tmp_path / "g.gexf")
+    assert gexf.graph["mode"] == "dynamic"
+    assert sorted(gexf.nodes) == list("ABCD") and gexf.number_of_edges() == 5
+    ab = gexf.edges["A", "B"]
+    assert (ab["start"], ab["end"], ab["weight"]) == ("2023-03-08", "2023-11-25", 2)
+    assert ab["event_ids"] == "e1; e2"
+    assert "start" not in gexf.edges["C", "D"]  # undated: present throughout
+    assert gexf.nodes["B"]["label"] == "B" and gexf.nodes["B"]["name"] == "Red Mesa de Mujeres"
+    graphml = nx.read_graphml(tmp_path / "g.graphml")
+    assert _pairs(graphml) == _pairs(graph)
+    assert dict(graphml.edges["A", "B"]) == {"weight": 2, "sentence_weight": 1,
+                                             "first_date": "2023-03-08",
+                                             "last_date": "2023-11-25", "event_ids": "e1; e2"}
+    assert graphml.nodes["C"]["sector"] == "state"
+    assert graphml.nodes["B"]["betweenness"] == pytest.approx(0.166667)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return [line.split(",") for line in path.read_text(encoding="utf-8-sig").splitlines()]
+
+
+def test_write_network_tables_and_year_slices(tmp_path: Path) -> None:
+    summary = write_network(EVENTS, ENTITIES, tmp_path, by_year=True)
+    assert (summary.events, summary.gbv_events, summary.nodes, summary.edges) == (5, 4, 4, 5)
+    events = _rows(tmp_path / "events.csv")
+    assert events[0] == ["event_id", "date", "event_type", "title", "gbv_related",
+                         "gbv_score", "gbv_terms", "n_documents", "doc_ids", "urls",
+                         "institutions", "people"]
+    assert events[1] == ["e1", "2023-03-08", "reunión", "Título e1", "true", "3.0",
+                         "feminicidio", "1", "doc-e1", "https://example.org/e1",
+                         "Fiscalía Especializada de la Mujer; Instituto Municipal de las "
+                         "Mujeres; Red Mesa de Mujeres", ""]
+    edges = _rows(tmp_path / "edges.csv")
+    assert edges[1] == ["A", "B", "Instituto Municipal de las Mujeres", "Red Mesa de Mujeres",
+                        "2", "1", "2023-03-08", "2023-11-25", "e1; e2"]
+    nodes = _rows(tmp_path / "nodes.csv")
+    assert nodes[0] == ["entity_id", "name", "sector", "n_events", "first_date", "last_date",
+                        "degree", "weighted_degree", "betweenness", "community"]
+    assert nodes[2][:9] == ["B", "Red Mesa de Mujeres", "civil_society", "3", "2023-03-08",
+                            "2024-05-01", "3", "4", "0.166667"]
+    assert _rows(tmp_path / "edges-2024.csv")[1][:5] == ["B", "D", "Red Mesa de Mujeres",
+                                                         "UACJ", "1"]
+    assert len(_rows(tmp_path / "edges-2023.csv")) == 4  # header + A–B, A–C, B–C
+    bipartite = nx.read_graphml(tmp_path / "events_graph.graphml")
+    assert bipartite.number_of_nodes() == 9 and bipartite.number_of_edges() == 11
+    assert nx.read_gexf(tmp_path / "graph-2023.gexf").number_of_edges() == 3
+
+
+def test_write_network_period(tmp_path: Path) -> None:
+    summary = write_network(EVENTS, ENTITIES, tmp_path, since=date(2023, 6, 1),
+                            until=date(2023, 12, 31))
+    assert (summary.events, summary.nodes, summary.edges) == (1, 2, 1)
+    assert len(_rows(tmp_path / "events.csv")) == 6  # events.csv keeps every event
+    assert _rows(tmp_path / "edges.csv")[1][4:] == ["1", "0", "2023-11-25", "2023-11-25", "e2"]

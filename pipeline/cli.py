@@ -105,6 +105,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import tempfile
+
+    import pandas as pd
+
+    from pipeline.evaluate import format_report, load_gold, predicted_docs_from_tables, score
+    from pipeline.run import extract_corpus
+
+    if not args.gold.is_file():
+        raise InputError(f"gold file {args.gold} does not exist; give --gold GOLD.jsonl")
+    with tempfile.TemporaryDirectory(prefix="prensa-red-eval-") as scratch:
+        output = args.output or Path(scratch)
+        extract_corpus(args.input, output, settings=_settings(model=args.model))
+        tables = [pd.read_csv(output / f"{name}.csv", encoding="utf-8-sig", dtype=str,
+                              keep_default_na=False)
+                  for name in ("documents", "mentions", "entities")]
+        print(format_report(score(load_gold(args.gold), predicted_docs_from_tables(*tables))))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prensa-red",
@@ -179,6 +199,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", type=Path, default=REPORTS_DIR,
                         help=f"folder for the report and figures (default: {REPORTS_DIR})")
     report.set_defaults(handler=cmd_report)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="extract a hand-annotated corpus and score it against the gold file",
+        description="Run `extract` on --input, then print precision, recall and F1 for PER "
+                    "and ORG, cross-document identity, publication dates and GBV, with each "
+                    "document's false positives and negatives (protocol: the corpus README).")
+    evaluate.add_argument("--gold", type=Path, required=True, help="gold annotations (JSONL)")
+    evaluate.add_argument("--input", type=Path, required=True, help="the annotated releases")
+    evaluate.add_argument("--output", type=Path,
+                          help="keep the extracted tables here (default: a temporary folder)")
+    evaluate.add_argument("--model", help="spaCy model (as for extract)")
+    evaluate.set_defaults(handler=cmd_evaluate)
     return parser
 
 

@@ -9,7 +9,7 @@ RAW := data/raw
 PROCESSED := data/processed
 
 .DEFAULT_GOAL := help
-.PHONY: help install scrape extract test bench clean
+.PHONY: help install scrape extract evaluate test bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ scrape: $(INSTALLED)
 ## Extract people, institutions, dates and the network from data/raw into data/processed
 extract: $(INSTALLED)
 	$(PY) -m pipeline extract --input $(RAW) --output $(PROCESSED)
+
+## Score extraction against a hand-annotated corpus (CORPUS=../shared/corpus)
+evaluate: $(INSTALLED)
+	$(PY) -m pipeline evaluate --gold $(or $(CORPUS),../shared/corpus)/gold.jsonl --input $(or $(CORPUS),../shared/corpus)
 
 ## Write reports/report.html with its PNG figures from data/processed
 report: $(INSTALLED)

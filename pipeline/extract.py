@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -14,7 +15,9 @@ from pipeline.records import Article, DateMention, Mention
 # The model's labels that we keep, and what they become. LOC and MISC are dropped: places
 # are not actors in the network, and MISC is mostly events and programmes.
 KEPT_LABELS = {"PER": "PER", "ORG": "ORG"}
+# Legal forms keep their final period ("Transforma A. C."); other edge punctuation goes.
 _STRIP = " \t\n.,;:«»\"“”'‘’()-–—"
+_KEEP_PERIOD = re.compile(r"\b[A-Z]\.$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +34,21 @@ def _span_mention(span: Span, doc_id: str) -> Mention | None:
     label = KEPT_LABELS.get(span.label_)
     text = span.text
     start = span.start_char + (len(text) - len(text.lstrip(_STRIP)))
-    end = span.end_char - (len(text) - len(text.rstrip(_STRIP)))
+    tail = text.rstrip(" \t\n,;:")
+    end = span.start_char + len(tail if _KEEP_PERIOD.search(tail) else text.rstrip(_STRIP))
     surface = span.doc.text[start:end]
     if label is None or "\n" in surface or not any(c.isupper() for c in surface):
         return None
     return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
-                   sentence=span.sent.text.strip(), origin="ner")
+                   sentence=span.sent.text.strip(), origin=_origin(span))
+
+
+def _origin(span: Span) -> str:
+    """"ner" for the model, "ruler:<pattern id>" for the entity ruler, "rule:<name>" for the
+    spans ``entity_fixes`` adds."""
+    if not span.id_:
+        return "ner"
+    return span.id_ if span.id_.startswith("rule:") else f"ruler:{span.id_}"
 
 
 def _sentence(doc: Doc, start: int, end: int) -> str:

@@ -94,6 +94,16 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Affiliation:
+    """A person's role, and the institution it is in when the text says (resolve → export)."""
+
+    doc_id: str
+    person: str  # canonical name
+    role: str  # the role word as written, lower case ("directora")
+    org: str = ""  # canonical name; "" when only the role is stated
+
+
+@dataclass(frozen=True, slots=True)
 class Reject:
     """An input that could not be processed, and why (any stage → rejects.csv)."""
 

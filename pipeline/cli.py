@@ -145,7 +145,24 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--model", help="spaCy model (default: es_core_news_md, _lg, _sm, "
                                          "whichever is installed; env PIPELINE_MODEL)")
     extract.add_argument("--batch-size", type=int, help="documents per spaCy batch")
+    extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="network files: only events dated on or after this day")
+    extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="network files: only events dated on or before this day")
+    extract.add_argument("--by", choices=["year"],
+                         help="also write one network slice per year (edges-2023.csv, "
+                              "nodes-2023.csv, graph-2023.gexf, graph-2023.graphml)")
     extract.set_defaults(handler=cmd_extract)
+
+    explain = commands.add_parser(
+        "explain", help="show the events and sentences behind a link between two institutions",
+        description="Print the events two institutions share (date, type, title, URL) and "
+                    "the sentences where both appear, from the tables `extract` wrote.")
+    explain.add_argument("first", help="institution name, alias or entity_id")
+    explain.add_argument("second", help="institution name, alias or entity_id")
+    explain.add_argument("--input", type=Path, default=PROCESSED_DIR,
+                         help=f"folder with the extract tables (default: {PROCESSED_DIR})")
+    explain.set_defaults(handler=cmd_explain)
 
     scrape = commands.add_parser(
         "scrape", help="fetch press releases from the web into a raw folder",
@@ -165,25 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--base-url", metavar="URL",
                         help="--site: another host for the adapter (a mirror, a local server)")
     scrape.add_argument("--delay", type=float, help="seconds between requests to one host")
-    extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="network files: only events dated on or after this day")
-    extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="network files: only events dated on or before this day")
-    extract.add_argument("--by", choices=["year"],
-                         help="also write one network slice per year (edges-2023.csv, "
-                              "nodes-2023.csv, graph-2023.gexf, graph-2023.graphml)")
     scrape.add_argument("--timeout", type=float, help="connect and read timeout, seconds")
     scrape.add_argument("--retries", type=int, help="retries on timeouts, 429 and 5xx")
-    explain = commands.add_parser(
-        "explain", help="show the events and sentences behind a link between two institutions",
-        description="Print the events two institutions share (date, type, title, URL) and "
-                    "the sentences where both appear, from the tables `extract` wrote.")
-    explain.add_argument("first", help="institution name, alias or entity_id")
-    explain.add_argument("second", help="institution name, alias or entity_id")
-    explain.add_argument("--input", type=Path, default=PROCESSED_DIR,
-                         help=f"folder with the extract tables (default: {PROCESSED_DIR})")
-    explain.set_defaults(handler=cmd_explain)
-
     scrape.add_argument("--backoff", type=float, help="seconds before the first retry (doubles)")
     scrape.add_argument("--max-bytes", type=int, help="refuse responses larger than this")
     scrape.add_argument("--user-agent", help="User-Agent header, with a way to contact you")

@@ -73,12 +73,22 @@ class _Manifests:
         return None, None
 
 
-def _read_jsonl(path: Path, rel: str, data: bytes) -> Iterator[RawDocument | Reject]:
+def _read_jsonl(rel: str, data: bytes) -> list[RawDocument | Reject]:
+    """The releases of a .jsonl file; a file with none (an annotation file, a manifest) is
+    one reject, not one per line."""
     try:
         lines = data.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
-        yield Reject(rel, "ingest", f"a .jsonl file must be UTF-8: {exc.reason} at byte {exc.start}")
-        return
+        return [Reject(rel, "ingest", f"a .jsonl file must be UTF-8: {exc.reason} at byte "
+                       f"{exc.start}")]
+    results = list(_jsonl_records(rel, lines))
+    if results and not any(isinstance(r, RawDocument) for r in results):
+        return [Reject(rel, "ingest", f'no line is a release (an object with a "text" string); '
+                       f"{len(results)} lines skipped")]
+    return results
+
+
+def _jsonl_records(rel: str, lines: list[str]) -> Iterator[RawDocument | Reject]:
     for number, line in enumerate(lines, 1):
         where = f"{rel}#L{number}"
         if not line.strip():
@@ -116,7 +126,7 @@ def read_inputs(root: Path, paths: list[Path] | None = None) -> Iterator[RawDocu
             yield Reject(rel, "ingest", f"cannot read file: {exc.strerror}")
             continue
         if fmt == "json":
-            yield from _read_jsonl(path, rel, data)
+            yield from _read_jsonl(rel, data)
             continue
         url, charset = manifests.origin(path) if fmt == "html" else (None, None)
         yield RawDocument(doc_id=doc_id_for(url or rel), path=rel, fmt=fmt, data=data, url=url,

@@ -200,7 +200,7 @@ def _drop_places(spans: list[Span]) -> list[Span]:
         is_place = fold(span[0].text) in place or before is not None and (
             fold(before.text) in place
             or (before.lower_ in (",", "y", "e") and span.start - 1 == previous_place_end))
-        if is_place and not span.id_:
+        if is_place and not span.id_.startswith("gaz:"):
             previous_place_end = span.end
             continue
         kept.append(span)
@@ -334,5 +334,35 @@ def entity_fixes(doc: Doc) -> Doc:
     orgs = [s for s in kept if s.label_ == "ORG"]
     ruled = [s for s in orgs if s.id_]
     others = [s for s in kept if not (s.label_ == "ORG" and s.id_)]
-    doc.ents = _resolve_overlaps(ruled + _acronyms(doc, orgs) + _role_orgs(doc) + others)
+    role_orgs = [s for span in _role_orgs(doc) if (s := _keep(span, lower_words)) is not None]
+    doc.ents = _orgs_in_lists(_resolve_overlaps(ruled + _acronyms(doc, orgs) + role_orgs
+                                                + others))
     return doc
+
+
+def _orgs_in_lists(spans: list[Span]) -> list[Span]:
+    """A "person" listed among institutions, two of them on one side or one on each, is
+    one ("Desarrollo Económico, SIPINNA, DABA y la Comisión Edilicia…"); a single
+    institution before a name is its affiliation ("del IMM, Elvira Urrutia")."""
+    def listed_org(i: int, j: int) -> bool:
+        return (0 <= j < len(spans) and spans[j].label_ == "ORG"
+                and _only_list_glue(spans[i], spans[j]))
+
+    result = list(spans)
+    for index, span in enumerate(spans):
+        if span.label_ != "PER" or span.id_:
+            continue
+        if (listed_org(index, index - 1) and listed_org(index, index + 1)) or any(
+                listed_org(index, index + step) and listed_org(index + step, index + 2 * step)
+                for step in (-1, 1)):
+            result[index] = Span(span.doc, span.start, span.end, label="ORG",
+                                 span_id="rule:org-list")
+    return result
+
+
+def _only_list_glue(a: Span, b: Span) -> bool:
+    """Nothing but commas, "y"/"e" and articles between two spans."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = first.doc[first.end:second.start]
+    return len(between) > 0 and all(t.text == "," or t.lower_ in ("y", "e", "el", "la", "los",
+                                                                  "las") for t in between)

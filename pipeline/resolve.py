@@ -91,7 +91,7 @@ def _resolve_orgs(mentions: list[Mention]) -> list[Mention]:
             continue
         canonical = _org_name(mention.text)
         previous = named[-1] if named else None
-        if (previous is not None and mention.text.isupper()
+        if (previous is not None and mention.origin == "rule:acronym"
                 and 0 < mention.start_char - previous.end_char <= 2):
             acronyms.setdefault(mention.text, previous.canonical)  # "… Municipal (SSPM)"
         canonical = acronyms.get(mention.text, canonical)

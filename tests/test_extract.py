@@ -61,3 +61,10 @@ def test_chrome_and_events_are_not_entities(nlp: Language) -> None:
     result = found(nlp, "Se conmemoró el Día Internacional de la Eliminación de la Violencia "
                         "contra la Mujer.\n\nÚltimas Publicaciones")
     assert result == set()
+
+
+def test_a_name_listed_among_institutions_is_an_institution(nlp: Language) -> None:
+    result = found(nlp, "Participaron varias áreas, entre ellas Desarrollo Económico, SIPINNA, "
+                        "IMIP y la Comisión Edilicia de la Familia.")
+    assert ("ORG", "Desarrollo Económico") in result
+    assert not any(label == "PER" for label, _ in result)

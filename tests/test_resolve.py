@@ -21,9 +21,17 @@ def canonicals(mentions: list[Mention]) -> list[tuple[str, str]]:
 
 def test_acronym_in_brackets_then_bare() -> None:
     long = "Dirección de Atención a Víctimas"
-    result = canonicals([mention(long, start=0), mention("DAV", start=len(long) + 2),
-                         mention("DAV", start=200)])
+    result = canonicals([mention(long, start=0),
+                         mention("DAV", start=len(long) + 2, origin="rule:acronym"),
+                         mention("DAV", start=200, origin="rule:acronym")])
     assert result == [(long, long), ("DAV", long), ("DAV", long)]
+
+
+def test_acronym_listed_after_a_body_is_not_its_alias() -> None:
+    result = canonicals([mention("Desarrollo Económico", start=0),
+                         mention("SIPINNA", start=22, origin="ruler:gaz:sipinna-juarez")])
+    assert result[1] == ("SIPINNA", "Sistema Municipal de Protección Integral de Niñas, "
+                                    "Niños y Adolescentes")
 
 
 def test_gazetteer_acronym_takes_the_gazetteer_name() -> None:

@@ -108,20 +108,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import tempfile
 
-    import pandas as pd
-
-    from pipeline.evaluate import format_report, load_gold, predicted_docs_from_tables, score
+    from pipeline.evaluate import format_report
     from pipeline.run import extract_corpus
+    from pipeline.tables import evaluate_tables, load_tables
 
     if not args.gold.is_file():
         raise InputError(f"gold file {args.gold} does not exist; give --gold GOLD.jsonl")
     with tempfile.TemporaryDirectory(prefix="prensa-red-eval-") as scratch:
         output = args.output or Path(scratch)
         extract_corpus(args.input, output, settings=_settings(model=args.model))
-        tables = [pd.read_csv(output / f"{name}.csv", encoding="utf-8-sig", dtype=str,
-                              keep_default_na=False)
-                  for name in ("documents", "mentions", "entities")]
-        print(format_report(score(load_gold(args.gold), predicted_docs_from_tables(*tables))))
+        print(format_report(evaluate_tables(load_tables(output), args.gold)))
     return 0
 
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 import networkx as nx
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -53,7 +53,7 @@ def cell(value: Any) -> str:
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
         value = LIST_SEPARATOR.join(str(item) for item in items)
     text = str(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    if text.startswith(FORMULA_START) and not _is_number(text):
         return "'" + text
     return text
 

@@ -2,9 +2,7 @@
 
 Each loader returns a DataFrame with the columns of the output contract, parsed: dates as
 ``Timestamp`` (``NaT`` when blank), booleans as ``bool``, counts as numbers and ``"; "``-joined
-cells as lists. Tables written before ``events.csv`` and ``nodes.csv`` existed are read too:
-their events are the releases themselves (one event per release) and their node list is the
-institutions in ``entities.csv``.
+cells as lists.
 """
 
 from __future__ import annotations
@@ -19,11 +17,8 @@ import pandas as pd
 
 from pipeline.config import DATA_DIR, PROCESSED_DIR
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
-from pipeline.export import LIST_SEPARATOR
+from pipeline.export import FORMULA_START, LIST_SEPARATOR
 from pipeline.ingest import InputError
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 class TablesError(InputError):
     """The processed folder lacks a table the caller needs."""
@@ -66,7 +61,7 @@ def gold_file() -> Path:
 
 def _unquote(text: str) -> str:
     """Undo the export's formula guard (``'=x`` was written for ``=x``)."""
-    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_START else text
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
 
 
 def _split(text: str) -> list[str]:
@@ -103,86 +98,29 @@ def load_mentions(folder: Path) -> pd.DataFrame:
 
 
 def load_entities(folder: Path) -> pd.DataFrame:
-    entities = read_table(folder / "entities.csv", lists=["aliases"],
-                          dates=["first_seen", "last_seen"], numbers=["n_documents"])
-    return entities if "sector" in entities else entities.assign(sector="")
+    return read_table(folder / "entities.csv", lists=["aliases"],
+                      dates=["first_seen", "last_seen"], numbers=["n_documents"])
 
 
 def load_affiliations(folder: Path) -> pd.DataFrame:
     return read_table(folder / "affiliations.csv")
 
 
-def _events_from_documents(documents: pd.DataFrame, mentions: pd.DataFrame,
-                           entities: pd.DataFrame) -> pd.DataFrame:
-    """One event per release, for tables written before ``events.csv`` existed."""
-    names = entities.set_index("entity_id")["name"]
-    named = mentions.assign(name=mentions["entity_id"].map(names))
-
-    def names_of(label: str) -> pd.Series:
-        rows = named[named["label"] == label]
-        return rows.groupby("doc_id")["name"].agg(lambda s: sorted(set(s.dropna())))
-
-    orgs, people = names_of("ORG"), names_of("PER")
-    return pd.DataFrame({
-        "event_id": documents["doc_id"], "date": documents["published"], "event_type": "",
-        "title": documents["title"], "gbv_related": documents["gbv_related"],
-        "gbv_score": documents["gbv_score"], "gbv_terms": documents["gbv_terms"],
-        "n_documents": 1, "doc_ids": documents["doc_id"].map(lambda d: [d]),
-        "urls": documents["url"].map(lambda u: [u] if u else []),
-        "institutions": documents["doc_id"].map(lambda d: orgs.get(d, [])),
-        "people": documents["doc_id"].map(lambda d: people.get(d, []))})
-
-
-def load_events(folder: Path, documents: pd.DataFrame | None = None,
-                mentions: pd.DataFrame | None = None,
-                entities: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``events.csv``, or one event per release when the folder predates it."""
-    if (folder / "events.csv").is_file():
-        return read_table(folder / "events.csv", dates=["date"], bools=["gbv_related"],
-                          numbers=["gbv_score", "n_documents"],
-                          lists=["gbv_terms", "doc_ids", "urls", "institutions", "people"])
-    return _events_from_documents(
-        load_documents(folder) if documents is None else documents,
-        load_mentions(folder) if mentions is None else mentions,
-        load_entities(folder) if entities is None else entities)
+def load_events(folder: Path) -> pd.DataFrame:
+    return read_table(folder / "events.csv", dates=["date"], bools=["gbv_related"],
+                      numbers=["gbv_score", "n_documents"],
+                      lists=["gbv_terms", "doc_ids", "urls", "institutions", "people"])
 
 
 def load_edges(folder: Path) -> pd.DataFrame:
-    """``edges.csv``; an older file's ``doc_ids`` become ``event_ids`` (one event a release)."""
-    edges = read_table(folder / "edges.csv", lists=["event_ids", "doc_ids"],
-                       dates=["first_date", "last_date"], numbers=["weight", "sentence_weight"])
-    return edges if "event_ids" in edges else edges.rename(columns={"doc_ids": "event_ids"})
+    return read_table(folder / "edges.csv", lists=["event_ids"],
+                      dates=["first_date", "last_date"], numbers=["weight", "sentence_weight"])
 
 
-def _nodes_from_entities(entities: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
-    """The institutions with their network measures, for folders that predate ``nodes.csv``."""
-    orgs = entities[entities["label"] == "ORG"]
-    graph = nx.Graph()
-    graph.add_nodes_from(orgs["entity_id"])
-    graph.add_weighted_edges_from(edges[["source_id", "target_id", "weight"]].itertuples(
-        index=False))
-    communities = nx.community.greedy_modularity_communities(graph, weight="weight")
-    community = {node: n for n, members in enumerate(communities) for node in members}
-    betweenness = nx.betweenness_centrality(graph)
-    return pd.DataFrame({
-        "entity_id": orgs["entity_id"], "name": orgs["name"], "sector": orgs["sector"],
-        "n_events": orgs["n_documents"], "first_date": orgs["first_seen"],
-        "last_date": orgs["last_seen"],
-        "degree": orgs["entity_id"].map(dict(graph.degree())),
-        "weighted_degree": orgs["entity_id"].map(dict(graph.degree(weight="weight"))),
-        "betweenness": orgs["entity_id"].map(betweenness),
-        "community": orgs["entity_id"].map(community)}).reset_index(drop=True)
-
-
-def load_nodes(folder: Path, entities: pd.DataFrame | None = None,
-               edges: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``nodes.csv``, or the institutions of ``entities.csv`` when the folder predates it."""
-    if (folder / "nodes.csv").is_file():
-        return read_table(folder / "nodes.csv", dates=["first_date", "last_date"],
-                          numbers=["n_events", "degree", "weighted_degree", "betweenness",
-                                   "community"])
-    return _nodes_from_entities(load_entities(folder) if entities is None else entities,
-                                load_edges(folder) if edges is None else edges)
+def load_nodes(folder: Path) -> pd.DataFrame:
+    return read_table(folder / "nodes.csv", dates=["first_date", "last_date"],
+                      numbers=["n_events", "degree", "weighted_degree", "betweenness",
+                               "community"])
 
 
 def load_tables(folder: Path | None = None) -> Tables:
@@ -191,12 +129,9 @@ def load_tables(folder: Path | None = None) -> Tables:
     if not folder.is_dir() or not any(folder.glob("*.csv")):
         raise TablesError(f"{folder} has no tables; run `python -m pipeline extract --output "
                           f"{folder}` first, or pass the folder that holds documents.csv")
-    documents, mentions, entities = (load_documents(folder), load_mentions(folder),
-                                     load_entities(folder))
-    edges = load_edges(folder)
-    return Tables(documents=documents, mentions=mentions, entities=entities,
-                  events=load_events(folder, documents, mentions, entities),
-                  nodes=load_nodes(folder, entities, edges), edges=edges)
+    return Tables(documents=load_documents(folder), mentions=load_mentions(folder),
+                  entities=load_entities(folder), events=load_events(folder),
+                  nodes=load_nodes(folder), edges=load_edges(folder))
 
 
 def institution_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.Graph:

@@ -47,11 +47,38 @@ def short_name(name: str, width: int = 40) -> str:
 
 
 def network_layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED) -> dict[str, tuple[float, float]]:
-    """Reproducible spring layout in [-1, 1]², heavier links pulling harder."""
+    """Reproducible layout in [-1, 1]²: the largest group of linked institutions on top,
+    smaller groups in a row beneath, so that they do not squeeze the main network."""
     if graph.number_of_nodes() == 0:
         return {}
-    positions = nx.spring_layout(graph, weight="weight", seed=seed)
-    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
+    groups = sorted(nx.connected_components(graph), key=lambda g: (-len(g), min(g)))
+    main, rest = groups[0], groups[1:]
+    positions = _spread(graph.subgraph(main), seed, (-1.0, 1.0), (-0.55 if rest else -1.0, 1.0))
+    width = min(2.0 / max(len(rest), 1), 0.5)
+    for index, group in enumerate(rest):
+        left = -1.0 + width * index
+        positions |= _spread(graph.subgraph(group), seed, (left, left + width), (-1.0, -0.7))
+    return positions
+
+
+def _spread(graph: nx.Graph, seed: int, xs: tuple[float, float],
+            ys: tuple[float, float]) -> dict[str, tuple[float, float]]:
+    """A spring layout of ``graph`` fitted into the box ``xs`` × ``ys``, with a margin."""
+    size = graph.number_of_nodes()
+    # A longer ideal distance than networkx's 1/sqrt(n) keeps the labels of a hub's many
+    # neighbours apart.
+    raw = nx.spring_layout(graph, weight="weight", seed=seed, k=2.0 / size ** 0.5,
+                           iterations=200) if size > 1 else {next(iter(graph)): (0.0, 0.0)}
+    xs_raw = [float(p[0]) for p in raw.values()]
+    ys_raw = [float(p[1]) for p in raw.values()]
+    # One scale for both axes, so that a pair of nodes does not stretch across the box.
+    spans = [(high - low) / max(max(xs_raw) - min(xs_raw), max(ys_raw) - min(ys_raw), 1e-9)
+             for low, high in (xs, ys)]
+    scale = min(spans) * 0.9
+    centre_raw = ((max(xs_raw) + min(xs_raw)) / 2, (max(ys_raw) + min(ys_raw)) / 2)
+    centre = ((xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2)
+    return {node: (centre[0] + scale * (float(x) - centre_raw[0]),
+                   centre[1] + scale * (float(y) - centre_raw[1])) for node, (x, y) in raw.items()}
 
 
 def node_size(n_events: float) -> float:

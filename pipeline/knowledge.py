@@ -31,6 +31,7 @@ ORG_PATTERNS_FILE = RESOURCES_DIR / "org_patterns.jsonl"
 SECTORS_FILE = RESOURCES_DIR / "sectors.tsv"
 ROLES_FILE = RESOURCES_DIR / "roles.tsv"
 NOT_ENTITIES_FILE = RESOURCES_DIR / "not_entities.txt"
+GIVEN_NAMES_FILE = RESOURCES_DIR / "given_names.txt"
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -236,3 +237,15 @@ def load_roles() -> tuple[Role, ...]:
 def load_not_entities() -> frozenset[str]:
     """:func:`fold`-ed phrases that are never a PER or ORG on their own."""
     return frozenset(fold(line) for _, line in _lines(NOT_ENTITIES_FILE))
+
+
+@cache
+def load_given_names() -> frozenset[str]:
+    """:func:`fold`-ed given names ("maria", "jose"): the usual first word of a person's name."""
+    names = set()
+    for number, line in _lines(GIVEN_NAMES_FILE):
+        if len(line.split()) != 1:
+            raise KnowledgeError(f"{GIVEN_NAMES_FILE}:{number}: expected one name a line, "
+                                 f"got {line!r}; write compound names as their words")
+        names.add(fold(line))
+    return frozenset(names)

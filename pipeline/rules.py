@@ -32,21 +32,22 @@ class ContextWords:
 
     place: frozenset[str]  # "colonia Vicente Guerrero": a place named after a person
     not_org: frozenset[str]  # "Día Internacional de…", "Campaña…": events and programmes
+    kin: frozenset[str]  # "madre de Idaly Juache": a person follows, whatever the name
 
 
 @cache
 def load_context_words() -> ContextWords:
     """``kind<TAB>word`` lines of ``context_words.tsv``, folded."""
-    kinds: dict[str, set[str]] = {"place": set(), "not_org": set()}
+    kinds: dict[str, set[str]] = {"place": set(), "not_org": set(), "kin": set()}
     for number, line in enumerate(CONTEXT_FILE.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         kind, _, word = line.partition("\t")
         if kind not in kinds or not word.strip():
-            raise KnowledgeError(f"{CONTEXT_FILE}:{number}: expected 'place|not_org<TAB>word', "
-                                 f"got {line!r}")
+            raise KnowledgeError(f"{CONTEXT_FILE}:{number}: expected "
+                                 f"'{'|'.join(kinds)}<TAB>word', got {line!r}")
         kinds[kind].add(fold(word))
-    return ContextWords(frozenset(kinds["place"]), frozenset(kinds["not_org"]))
+    return ContextWords(**{kind: frozenset(words) for kind, words in kinds.items()})
 
 
 @cache

@@ -38,16 +38,16 @@ def test_org_f1_floor(report: Report) -> None:
     assert report.entities["ORG"].f1 >= 0.85
 
 
-@pytest.mark.xfail(reason="measured 0.844 (P 0.783, R 0.915): street lists and programme "
-                          "names the model calls people", strict=True)
 def test_per_f1_floor(report: Report) -> None:
     assert report.entities["PER"].f1 >= 0.92
 
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report) -> None:
-    # the plain model scored ORG F1 0.310 and PER F1 0.567 on this corpus
-    assert report.entities["ORG"].f1 >= 0.80
-    assert report.entities["PER"].f1 >= 0.80
+    # the plain model scored ORG F1 0.310 and PER F1 0.567 on this corpus; the rules reach
+    # ORG 0.858 and PER 0.964 (P 1.000, R 0.930)
+    assert report.entities["ORG"].f1 >= 0.855
+    assert report.entities["PER"].f1 >= 0.95
+    assert report.entities["PER"].recall >= 0.92
 
 
 def test_identity_recall_across_documents(report: Report) -> None:

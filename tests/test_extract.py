@@ -68,3 +68,43 @@ def test_a_name_listed_among_institutions_is_an_institution(nlp: Language) -> No
                         "IMIP y la Comisión Edilicia de la Familia.")
     assert ("ORG", "Desarrollo Económico") in result
     assert not any(label == "PER" for label, _ in result)
+
+
+def test_items_after_a_colon_that_a_place_noun_opens_are_places(nlp: Language) -> None:
+    result = found(nlp, "Las avenidas que se repararán son: Ignacio Zaragoza, Manuel Gómez "
+                        "Morín, Pedro Rosales de León y Tomás Fernández. La directora Ana Ruiz "
+                        "Soto lo informó.")
+    assert [text for label, text in result if label == "PER"] == ["Ana Ruiz Soto"]
+
+
+def test_title_case_phrases_without_a_given_name_are_not_people(nlp: Language) -> None:
+    result = found(nlp, "Se impartió el taller Liderazgo con Perspectiva de Género y se "
+                        "entregó la medalla Mujer Destacada a Rosa Elena Muñoz Ortiz.")
+    people = {text for label, text in result if label == "PER"}
+    assert "Rosa Elena Muñoz Ortiz" in people
+    assert not people & {"Perspectiva de Género", "Mujer Destacada"}
+
+
+def test_a_name_after_a_place_noun_and_its_qualifier_is_a_place(nlp: Language) -> None:
+    result = found(nlp, "El módulo abrirá en la calle prolongación Benito Juárez, informó la "
+                        "regidora Silvia Ortega.")
+    assert result == {("PER", "Silvia Ortega")}
+
+
+def test_a_name_cut_off_at_the_end_of_the_text_is_ignored(nlp: Language) -> None:
+    assert found(nlp, "El módulo abrirá el lunes. En la reunión participaron las regidoras "
+                      "Luisa Fernanda Or") == set()
+
+
+def test_bylines_are_not_people_in_the_news(nlp: Language) -> None:
+    for byline in ("Por Laura Gómez Treviño", "Gabriela Sáenz\n12 de marzo de 2024"):
+        result = found(nlp, f"{byline}\nCiudad Juárez.- La directora Ana Ruiz Soto inauguró "
+                            "el módulo.")
+        assert result == {("PER", "Ana Ruiz Soto")}, byline
+
+
+def test_a_rare_given_name_is_kept_after_kin_or_a_role_of_a_body(nlp: Language) -> None:
+    assert ("PER", "Zuriel Ontiveros") in found(
+        nlp, "Habló Teresa Olivas, madre de Zuriel Ontiveros, durante la marcha.")
+    assert ("PER", "Itzayana Beltrán") in found(
+        nlp, "El recorrido lo guió la integrante del Consejo, Itzayana Beltrán, desde la plaza.")

@@ -14,6 +14,7 @@ from pipeline.knowledge import (
     gazetteer_index,
     infer_sector,
     load_gazetteer,
+    load_given_names,
     load_legal_suffixes,
     load_name_connectors,
     load_not_entities,
@@ -124,3 +125,18 @@ def test_bad_tsv_lines_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     roles.write_text("directora\tdirector\tf\ndirectora\tdirector\tf\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="roles.tsv:2: role 'directora' is listed twice"):
         _reload(monkeypatch, "ROLES_FILE", roles, "load_roles")
+
+
+def test_given_names_are_folded_single_words(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    assert {"maria", "jose", "ruben"} <= load_given_names()
+    assert not {"perspectiva", "mujer", "centro"} & load_given_names()
+    bad = tmp_path / "given_names.txt"
+    bad.write_text("# header\nMaría José\n", encoding="utf-8")
+    monkeypatch.setattr(knowledge, "GIVEN_NAMES_FILE", bad)
+    load_given_names.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError, match=r"given_names.txt:2: expected one name"):
+            load_given_names()
+    finally:
+        load_given_names.cache_clear()

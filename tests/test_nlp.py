@@ -89,3 +89,13 @@ def test_one_word_after_a_role_is_not_a_body(blank: Language) -> None:
 def test_events_and_programmes_are_not_bodies(blank: Language) -> None:
     assert ents(blank, "Se conmemoró el Día Internacional de la Mujer con la Iniciativa "
                        "Spotlight.") == []
+
+
+def test_a_given_name_listed_beside_a_person_is_a_person(blank: Language) -> None:
+    from spacy.tokens import Span
+
+    from pipeline.entity_fixes import entity_fixes
+    doc = blank.make_doc("Recordaron a Esmeralda Herrera y Norma Laguna en la misa.")
+    doc.ents = [Span(doc, 2, 4, label="PER"), Span(doc, 5, 7, label="ORG")]
+    assert [(e.text, e.label_) for e in entity_fixes(doc).ents] == [
+        ("Esmeralda Herrera", "PER"), ("Norma Laguna", "PER")]

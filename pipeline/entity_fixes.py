@@ -1,0 +1,342 @@
+"""The ``entity_fixes`` component: relabel, trim and filter the model's entities for this
+domain, and add the institutions that rules find (role-named bodies, bracketed acronyms)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.knowledge import fold, load_legal_suffixes, load_not_entities
+from pipeline.names import (after_place_word, has_full_name_shape, in_place_list, is_byline,
+                            introduced_as_kin, is_cut_off, opens_with_given_name)
+from pipeline.rules import (CAPITALISED, connector_words, load_context_words, role_forms,
+                            single_heads)
+
+
+_ARTICLES = frozenset({"el", "la", "los", "las", "del", "al", "de"})
+_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
+_ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ]{1,11}")
+_CAP = re.compile(CAPITALISED)
+_MIN_ROLE_ORG_WORDS = 2  # "director de Obras Públicas"; "fiscal general del Estado" is no body
+
+
+def _is_capitalised(token: Token) -> bool:
+    return bool(_CAP.match(token.text))
+
+
+def _trim(span: Span) -> Span | None:
+    """``span`` without leading articles and trailing punctuation or connectors."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in _ARTICLES or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space
+                           or doc[end - 1].lower_ in connector_words()):
+        end -= 1
+    if start == end:
+        return None
+    return Span(doc, start, end, label=span.label_, span_id=span.id_)
+
+
+def _is_name_word_list(span: Span, lower_words: set[str]) -> bool:
+    """True when every word of a PER span is also used in lower case in the text, as with
+    "Trabajo Social" or "Perspectiva de Género": common words, not a name."""
+    words = [t.lower_ for t in span if t.lower_ not in _NAME_PARTICLES and t.is_alpha]
+    return bool(words) and all(word in lower_words for word in words)
+
+
+def _strip_front(span: Span) -> Span:
+    """Drop leading words that are no part of a name: "También Daniel…", a verb ("Aseguró
+    Urrutia"), a role ("Regidora Patricia Mendoza"), lower-case words the model took in."""
+    doc = span.doc
+    start = span.start
+    while start < span.end - 1:
+        token = doc[start]
+        role = _role_at(doc, start)
+        if role and start + role < span.end:
+            start += role
+        elif fold(token.text) in load_not_entities() or token.pos_ == "VERB" or (
+                not span.id_ and token.is_lower):
+            start += 1
+        else:
+            break
+    return Span(doc, start, span.end, label=span.label_, span_id=span.id_)
+
+
+def _role_at(doc: Doc, i: int) -> int:
+    """Length in tokens of the role phrase starting at token ``i`` (0 when none)."""
+    for size in (3, 2, 1):
+        if tuple(t.lower_ for t in doc[i:i + size]) in _role_tuples():
+            return size
+    return 0
+
+
+@cache
+def _role_tuples() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(form.split()) for form in role_forms())
+
+
+def _next_to_role(span: Span) -> bool:
+    """"el alcalde, Cruz Pérez Cuéllar", "Víctor Valencia Carrasco, coordinador de…"."""
+    doc = span.doc
+    before = span.start - (1 if span.start and doc[span.start - 1].text == "," else 0)
+    if any(_role_at(doc, before - size) == size for size in (1, 2, 3) if before - size >= 0):
+        return True
+    if before < span.start and _role_of_body_ends_at(doc, before):
+        return True
+    after = span.end + (1 if span.end < len(doc) and doc[span.end].text == "," else 0)
+    return after < len(doc) and _role_at(doc, after) > 0 and after > span.end
+
+
+def _role_of_body_ends_at(doc: Doc, end: int) -> bool:
+    """"<role> de(l) <capitalised body>" ends right before token ``end``: "la integrante del
+    Instituto, Gizéh Beltrán del Río"."""
+    i = end - 1  # back over the body's name and the "de la" before it
+    while i >= 0 and (_is_capitalised(doc[i]) or doc[i].lower_ in connector_words()):
+        i -= 1
+    return i + 1 < end and any(_role_at(doc, i + 1 - size) == size
+                               for size in (1, 2, 3) if i + 1 - size >= 0)
+
+
+def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
+    """A span the model took for a place that reads as a full name: three or more
+    capitalised words, none of them used in lower case in the text, not after "en"
+    ("Víctor Valencia Carrasco", not "Circuito Atlético Pedestre")."""
+    doc = span.doc
+    return (len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
+            and not any(t.lower_ in lower_words for t in span)
+            and not (span.start and doc[span.start - 1].lower_ in ("en", "de", "del")))
+
+
+def _keep(span: Span, lower_words: set[str]) -> Span | None:
+    """The span to keep for one entity: relabelled, trimmed, or None when it is no name."""
+    known = span.id_.startswith("gaz:")
+    trimmed = _trim(span)
+    if trimmed is None:
+        return None
+    span = _strip_front(trimmed)
+    doc = span.doc
+    text = fold(span.text)
+    first = fold(span[0].text)
+    context = load_context_words()
+    if text in load_not_entities() or (len(span) == 1 and first in load_not_entities()):
+        return None
+    if not known and (_role_at(doc, span.start)
+                      or any(text == w or text.startswith(w + " ") for w in context.not_org)):
+        return None
+    if span.label_ != "ORG" and span[0].text in single_heads():
+        return Span(doc, span.start, span.end, label="ORG", span_id=span.id_)
+    if not span.id_ and span.label_ != "PER" and (_next_to_role(span)
+                                                  or _looks_like_person(span, lower_words)):
+        return Span(doc, span.start, span.end, label="PER")
+    if span.label_ == "ORG" and not span.id_ and len(span) == 1 and not span.text.isupper():
+        return None  # a lone title-case word the model calls ORG is rarely a body
+    if span.label_ == "PER" and (_is_name_word_list(span, lower_words) or is_byline(span)):
+        return None
+    return span
+
+
+def _unsupported_name(span: Span) -> bool:
+    """Several words that neither open with a given name, nor have a full name's shape, nor
+    stand beside a role: "Perspectiva de Género", "Mujer Ilustre", "Pavo Real"."""
+    return (span.label_ == "PER" and not span.id_ and len(span) >= 2
+            and not opens_with_given_name(span) and not has_full_name_shape(span)
+            and not _next_to_role(span) and not introduced_as_kin(span))
+
+
+def _drop_places(spans: list[Span]) -> list[Span]:
+    """Drop names of places: after a place word ("colonia Vicente Guerrero"), the rest of an
+    enumeration that began so ("colonias Pavo Real, Oasis Revolución y Finca Bonita") and
+    the items after a colon that a place noun introduces ("las calles por atender son: …")."""
+    place = load_context_words().place
+    kept, previous_place_end = [], -1
+    for span in spans:
+        doc = span.doc
+        before = doc[span.start - 1] if span.start else None
+        is_place = (fold(span[0].text) in place or after_place_word(span) or in_place_list(span)
+                    or before is not None and before.lower_ in (",", "y", "e")
+                    and span.start - 1 == previous_place_end)
+        if is_place and not span.id_.startswith("gaz:"):
+            previous_place_end = span.end
+            continue
+        kept.append(span)
+    return kept
+
+
+def _merge_adjacent(spans: list[Span]) -> list[Span]:
+    """Join a person split by the model into two touching spans ("Mónica" + "Alicia Juárez")."""
+    merged: list[Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if (last is not None and last.end == span.start and not last.id_ and not span.id_
+                and "PER" in (last.label_, span.label_) and not span[0].is_punct):
+            merged[-1] = Span(span.doc, last.start, span.end, label="PER")
+        else:
+            merged.append(span)
+    return merged
+
+
+def _role_orgs(doc: Doc) -> list[Span]:
+    """Bodies named after a role: "director de Obras Públicas", "titular de Ecología y
+    Medio Ambiente" (two capitalised words at least, so "fiscal del Estado" is not one)."""
+    spans = []
+    for token in doc:
+        i = token.i + _role_at(doc, token.i)
+        if i == token.i:
+            continue
+        start = i
+        while i < len(doc) and doc[i].lower_ in ("de", "del", "la", "las", "los"):
+            i += 1
+        if i == start or i >= len(doc) or not _is_capitalised(doc[i]):
+            continue
+        end = i
+        while end < len(doc) and (_is_capitalised(doc[end])
+                                  or doc[end].lower_ in connector_words()):
+            end += 1
+        span = _trim(Span(doc, i, end, label="ORG", span_id="rule:role-of"))
+        if span is not None and sum(map(_is_capitalised, span)) >= _MIN_ROLE_ORG_WORDS:
+            spans.append(span)
+    return spans
+
+
+def _starts_body(doc: Doc, i: int) -> bool:
+    """Token ``i`` (after an optional article) opens another body: a head word or an
+    acronym."""
+    if i < len(doc) and doc[i].lower_ in _ARTICLES - {"de", "del", "al"}:
+        i += 1
+    return i < len(doc) and (doc[i].text in single_heads() or _is_acronym_token(doc[i]))
+
+
+def _is_acronym_token(token: Token) -> bool:
+    return bool(_ACRONYM.fullmatch(token.text)) and sum(c.isupper() for c in token.text) >= 2
+
+
+def _ends_legal(span: Span) -> bool:
+    """"Red Mesa de Mujeres y Transforma A. C.": a legal form closes the last body only."""
+    return any(fold(span.text).endswith(" " + fold(s)) for s in load_legal_suffixes())
+
+
+def _split_points(span: Span) -> list[tuple[int, int]]:
+    """``(end of one part, start of the next)`` token indices inside a rule-made ORG span."""
+    doc, points = span.doc, []
+    legal = _ends_legal(span)
+    for token in span[1:]:
+        i = token.i
+        after = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in ("el", "la", "los", "las"))
+        if token.lower_ in ("y", "e") and (_starts_body(doc, i + 1) or legal):
+            points.append((i, after))  # "Centros Comunitarios y (la) Dirección de…"
+        elif token.lower_ in ("de", "del") and _starts_body(doc, i + 1) and \
+                i - span.start >= 2:
+            points.append((i, after))  # "Área de Prevención de la Secretaría…"
+        elif token.lower_ in _ARTICLES - {"de", "del", "al"} and \
+                doc[i - 1].lower_ not in connector_words():
+            points.append((i, i))  # an article only follows a preposition inside a name
+        elif _is_acronym_token(token) and doc[i - 1].is_title and i == span.end - 1:
+            points.append((i, i))  # "Instituto Municipal de la Mujer IMM"
+    return points
+
+
+def _split_conjoined(span: Span) -> list[Span]:
+    """Cut a rule-made ORG span where another body starts (see :func:`_split_points`)."""
+    if span.label_ != "ORG" or not span.id_.startswith(("head:", "rule:role-of")):
+        return [span]
+    parts, start, span_id = [], span.start, span.id_
+    for end, next_start in _split_points(span) + [(span.end, span.end)]:
+        part = _trim(Span(span.doc, start, end, label="ORG", span_id=span_id)) \
+            if end > start and span_id else None
+        if part is not None:
+            parts.append(part)
+        start = next_start
+        first = span.doc[next_start] if next_start < span.end else None
+        span_id = ("" if first is None else f"head:{fold(first.text)}"
+                   if first.text in single_heads() else "rule:acronym"
+                   if _is_acronym_token(first) else "rule:legal" if _ends_legal(span) else "")
+    return [part for part in parts if part.id_]  # a tail that opens no body is dropped
+
+
+def _acronyms(doc: Doc, orgs: list[Span]) -> list[Span]:
+    """"Secretaría de Seguridad Pública Municipal (SSPM)": the acronym in brackets after an
+    institution, and every later bare use of it in the text."""
+    defined = set()
+    for span in orgs:
+        end = span.end
+        if (end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")"
+                and _is_acronym_token(doc[end + 1])):
+            defined.add(doc[end + 1].text)
+    return [Span(doc, t.i, t.i + 1, label="ORG", span_id="rule:acronym")
+            for t in doc if t.text in defined]
+
+
+def _resolve_overlaps(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans, earlier ones in ``spans`` winning."""
+    taken: set[int] = set()
+    kept = []
+    for span in spans:
+        if taken.isdisjoint(range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)
+
+
+@Language.component("entity_fixes")
+def entity_fixes(doc: Doc) -> Doc:
+    """Relabel, trim and filter the entities for this domain; add role-named bodies and
+    acronyms defined in brackets. Institutions matched by rules win over the model."""
+    lower_words = {t.lower_ for t in doc if t.is_lower and t.is_alpha}
+    ents = _merge_adjacent([e for e in doc.ents if "\n" not in e.text])
+    kept = [s for ent in ents if (s := _keep(ent, lower_words)) is not None
+            and not (is_cut_off(s) and not s.id_.startswith("gaz:"))]
+    kept = _drop_places(_people_in_lists(kept))
+    kept = [part for span in kept for part in _split_conjoined(span)]
+    orgs = [s for s in kept if s.label_ == "ORG"]
+    ruled = [s for s in orgs if s.id_]
+    others = [s for s in kept if not (s.label_ == "ORG" and s.id_)]
+    role_orgs = [s for span in _role_orgs(doc) if (s := _keep(span, lower_words)) is not None]
+    spans = _orgs_in_lists(_resolve_overlaps(ruled + _acronyms(doc, orgs) + role_orgs + others))
+    doc.ents = [s for s in spans if not _unsupported_name(s)]
+    return doc
+
+
+def _orgs_in_lists(spans: list[Span]) -> list[Span]:
+    """A "person" listed among institutions, two of them on one side or one on each, is
+    one ("Desarrollo Económico, SIPINNA, DABA y la Comisión Edilicia…"); a single
+    institution before a name is its affiliation ("del IMM, Elvira Urrutia")."""
+    def listed_org(i: int, j: int) -> bool:
+        return (0 <= j < len(spans) and spans[j].label_ == "ORG"
+                and _only_list_glue(spans[i], spans[j]))
+
+    result = list(spans)
+    for index, span in enumerate(spans):
+        if span.label_ != "PER" or span.id_:
+            continue
+        if (listed_org(index, index - 1) and listed_org(index, index + 1)) or any(
+                listed_org(index, index + step) and listed_org(index + step, index + 2 * step)
+                for step in (-1, 1)):
+            result[index] = Span(span.doc, span.start, span.end, label="ORG",
+                                 span_id="rule:org-list")
+    return result
+
+
+def _only_list_glue(a: Span, b: Span) -> bool:
+    """Nothing but commas, "y"/"e" and articles between two spans."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = first.doc[first.end:second.start]
+    return len(between) > 0 and all(t.text == "," or t.lower_ in ("y", "e", "el", "la", "los",
+                                                                  "las") for t in between)
+
+
+def _people_in_lists(spans: list[Span]) -> list[Span]:
+    """A name the model called a place or body, opening with a given name and listed beside
+    a person, is a person ("madres como Norma Laguna y Carmen Castillo Salazar")."""
+    result = list(spans)
+    for index, span in enumerate(spans):
+        if span.label_ == "PER" or span.id_ or len(span) < 2 or not opens_with_given_name(span):
+            continue
+        if any(0 <= j < len(spans) and spans[j].label_ == "PER"
+               and _only_list_glue(span, spans[j]) for j in (index - 1, index + 1)):
+            result[index] = Span(span.doc, span.start, span.end, label="PER")
+    return result

@@ -1,0 +1,101 @@
+"""Evidence, from a span's words and surroundings, that it names a person, a place or nothing.
+
+Used by :mod:`pipeline.entity_fixes`. The words come from the resources: given names
+(``given_names.txt``) and place nouns (``context_words.tsv``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from pipeline.knowledge import fold, load_given_names
+from pipeline.rules import load_context_words
+
+# Between a place noun and the name it introduces: "calle prolongación Santiago Troncoso",
+# "el memorial del Campo Algodonero". Verbs, pronouns and adverbs break the link
+# ("colonia donde vive Ana Pérez").
+_PLACE_LINK_POS = frozenset({"DET", "ADP", "NOUN", "ADJ"})
+_MAX_PLACE_LINK = 2
+# How far before a colon the place noun that opens an enumeration may be: "Algunas de las
+# vialidades por atender son:".
+_MAX_LIST_INTRO = 6
+_CLAUSE_END = frozenset({".", ";", "!", "?"})
+_FINAL_PUNCT = ".!?\"”»)…"
+# The line after a byline's bare name: "04 de septiembre del 2024".
+_DATE_LINE = re.compile(r"\s*\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4}")
+
+
+def opens_with_given_name(span: Span) -> bool:
+    """"María Teresa Graciela Manjarrez": the first word is a known given name."""
+    return fold(span[0].text) in load_given_names()
+
+
+def has_full_name_shape(span: Span) -> bool:
+    """Three or more capitalised words and nothing else: "Cipriana Jurado Herrera"."""
+    return len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
+
+
+def is_cut_off(span: Span) -> bool:
+    """The span runs to the end of a text that stops mid-sentence: a name cut off by the
+    stored copy ("…las regidoras Karla Michaeel Esc")."""
+    text = span.doc.text.rstrip()
+    return span.end_char >= len(text) and not text.endswith(tuple(_FINAL_PUNCT))
+
+
+def _line_around(span: Span) -> tuple[str, str, str]:
+    """The span's line before and after it, and the next non-blank line."""
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    end = len(text) if end < 0 else end
+    next_line = next((line for line in text[end:].splitlines() if line.strip()), "")
+    return text[start:span.start_char], text[span.end_char:end], next_line
+
+
+def is_byline(span: Span) -> bool:
+    """A reporter's credit, not a person in the news: a line "Por <name>", or a line holding
+    only a name with the date on the next line."""
+    before, after, next_line = _line_around(span)
+    if after.strip(" .") or before.strip().lower() not in ("", "por"):
+        return False
+    return before.strip() != "" or bool(_DATE_LINE.match(next_line))
+
+
+def _is_place_word(token: Token) -> bool:
+    return fold(token.text) in load_context_words().place
+
+
+def after_place_word(span: Span) -> bool:
+    """A place noun right before the span, or at most two articles, prepositions or nouns
+    before it: "colonia Vicente Guerrero", "calle prolongación Santiago Troncoso"."""
+    doc = span.doc
+    for i in range(span.start - 1, max(span.start - 2 - _MAX_PLACE_LINK, -1), -1):
+        if _is_place_word(doc[i]):
+            return True
+        if doc[i].pos_ not in _PLACE_LINK_POS or not doc[i].is_lower:
+            return False
+    return False
+
+
+def in_place_list(span: Span) -> bool:
+    """An item of an enumeration that a place noun introduces with a colon ("Algunas de las
+    vialidades por atender son: Altamirano, José María Arteaga, …"): streets, neighbourhoods
+    and schools named after people."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].text not in _CLAUSE_END and "\n" not in doc[i].text_with_ws:
+        if doc[i].text == ":":
+            return any(_is_place_word(t) for t in doc[max(i - _MAX_LIST_INTRO, 0):i])
+        i -= 1
+    return False
+
+
+def introduced_as_kin(span: Span) -> bool:
+    """A kinship word before the name, with "de" or a comma between or not: "madre de Idaly
+    Juache", "su esposa, Rubí Enríquez"."""
+    doc, i = span.doc, span.start - 1
+    if i >= 0 and doc[i].lower_ in ("de", ","):
+        i -= 1
+    return i >= 0 and fold(doc[i].text) in load_context_words().kin

@@ -29,14 +29,14 @@ class Extraction:
     dates: tuple[DateMention, ...]
 
 
-def _span_mention(span: Span, doc_id: str) -> Mention | None:
+def _span_mention(span: Span, text_of_doc: str, doc_id: str) -> Mention | None:
     """A Mention for an entity span, its edges trimmed; None for what is not a name."""
     label = KEPT_LABELS.get(span.label_)
     text = span.text
     start = span.start_char + (len(text) - len(text.lstrip(_STRIP)))
     tail = text.rstrip(" \t\n,;:")
     end = span.start_char + len(tail if _KEEP_PERIOD.search(tail) else text.rstrip(_STRIP))
-    surface = span.doc.text[start:end]
+    surface = text_of_doc[start:end]
     if label is None or "\n" in surface or not any(c.isupper() for c in surface):
         return None
     return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
@@ -56,12 +56,16 @@ def _sentence(doc: Doc, start: int, end: int) -> str:
     return span.sent.text.strip() if span is not None else ""
 
 
-def extract(articles: Iterable[Article], nlp: Language, *,
-            batch_size: int = 32) -> Iterator[Extraction]:
-    """Run the pipeline over ``articles`` in batches, yielding one Extraction each."""
+def extract(articles: Iterable[Article], nlp: Language, *, batch_size: int = 32,
+            processes: int = 1) -> Iterator[Extraction]:
+    """Run the pipeline over ``articles`` in batches, yielding one Extraction each, in order.
+
+    ``processes`` > 1 runs spaCy in that many worker processes (spaCy's ``n_process``).
+    """
     for doc, article in nlp.pipe(((a.text, a) for a in articles), as_tuples=True,
-                                 batch_size=batch_size):
-        mentions = [m for span in doc.ents if (m := _span_mention(span, article.doc_id))]
+                                 batch_size=batch_size, n_process=processes):
+        mentions = [m for span in doc.ents
+                    if (m := _span_mention(span, article.text, article.doc_id))]
         dates: list[DateMention] = []
         if article.published is not None:
             dates.append(DateMention(article.doc_id, article.published_raw or "",

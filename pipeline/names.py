@@ -40,8 +40,9 @@ def has_full_name_shape(span: Span) -> bool:
 def is_cut_off(span: Span) -> bool:
     """The span runs to the end of a text that stops mid-sentence: a name cut off by the
     stored copy ("…las regidoras Karla Michaeel Esc")."""
-    text = span.doc.text.rstrip()
-    return span.end_char >= len(text) and not text.endswith(tuple(_FINAL_PUNCT))
+    # Tokens, not span.doc.text: spaCy rebuilds the text on every access.
+    return (all(token.is_space for token in span.doc[span.end:])
+            and not span.text.rstrip().endswith(tuple(_FINAL_PUNCT)))
 
 
 def _line_around(span: Span) -> tuple[str, str, str]:

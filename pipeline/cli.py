@@ -39,7 +39,7 @@ def _progress_bar(unit: str) -> Callable[[int], Callable[[], None]]:
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipeline.run import extract_corpus  # spaCy loads only for commands that need it
 
-    settings = _settings(model=args.model, batch_size=args.batch_size)
+    settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes)
     summary = extract_corpus(args.input, args.output, settings=settings,
                              progress=None if args.quiet else _progress_bar("file"),
                              since=args.since, until=args.until, by_year=args.by == "year")
@@ -141,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--model", help="spaCy model (default: es_core_news_md, _lg, _sm, "
                                          "whichever is installed; env PIPELINE_MODEL)")
     extract.add_argument("--batch-size", type=int, help="documents per spaCy batch")
+    extract.add_argument("--processes", type=int,
+                         help="spaCy worker processes (default 1; one per core is fastest)")
     extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
                          help="network files: only events dated on or after this day")
     extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",

@@ -37,6 +37,7 @@ class SettingsError(ValueError):
 class Settings:
     model: str | None = None  # None: the first of MODELS that is installed
     batch_size: int = 32
+    processes: int = 1
     min_text_chars: int = 40
     gbv_threshold: float = 2.0
     duplicate_threshold: float = 0.5

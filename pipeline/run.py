@@ -138,7 +138,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                                 prefix=".spool-") as spool:
         documents = 0
         for result in extract(_articles(input_path, paths, settings, rejects, tick), nlp,
-                              batch_size=settings.batch_size):
+                              batch_size=settings.batch_size, processes=settings.processes):
             mentions = resolve_document(result.mentions)
             for mention in mentions:
                 index.add(mention, result.article.published)

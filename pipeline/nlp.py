@@ -10,15 +10,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.config import MODEL_INSTALL_HINT, MODELS
+from pipeline.config import MODEL_INSTALL_HINT, MODELS, ModelNotFound
 from pipeline.entity_fixes import entity_fixes
 from pipeline.rules import org_patterns
 
 logger = logging.getLogger(__name__)
-
-
-class ModelNotFound(RuntimeError):
-    """No usable Spanish model is installed; the message gives the install command."""
 
 
 def choose_model(requested: str | None = None) -> str:

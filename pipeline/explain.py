@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.errors import InputError
 from pipeline.resolve import normalize_form
 
 
-class ExplainError(ValueError):
+class ExplainError(InputError):
     """An institution name that matches no entity or several, or a missing table."""
 
 

@@ -18,11 +18,23 @@ from typing import IO, Any
 
 import networkx as nx
 
+from pipeline.errors import OutputError
+
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+
+
+def ensure_folder(folder: Path) -> Path:
+    """Create ``folder`` (and parents) if needed; a path that cannot be one is a user error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot use {folder} as the output folder ({exc.strerror}); "
+                          "choose another --output") from None
+    return folder
 
 
 @contextmanager

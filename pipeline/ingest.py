@@ -13,15 +13,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.records import RawDocument, Reject
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "json"}
 # Ledgers the scraper writes beside the pages: bookkeeping, not releases.
 LEDGERS = {"manifest.csv", "failures.csv"}
-
-
-class InputError(ValueError):
-    """The input path cannot be read at all."""
 
 
 def doc_id_for(key: str) -> str:

@@ -10,7 +10,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.config import MODEL_INSTALL_HINT, MODELS, ModelNotFound
+from pipeline.config import MODEL_INSTALL_HINT, MODELS
+from pipeline.errors import ModelNotFound
 from pipeline.entity_fixes import entity_fixes
 from pipeline.rules import org_patterns
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipeline import figures
 from pipeline.config import RESOURCES_DIR
-from pipeline.export import atomic_path
+from pipeline.export import atomic_path, ensure_folder
 from pipeline.tables import Tables, institution_graph, load_tables
 
 REPORT_RESOURCES = RESOURCES_DIR / "report"
@@ -159,7 +159,7 @@ def build_report(input_dir: Path, output_dir: Path, *, today: date | None = None
     tables = load_tables(input_dir)
     graph = institution_graph(tables.nodes, tables.edges)
     positions = figures.network_layout(graph)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    ensure_folder(output_dir)
     files = ReportFiles(
         html=output_dir / "report.html",
         network_png=figures.save_png(figures.network_figure(graph, positions),

@@ -133,7 +133,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     affiliations: list[Affiliation] = []
     event_ids = EventIds(threshold=settings.duplicate_threshold,
                          max_days=settings.duplicate_max_days)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    export.ensure_folder(output_dir)
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=output_dir,
                                 prefix=".spool-") as spool:
         documents = 0

@@ -28,6 +28,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from pipeline.config import Settings
+from pipeline.errors import UserError
 from pipeline.sites import Site, id_articles, listing_articles
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 Progress = Callable[[str, str], None]
 
 
-class ScrapeError(ValueError):
+class ScrapeError(UserError, ValueError):
     """Nothing could be attempted: a bad URL list, base URL or output folder."""
 
 

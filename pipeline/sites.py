@@ -18,11 +18,12 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from pipeline.config import RESOURCES_DIR
+from pipeline.errors import UserError
 
 SITES_DIR = RESOURCES_DIR / "sites"
 
 
-class SiteError(ValueError):
+class SiteError(UserError, ValueError):
     """An adapter name or file the pipeline cannot use."""
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline.config import DATA_DIR, PROCESSED_DIR
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
 from pipeline.export import FORMULA_START, LIST_SEPARATOR
-from pipeline.ingest import InputError
+from pipeline.errors import InputError
 
 class TablesError(InputError):
     """The processed folder lacks a table the caller needs."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from pipeline.config import ModelNotFound
+from pipeline.errors import ModelNotFound
 from pipeline.nlp import build_nlp
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -122,3 +122,36 @@ def test_every_command_has_help() -> None:
             assert action.help, f"{name} {action.option_strings} has no help"
     assert run_cli("--help").returncode == 0
     assert run_cli("extract", "--help").returncode == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["extract", "--batch-size", "0"], "batch_size = 0 is invalid; value must be >= 1"),
+    (["extract", "--processes", "0"], "processes = 0 is invalid"),
+    (["evaluate", "--gold", "/no/such/gold.jsonl"], "gold file /no/such/gold.jsonl does not exist"),
+])
+def test_bad_flags_are_one_line_exit_2(args: list[str], message: str, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text("texto suficiente para una nota de prensa municipal.")
+    assert main(["-q", *args, "--input", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_output_that_is_a_file_is_one_line_exit_2(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text("texto suficiente para una nota de prensa municipal.")
+    (tmp_path / "taken").write_text("")
+    assert main(["-q", "extract", "--input", str(tmp_path / "a.txt"),
+                 "--output", str(tmp_path / "taken")]) == 2
+    assert "choose another --output" in capsys.readouterr().err
+
+
+def test_malformed_gold_names_file_and_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text("texto suficiente para una nota de prensa municipal.")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("{no json\n", encoding="utf-8")
+    assert main(["-q", "evaluate", "--gold", str(gold), "--input", str(tmp_path / "a.txt")]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {gold}:1: not valid JSON (Expecting " \
+                                              "property name enclosed in double quotes)"

@@ -32,3 +32,13 @@ def test_unknown_key_in_user_file_is_named(tmp_path: Path) -> None:
     user.write_text("bach_size = 8\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="bach_size"):
         load_settings({"PIPELINE_SETTINGS": str(user)})
+
+
+@pytest.mark.parametrize(("environ", "message"), [
+    ({"PIPELINE_BATCH_SIZE": "0"}, "batch_size = 0 is invalid; value must be >= 1"),
+    ({"PIPELINE_DUPLICATE_THRESHOLD": "1.5"}, "value must be from 0.0 to 1.0"),
+    ({"PIPELINE_TIMEOUT": "0"}, "timeout = 0.0 is invalid"),
+])
+def test_out_of_range_settings_are_refused(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)

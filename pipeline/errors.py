@@ -1,0 +1,22 @@
+"""Errors that come from what the user gave, not from the code.
+
+The command line prints their message on one line and exits with status 2; every message
+names the value at fault and how to fix it. Errors of the code itself stay ordinary
+exceptions and keep their traceback.
+"""
+
+
+class UserError(Exception):
+    """A path, file, setting or name the user gave cannot be used."""
+
+
+class InputError(UserError, ValueError):
+    """An input path or file cannot be read as the command needs."""
+
+
+class OutputError(UserError):
+    """An output folder cannot be created or written."""
+
+
+class ModelNotFound(UserError):
+    """No usable Spanish model is installed; the message gives the install command."""

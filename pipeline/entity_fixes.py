@@ -77,7 +77,18 @@ def _role_at(doc: Doc, i: int) -> int:
 
 @cache
 def _role_tuples() -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(form.split()) for form in role_forms())
+    """Role phrases as token tuples, singular and plural ("las regidoras X y Y")."""
+    singular = [tuple(form.split()) for form in role_forms()]
+    return frozenset(singular + [tuple(_plural(word) for word in form) for form in singular])
+
+
+def _plural(word: str) -> str:
+    """Spanish plural of a role word: "regidora" → "regidoras", "director" → "directores"."""
+    if word in connector_words():
+        return word
+    if word.endswith("z"):
+        return word[:-1] + "ces"
+    return word + ("s" if word[-1] in "aeiouáéó" else "es")
 
 
 def _next_to_role(span: Span) -> bool:
@@ -297,8 +308,28 @@ def entity_fixes(doc: Doc) -> Doc:
     others = [s for s in kept if not (s.label_ == "ORG" and s.id_)]
     role_orgs = [s for span in _role_orgs(doc) if (s := _keep(span, lower_words)) is not None]
     spans = _orgs_in_lists(_resolve_overlaps(ruled + _acronyms(doc, orgs) + role_orgs + others))
-    doc.ents = [s for s in spans if not _unsupported_name(s)]
+    doc.ents = _supported(spans)
     return doc
+
+
+def _supported(spans: list[Span]) -> list[Span]:
+    """Drop people without evidence, unless listed beside a person who has it: "las
+    regidoras Patricia Mendoza y Amparo Beltrán" (the role stands before the first only)."""
+    unsupported = [_unsupported_name(span) for span in spans]
+
+    def listed_with_supported(index: int) -> bool:
+        return any(0 <= other < len(spans) and not unsupported[other]
+                   and spans[other].label_ == "PER"
+                   and _only_list_glue(spans[index], spans[other])
+                   for other in (index - 1, index + 1))
+
+    changed = True
+    while changed:  # support passes along a list, one neighbour per round
+        changed = False
+        for index in range(len(spans)):
+            if unsupported[index] and listed_with_supported(index):
+                unsupported[index], changed = False, True
+    return [span for span, drop in zip(spans, unsupported, strict=True) if not drop]
 
 
 def _orgs_in_lists(spans: list[Span]) -> list[Span]:

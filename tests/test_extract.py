@@ -108,3 +108,16 @@ def test_a_rare_given_name_is_kept_after_kin_or_a_role_of_a_body(nlp: Language) 
         nlp, "Habló Teresa Olivas, madre de Zuriel Ontiveros, durante la marcha.")
     assert ("PER", "Itzayana Beltrán") in found(
         nlp, "El recorrido lo guió la integrante del Consejo, Itzayana Beltrán, desde la plaza.")
+
+
+def test_names_listed_after_a_plural_role_are_people(nlp: Language) -> None:
+    people = {m.text for m in mentions(nlp, "Asistieron las regidoras Patricia Mendoza y "
+                                            "Amparo Beltrán, así como la coordinadora de "
+                                            "asesores, Daniela González.") if m.label == "PER"}
+    assert people == {"Patricia Mendoza", "Amparo Beltrán", "Daniela González"}
+
+
+def test_support_passes_only_through_list_commas_and_y(nlp: Language) -> None:
+    result = found(nlp, "Hablaron de Perspectiva de Género y Mujer Ilustre con Patricia Mendoza.")
+    assert ("PER", "Perspectiva de Género") not in result
+    assert ("PER", "Mujer Ilustre") not in result

@@ -18,6 +18,7 @@ import trafilatura
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from charset_normalizer import from_bytes
 
+from pipeline.dates import SPANISH_DATE
 from pipeline.sites import Site, all_sites
 
 logger = logging.getLogger(__name__)
@@ -33,10 +34,6 @@ _DETECTABLE = ["cp1252", "iso8859_15", "latin_1", "utf_16", "utf_32"]
 _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
            "blockquote", "pre", "section", "article", "table", "tr", "td", "th", "figure",
            "header", "footer", "main", "br", "hr"}
-_MONTHS = ("enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre"
-           "|noviembre|diciembre")
-_SPANISH_DATE = re.compile(rf"\b\d{{1,2}}\s+de\s+(?:{_MONTHS})(?:\s+(?:de|del)\s+\d{{4}})?",
-                           re.I)
 _META_DATES = ("article:published_time", "og:article:published_time", "datePublished",
                "date", "dc.date", "dc.date.issued", "pubdate", "publishdate")
 
@@ -160,7 +157,7 @@ def _extract_generic(html: str, soup: BeautifulSoup, url: str | None) -> WebPage
         if text and not (element.tag == "head" and text == title):
             paragraphs.append(text)
     # Outlets often print the date line as the body's first paragraph; it is not the release.
-    while paragraphs[:1] and len(paragraphs[0]) <= 80 and _SPANISH_DATE.search(paragraphs[0]):
+    while paragraphs[:1] and len(paragraphs[0]) <= 80 and SPANISH_DATE.search(paragraphs[0]):
         del paragraphs[0]
     if not paragraphs:
         raise NoBodyError("the generic extractor (trafilatura) found no main text")
@@ -239,9 +236,9 @@ def _json_ld_dates(soup: BeautifulSoup) -> Iterator[str]:
 
 
 def _visible_date(soup: BeautifulSoup) -> str | None:
-    for string in soup.find_all(string=_SPANISH_DATE):
+    for string in soup.find_all(string=SPANISH_DATE):
         if string.parent and string.parent.name not in ("script", "style", "title"):
-            match = _SPANISH_DATE.search(str(string))
+            match = SPANISH_DATE.search(str(string))
             if match:
                 return match.group(0)
     return None

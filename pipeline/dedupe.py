@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from pipeline.resolve import fold
+from pipeline.knowledge import fold
 
 SHINGLE_WORDS = 5
 # 42 bands of 3 rows: texts with Jaccard 0.5 become candidates with probability 0.996, texts

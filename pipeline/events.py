@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.records import DateMention, Mention
-from pipeline.resolve import fold
+from pipeline.knowledge import fold
 
 GBV_TERMS_FILE = RESOURCES_DIR / "gbv_terms.tsv"
 EVENT_TYPES_FILE = RESOURCES_DIR / "event_types.tsv"

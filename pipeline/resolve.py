@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -19,20 +18,13 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from pipeline.knowledge import fold as kfold
-from pipeline.knowledge import gazetteer_index, infer_sector, load_legal_suffixes
+from pipeline.knowledge import fold, gazetteer_index, infer_sector, load_legal_suffixes
 from pipeline.records import Entity, Label, Mention
 from pipeline.rules import single_heads
 
 _LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|del|de)\s+")
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _LINKS = frozenset({"de", "del", "la", "las", "los", "para", "el"})
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: the form in which vocabularies are matched."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(c)).lower()
 
 
 def normalize_form(text: str) -> str:
@@ -42,9 +34,7 @@ def normalize_form(text: str) -> str:
     >>> normalize_form("el Instituto Municipal de las Mujeres")
     'institutomunicipaldelasmujeres'
     """
-    plain = re.sub(r"[^\w\s]|_", " ", fold(text))
-    plain = _LEADING_ARTICLE.sub("", " ".join(plain.split()))
-    return plain.replace(" ", "")
+    return _LEADING_ARTICLE.sub("", fold(text)).replace(" ", "")
 
 
 def resolve_document(mentions: Iterable[Mention]) -> list[Mention]:
@@ -66,7 +56,7 @@ def resolve_document(mentions: Iterable[Mention]) -> list[Mention]:
 
 def _org_name(text: str) -> str:
     """The gazetteer name of a form, else the form with a capital first letter."""
-    body = gazetteer_index().get(kfold(text))
+    body = gazetteer_index().get(fold(text))
     return body.name if body else text[:1].upper() + text[1:]
 
 
@@ -77,7 +67,7 @@ def _is_short(mention: Mention) -> bool:
 def _names_what_follows_head(name_words: list[str], other: str) -> bool:
     """``other`` is a head word + connector + ``name_words``: "Obras Públicas" in "Dirección
     General de Obras Públicas"."""
-    words = kfold(other).split()
+    words = fold(other).split()
     size = len(name_words)
     return (len(words) > size + 1 and words[-size:] == name_words
             and words[-size - 1] in _LINKS and other.split()[0].capitalize() in single_heads())
@@ -102,9 +92,9 @@ def _resolve_orgs(mentions: list[Mention]) -> list[Mention]:
     longer = {name: _containing(name, set(forms), forms) for name in forms}
     resolved = [replace(m, canonical=longer[m.canonical]) for m in named]
     for mention in filter(_is_short, mentions):
-        head = kfold(mention.text)
+        head = fold(mention.text)
         earlier = {m.canonical for m in resolved
-                   if m.start_char < mention.start_char and kfold(m.canonical).split()[0] == head}
+                   if m.start_char < mention.start_char and fold(m.canonical).split()[0] == head}
         if len(earlier) == 1:
             resolved.append(replace(mention, canonical=earlier.pop()))
     return resolved
@@ -114,10 +104,10 @@ def _containing(name: str, names: set[str], forms: dict[str, set[str]]) -> str:
     """The one longer name in the release that ``name`` abbreviates, else ``name``:
     "Comisión de la Mujer" → "Comisión Edilicia de la Mujer y Equidad de Género", "Obras
     Públicas" → "Dirección de Obras Públicas", "DIF" → "Sistema DIF Municipal"."""
-    words = kfold(name).split()
+    words = fold(name).split()
     candidates = set()
     for other in names - {name}:
-        other_words = kfold(other).split()
+        other_words = fold(other).split()
         abbreviates = (len(words) >= 2 and other_words[0] == words[0]
                        and len(other_words) > len(words) and _subsequence(words, other_words))
         if abbreviates or _names_what_follows_head(words, other) or (
@@ -129,7 +119,7 @@ def _containing(name: str, names: set[str], forms: dict[str, set[str]]) -> str:
 
 
 def _name_words(name: str) -> list[str]:
-    return [w for w in kfold(name).split() if w not in _PARTICLES]
+    return [w for w in fold(name).split() if w not in _PARTICLES]
 
 
 def _resolve_people(mentions: list[Mention], org_keys: set[str]) -> list[Mention]:
@@ -186,7 +176,7 @@ def identity_key(label: Label, name: str) -> str:
     institutions without a trailing legal form ("Transforma A. C." = "Transforma AC")."""
     key = normalize_form(name)
     if label == "ORG":
-        words = kfold(name).split()
+        words = fold(name).split()
         for suffix in _legal_suffixes():
             if len(words) > len(suffix) and (words[-len(suffix):] == list(suffix)
                                              or words[-1] == "".join(suffix)):
@@ -197,7 +187,7 @@ def identity_key(label: Label, name: str) -> str:
 
 @cache
 def _legal_suffixes() -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted({tuple(kfold(s).split()) for s in load_legal_suffixes()},
+    return tuple(sorted({tuple(fold(s).split()) for s in load_legal_suffixes()},
                         key=len, reverse=True))
 
 
@@ -294,7 +284,7 @@ class EntityIndex:
 
 
 def _sector(name: str) -> str:
-    body = gazetteer_index().get(kfold(name))
+    body = gazetteer_index().get(fold(name))
     return body.sector if body else infer_sector(name)
 
 

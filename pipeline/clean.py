@@ -18,6 +18,7 @@ from charset_normalizer import from_bytes
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.dates import NUMERIC_DATE, SHORT_DATE, SPANISH_DATE, parse_date
+from pipeline.knowledge import data_lines
 from pipeline.records import Article, RawDocument
 from pipeline.webpage import NoBodyError, extract_webpage
 
@@ -41,9 +42,7 @@ class _Chrome:
 def _chrome() -> _Chrome:
     rules: dict[str, list[re.Pattern[str]]] = {"end": [], "drop": []}
     path = RESOURCES_DIR / "chrome.tsv"
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
+    for number, line in data_lines(path):
         kind, _, pattern = line.partition("\t")
         if kind not in rules or not pattern:
             raise ValueError(f"{path}:{number}: expected 'end|drop<TAB>regex', got {line!r}")

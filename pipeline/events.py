@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.records import DateMention, Mention
-from pipeline.knowledge import fold
+from pipeline.knowledge import data_lines, fold
 
 GBV_TERMS_FILE = RESOURCES_DIR / "gbv_terms.tsv"
 EVENT_TYPES_FILE = RESOURCES_DIR / "event_types.tsv"
@@ -44,13 +44,12 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 def _rows(path: Path, columns: int) -> Iterable[tuple[int, list[str]]]:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            fields = line.split("\t")
-            if len(fields) != columns:
-                raise ValueError(f"{path}:{number}: expected {columns} tab-separated fields, "
-                                 f"got {line!r}")
-            yield number, fields
+    for number, line in data_lines(path):
+        fields = line.split("\t")
+        if len(fields) != columns:
+            raise ValueError(f"{path}:{number}: expected {columns} tab-separated fields, "
+                             f"got {line!r}")
+        yield number, fields
 
 
 def _weight(path: Path, number: int, text: str) -> float:

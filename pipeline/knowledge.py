@@ -77,7 +77,7 @@ def fold(text: str) -> str:
     return " ".join(kept.split())
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def data_lines(path: Path) -> Iterator[tuple[int, str]]:
     """Numbered non-blank, non-comment lines, stripped of the newline only."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -91,7 +91,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def _json_lines(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
     """Each line of a JSONL file as ``(file:line, object)``."""
-    for number, line in _lines(path):
+    for number, line in data_lines(path):
         where = f"{path}:{number}"
         try:
             record = json.loads(line)
@@ -194,7 +194,7 @@ def load_name_connectors() -> tuple[str, ...]:
 def load_sector_rules() -> tuple[tuple[tuple[str, ...], Sector], ...]:
     """``(folded keyword words, sector)`` pairs in file order; the first match wins."""
     rules: list[tuple[tuple[str, ...], Sector]] = []
-    for number, line in _lines(SECTORS_FILE):
+    for number, line in data_lines(SECTORS_FILE):
         where = f"{SECTORS_FILE}:{number}"
         parts = line.split("\t")
         if len(parts) != 2 or not fold(parts[0]):
@@ -221,7 +221,7 @@ def infer_sector(name: str) -> Sector:
 def load_roles() -> tuple[Role, ...]:
     """Role words from ``roles.tsv``; each form appears once."""
     roles: list[Role] = []
-    for number, line in _lines(ROLES_FILE):
+    for number, line in data_lines(ROLES_FILE):
         where = f"{ROLES_FILE}:{number}"
         parts = [part.strip() for part in line.split("\t")]
         if len(parts) != 3 or not all(parts) or parts[2] not in ("m", "f", "n"):
@@ -236,14 +236,14 @@ def load_roles() -> tuple[Role, ...]:
 @cache
 def load_not_entities() -> frozenset[str]:
     """:func:`fold`-ed phrases that are never a PER or ORG on their own."""
-    return frozenset(fold(line) for _, line in _lines(NOT_ENTITIES_FILE))
+    return frozenset(fold(line) for _, line in data_lines(NOT_ENTITIES_FILE))
 
 
 @cache
 def load_given_names() -> frozenset[str]:
     """:func:`fold`-ed given names ("maria", "jose"): the usual first word of a person's name."""
     names = set()
-    for number, line in _lines(GIVEN_NAMES_FILE):
+    for number, line in data_lines(GIVEN_NAMES_FILE):
         if len(line.split()) != 1:
             raise KnowledgeError(f"{GIVEN_NAMES_FILE}:{number}: expected one name a line, "
                                  f"got {line!r}; write compound names as their words")

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.knowledge import (KnowledgeError, fold, load_gazetteer, load_legal_suffixes,
-                                load_name_connectors, load_org_heads, load_roles)
+from pipeline.knowledge import (KnowledgeError, data_lines, fold, load_gazetteer,
+                                load_legal_suffixes, load_name_connectors, load_org_heads,
+                                load_roles)
 
 Tokenize = Callable[[str], list[str]]
 Pattern = dict[str, object]
@@ -39,9 +40,7 @@ class ContextWords:
 def load_context_words() -> ContextWords:
     """``kind<TAB>word`` lines of ``context_words.tsv``, folded."""
     kinds: dict[str, set[str]] = {"place": set(), "not_org": set(), "kin": set()}
-    for number, line in enumerate(CONTEXT_FILE.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
+    for number, line in data_lines(CONTEXT_FILE):
         kind, _, word = line.partition("\t")
         if kind not in kinds or not word.strip():
             raise KnowledgeError(f"{CONTEXT_FILE}:{number}: expected "

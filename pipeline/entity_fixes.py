@@ -315,7 +315,8 @@ def entity_fixes(doc: Doc) -> Doc:
     kept = [s for ent in ents if (s := _keep(ent, lower_words)) is not None
             and not (is_cut_off(s) and not s.id_.startswith("gaz:"))]
     kept = _drop_places(_people_in_lists(kept))
-    kept = [s for s in kept if s.text not in _place_acronyms(ents, kept)]
+    place_acronyms = _place_acronyms(ents, kept)
+    kept = [s for s in kept if s.text not in place_acronyms]
     kept = [part for span in kept for part in _split_conjoined(span)]
     orgs = [s for s in kept if s.label_ == "ORG"]
     ruled = [s for s in orgs if s.id_]

@@ -102,10 +102,6 @@ def load_entities(folder: Path) -> pd.DataFrame:
                       dates=["first_seen", "last_seen"], numbers=["n_documents"])
 
 
-def load_affiliations(folder: Path) -> pd.DataFrame:
-    return read_table(folder / "affiliations.csv")
-
-
 def load_events(folder: Path) -> pd.DataFrame:
     return read_table(folder / "events.csv", dates=["date"], bools=["gbv_related"],
                       numbers=["gbv_score", "n_documents"],

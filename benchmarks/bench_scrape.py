@@ -19,8 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from pipeline.config import load_settings
-from pipeline.scrape import scrape_urls
-from pipeline.webpage import extract_webpage
+from pipeline.sources.scrape import scrape_urls
+from pipeline.sources.webpage import extract_webpage
 
 WEB = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "web"
 PRESS_ROOM = (WEB / "juarez-noticia.html").read_bytes()

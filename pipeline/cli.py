@@ -14,8 +14,8 @@ from tqdm import tqdm
 
 from pipeline.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, Settings, load_settings
 from pipeline.errors import InputError, UserError
-from pipeline.scrape import ScrapeError
-from pipeline.sites import site_names
+from pipeline.sources.scrape import ScrapeError
+from pipeline.sources.sites import site_names
 
 
 def _settings(**flags: object) -> Settings:
@@ -46,7 +46,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from pipeline.explain import explain  # pandas loads only here
+    from pipeline.publish.explain import explain  # pandas loads only here
 
     print(explain(args.input, args.first, args.second))
     return 0
@@ -63,8 +63,8 @@ def _iso_date(text: str) -> date:
 def cmd_scrape(args: argparse.Namespace) -> int:
     from itertools import count
 
-    from pipeline.scrape import read_url_list, scrape_site, scrape_urls
-    from pipeline.sites import load_site
+    from pipeline.sources.scrape import read_url_list, scrape_site, scrape_urls
+    from pipeline.sources.sites import load_site
 
     settings = _settings(delay=args.delay, timeout=args.timeout, retries=args.retries,
                          max_bytes=args.max_bytes, user_agent=args.user_agent,
@@ -87,7 +87,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.report import build_report  # pandas and matplotlib load only for reports
+    from pipeline.publish.report import build_report  # pandas and matplotlib load only for reports
 
     files = build_report(args.input, args.output)
     print(f"wrote {files.html} with {files.network_png.name}, {files.timeline_png.name} and "
@@ -99,8 +99,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     import tempfile
 
     from pipeline.evaluate import format_report
+    from pipeline.publish.tables import evaluate_tables, load_tables
     from pipeline.run import extract_corpus
-    from pipeline.tables import evaluate_tables, load_tables
 
     if not args.gold.is_file():
         raise InputError(f"gold file {args.gold} does not exist; give --gold GOLD.jsonl")

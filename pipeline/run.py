@@ -19,22 +19,25 @@ from typing import IO, Any
 
 from spacy.language import Language
 
-from pipeline import export
-from pipeline.clean import CleanError, clean
 from pipeline.config import Settings
-from pipeline.events import event_type, gbv_relevance, mark_event_dates
-from pipeline.extract import Extraction, extract
-from pipeline.ingest import list_inputs, read_inputs
+from pipeline.corpus.events import EventIds, EventTable
+from pipeline.corpus.identities import EntityIndex
+from pipeline.document.clean import CleanError, clean
+from pipeline.document.extract import Extraction, extract
+from pipeline.document.nlp import build_nlp, model_label
+from pipeline.document.people import find_affiliations
+from pipeline.document.relevance import event_type, gbv_relevance, mark_event_dates
+from pipeline.document.resolve import resolve_document
+from pipeline.publish import export
+
 # The network's table columns live with the code that writes them; re-exported so every
 # table's columns can be found here.
-from pipeline.network import EDGE_COLUMNS as EDGE_COLUMNS
-from pipeline.network import EVENT_COLUMNS as EVENT_COLUMNS
-from pipeline.network import NODE_COLUMNS as NODE_COLUMNS
-from pipeline.network import EventIds, EventTable, write_network
-from pipeline.nlp import build_nlp, model_label
+from pipeline.publish.network import EDGE_COLUMNS as EDGE_COLUMNS
+from pipeline.publish.network import EVENT_COLUMNS as EVENT_COLUMNS
+from pipeline.publish.network import NODE_COLUMNS as NODE_COLUMNS
+from pipeline.publish.network import write_network
 from pipeline.records import Affiliation, Article, DateMention, Mention, Reject
-from pipeline.people import find_affiliations
-from pipeline.resolve import EntityIndex, resolve_document
+from pipeline.sources.ingest import list_inputs, read_inputs
 
 logger = logging.getLogger(__name__)
 

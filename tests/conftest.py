@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from pipeline.document.nlp import build_nlp
 from pipeline.errors import ModelNotFound
-from pipeline.nlp import build_nlp
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"

@@ -17,8 +17,8 @@ import spacy
 from spacy.language import Language
 
 from pipeline.config import load_settings
+from pipeline.document.nlp import choose_model
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
-from pipeline.nlp import choose_model
 from pipeline.run import extract_corpus
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.clean import CleanError, clean, decode_text
+from pipeline.document.clean import CleanError, clean, decode_text
 from pipeline.records import RawDocument
 
 PRESS_ROOM = """Sala de Prensa Comunicación Social

@@ -11,8 +11,14 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import build_parser, main
-from pipeline.run import (DATE_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, ENTITY_COLUMNS,
-                          MENTION_COLUMNS, REJECT_COLUMNS)
+from pipeline.run import (
+    DATE_COLUMNS,
+    DOCUMENT_COLUMNS,
+    EDGE_COLUMNS,
+    ENTITY_COLUMNS,
+    MENTION_COLUMNS,
+    REJECT_COLUMNS,
+)
 
 TABLES = {"documents.csv": DOCUMENT_COLUMNS, "mentions.csv": MENTION_COLUMNS,
           "entities.csv": ENTITY_COLUMNS, "dates.csv": DATE_COLUMNS, "edges.csv": EDGE_COLUMNS,

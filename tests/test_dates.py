@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.dates import DateError, find_dates, parse_date
+from pipeline.document.dates import DateError, find_dates, parse_date
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

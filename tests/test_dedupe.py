@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.dedupe import NearDuplicates, jaccard, shingles
-from pipeline.network import EventIds, event_id_for
+from pipeline.corpus.dedupe import NearDuplicates, jaccard, shingles
+from pipeline.corpus.events import EventIds, event_id_for
 
 RELEASE = ("El Instituto Municipal de las Mujeres y la Red Mesa de Mujeres firmaron este martes "
            "un convenio de colaboración para atender a mujeres víctimas de violencia en las "

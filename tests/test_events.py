@@ -11,8 +11,8 @@ import pytest
 from spacy.language import Language
 
 from pipeline.config import load_settings
-from pipeline.events import event_type, gbv_relevance, mark_event_dates
-from pipeline.network import EventTable, event_id_for
+from pipeline.corpus.events import EventTable, event_id_for
+from pipeline.document.relevance import event_type, gbv_relevance, mark_event_dates
 from pipeline.records import DateMention, Mention
 from pipeline.run import extract_corpus
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import export
 from pipeline.cli import main
-from pipeline.explain import ExplainError, explain
+from pipeline.publish import export
+from pipeline.publish.explain import ExplainError, explain
 
 IMM, RED, UACJ, IMMX = "org-imm", "org-red", "org-uacj", "org-immx"
 BOTH = "El IMM y la Red Mesa de Mujeres firmaron el convenio."

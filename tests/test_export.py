@@ -5,7 +5,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from pipeline.export import CsvTable, cell, write_csv, write_graph
+from pipeline.publish.export import CsvTable, cell, write_csv, write_graph
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from pipeline.extract import extract
+from pipeline.document.extract import extract
 from pipeline.records import Article, Mention
 
 

@@ -8,10 +8,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from pipeline import export
-from pipeline.graph import (event_years, filter_events, institution_network,
-                            participation_graph)
-from pipeline.network import write_network
+from pipeline.corpus.network import (
+    event_years,
+    filter_events,
+    institution_network,
+    participation_graph,
+)
+from pipeline.publish import export
+from pipeline.publish.network import write_network
 from pipeline.records import Entity, Event
 
 ENTITIES = {i: Entity(i, "ORG", name, sector=sector) for i, name, sector in [

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import InputError, read_inputs
 from pipeline.records import RawDocument, Reject
+from pipeline.sources.ingest import InputError, read_inputs
 
 
 def test_folder_is_read_recursively_with_stable_ids(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.nlp import add_org_rules
-from pipeline.rules import org_patterns
+from pipeline.document.nlp import add_org_rules
+from pipeline.document.rules import org_patterns
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_events_and_programmes_are_not_bodies(blank: Language) -> None:
 def test_a_given_name_listed_beside_a_person_is_a_person(blank: Language) -> None:
     from spacy.tokens import Span
 
-    from pipeline.entity_fixes import entity_fixes
+    from pipeline.document.entity_fixes import entity_fixes
     doc = blank.make_doc("Recordaron a Esmeralda Herrera y Norma Laguna en la misa.")
     doc.ents = [Span(doc, 2, 4, label="PER"), Span(doc, 5, 7, label="ORG")]
     assert [(e.text, e.label_) for e in entity_fixes(doc).ents] == [

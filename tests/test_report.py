@@ -22,9 +22,9 @@ from spacy.language import Language
 
 from pipeline.cli import main
 from pipeline.config import load_settings
-from pipeline.report import ReportFiles, _json_for_script, build_report
+from pipeline.publish.report import ReportFiles, _json_for_script, build_report
+from pipeline.publish.tables import load_edges, load_nodes, load_tables
 from pipeline.run import extract_corpus
-from pipeline.tables import load_edges, load_nodes, load_tables
 
 SMALL_CORPUS = Path(__file__).parent / "fixtures" / "corpus_small"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.people import find_affiliations
+from pipeline.corpus.identities import EntityIndex, entity_id_for, identity_key
+from pipeline.document.people import find_affiliations
+from pipeline.document.resolve import resolve_document
 from pipeline.records import Mention
-from pipeline.resolve import EntityIndex, entity_id_for, identity_key, resolve_document
 
 
 def mention(text: str, label: str = "ORG", start: int = 0, *, origin: str = "ner",

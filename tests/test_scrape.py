@@ -18,10 +18,19 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.scrape import (FAILURE_FIELDS, MANIFEST_FIELDS, RawStore, ScrapeError,
-                             ScrapeSummary, page_name, read_url_list, scrape_site, scrape_urls)
-from pipeline.sites import load_site
-from pipeline.webpage import extract_webpage
+from pipeline.sources.scrape import (
+    FAILURE_FIELDS,
+    MANIFEST_FIELDS,
+    RawStore,
+    ScrapeError,
+    ScrapeSummary,
+    page_name,
+    read_url_list,
+    scrape_site,
+    scrape_urls,
+)
+from pipeline.sources.sites import load_site
+from pipeline.sources.webpage import extract_webpage
 
 PROJECT = Path(__file__).resolve().parents[1]
 WEB = Path(__file__).parent / "fixtures" / "web"

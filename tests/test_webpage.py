@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.webpage import NoBodyError, WebPage, decode_html, extract_webpage
+from pipeline.sources.webpage import NoBodyError, WebPage, decode_html, extract_webpage
 
 WEB = Path(__file__).parent / "fixtures" / "web"
 CHROME = ("Últimas Publicaciones", "Francisco Villa 950", "Inicio", "Compartir", "Cortesía",

@@ -16,9 +16,10 @@ import networkx as nx
 import pandas as pd
 
 from pipeline.config import DATA_DIR, PROCESSED_DIR
-from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
-from pipeline.export import FORMULA_START, LIST_SEPARATOR
 from pipeline.errors import InputError
+from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
+from pipeline.publish.export import FORMULA_START, LIST_SEPARATOR
+
 
 class TablesError(InputError):
     """The processed folder lacks a table the caller needs."""

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from pipeline.document.rules import role_forms
 from pipeline.records import Affiliation, Mention
-from pipeline.rules import role_forms
 
 _WINDOW = 200  # characters looked at before a name for "<role> del <institution>,"
 # Between a role and its institution: "directora del", "titular de la", "coordinador en el".

@@ -19,10 +19,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from pipeline import figures
 from pipeline.config import RESOURCES_DIR
-from pipeline.export import atomic_path, ensure_folder
-from pipeline.tables import Tables, institution_graph, load_tables
+from pipeline.publish import figures
+from pipeline.publish.export import atomic_path, ensure_folder
+from pipeline.publish.tables import Tables, institution_graph, load_tables
 
 REPORT_RESOURCES = RESOURCES_DIR / "report"
 CANVAS = 1000.0  # the viewer's coordinate space: positions map into [0, CANVAS]²

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from pipeline.export import atomic_path
+from pipeline.publish.export import atomic_path
 
 # The corpus README's sectors, in Spanish for the readers, with a colour-blind-safe palette.
 SECTORS: dict[str, tuple[str, str]] = {

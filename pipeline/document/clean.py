@@ -2,7 +2,7 @@
 
 Text files follow the press-room layout when they have one (section header, title, a Spanish
 date line, optional subtitle, body, then page chrome); other texts are taken whole. HTML goes
-through :mod:`pipeline.webpage`. Paragraphs are joined by a blank line so that extraction can
+through :mod:`pipeline.sources.webpage`. Paragraphs are joined by a blank line so that extraction can
 end sentences there.
 """
 
@@ -17,10 +17,10 @@ from functools import cache
 from charset_normalizer import from_bytes
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.dates import NUMERIC_DATE, SHORT_DATE, SPANISH_DATE, parse_date
+from pipeline.document.dates import NUMERIC_DATE, SHORT_DATE, SPANISH_DATE, parse_date
 from pipeline.knowledge import data_lines
 from pipeline.records import Article, RawDocument
-from pipeline.webpage import NoBodyError, extract_webpage
+from pipeline.sources.webpage import NoBodyError, extract_webpage
 
 # The archive that stored some releases prefixes them with " date 2025-08-08" (or a bare month).
 _ARCHIVE_DATE = re.compile(r"^\s*date (\d{4}-\d\d(?:-\d\d)?)\b\s*")

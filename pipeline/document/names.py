@@ -1,6 +1,6 @@
 """Evidence, from a span's words and surroundings, that it names a person, a place or nothing.
 
-Used by :mod:`pipeline.entity_fixes`. The words come from the resources: given names
+Used by :mod:`pipeline.document.entity_fixes`. The words come from the resources: given names
 (``given_names.txt``) and place nouns (``context_words.tsv``).
 """
 
@@ -10,8 +10,8 @@ import re
 
 from spacy.tokens import Span, Token
 
+from pipeline.document.rules import load_context_words
 from pipeline.knowledge import fold, load_given_names
-from pipeline.rules import load_context_words
 
 # Between a place noun and the name it introduces: "calle prolongación Santiago Troncoso",
 # "el memorial del Campo Algodonero". Verbs, pronouns and adverbs break the link

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.dates import find_dates
+from pipeline.document.dates import find_dates
 from pipeline.records import Article, DateMention, Mention
 
 # The model's labels that we keep, and what they become. LOC and MISC are dropped: places

@@ -1,8 +1,8 @@
 """Site adapters: a press room's URL patterns and CSS selectors, read from a data file.
 
 Each adapter is ``pipeline/resources/sites/<name>.toml``; a change of the site's markup or URLs
-is an edit there. :mod:`pipeline.scrape` uses the URL side (listing pages, id walking) and
-:mod:`pipeline.webpage` the selector side.
+is an edit there. :mod:`pipeline.sources.scrape` uses the URL side (listing pages, id walking) and
+:mod:`pipeline.sources.webpage` the selector side.
 """
 
 from __future__ import annotations

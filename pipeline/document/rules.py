@@ -3,7 +3,7 @@
 Every pattern carries an ``id`` (``gaz:<body id>``, ``head:<word>``, ``legal:<suffix>``,
 ``short:<word>``) so that a mention can say which rule produced it. Only plain data leaves
 this module: token patterns and word sets; the components that use them live in
-:mod:`pipeline.nlp`.
+:mod:`pipeline.document.nlp`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.knowledge import (KnowledgeError, data_lines, fold, load_gazetteer,
-                                load_legal_suffixes, load_name_connectors, load_org_heads,
-                                load_roles)
+from pipeline.knowledge import (
+    KnowledgeError,
+    data_lines,
+    fold,
+    load_gazetteer,
+    load_legal_suffixes,
+    load_name_connectors,
+    load_org_heads,
+    load_roles,
+)
 
 Tokenize = Callable[[str], list[str]]
 Pattern = dict[str, object]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.document.resolve import normalize_form
 from pipeline.errors import InputError
-from pipeline.resolve import normalize_form
 
 
 class ExplainError(InputError):

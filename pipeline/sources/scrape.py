@@ -29,7 +29,7 @@ from urllib.robotparser import RobotFileParser
 
 from pipeline.config import Settings
 from pipeline.errors import UserError
-from pipeline.sites import Site, id_articles, listing_articles
+from pipeline.sources.sites import Site, id_articles, listing_articles
 
 logger = logging.getLogger(__name__)
 

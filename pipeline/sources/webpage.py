@@ -18,8 +18,8 @@ import trafilatura
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from charset_normalizer import from_bytes
 
-from pipeline.dates import SPANISH_DATE
-from pipeline.sites import Site, all_sites
+from pipeline.document.dates import SPANISH_DATE
+from pipeline.sources.sites import Site, all_sites
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.records import DateMention, Mention
 from pipeline.knowledge import data_lines, fold
+from pipeline.records import DateMention, Mention
 
 GBV_TERMS_FILE = RESOURCES_DIR / "gbv_terms.tsv"
 EVENT_TYPES_FILE = RESOURCES_DIR / "event_types.tsv"

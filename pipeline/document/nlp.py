@@ -11,9 +11,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.config import MODEL_INSTALL_HINT, MODELS
+from pipeline.document.entity_fixes import entity_fixes
+from pipeline.document.rules import org_patterns
 from pipeline.errors import ModelNotFound
-from pipeline.entity_fixes import entity_fixes
-from pipeline.rules import org_patterns
 
 logger = logging.getLogger(__name__)
 

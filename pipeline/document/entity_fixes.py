@@ -9,12 +9,23 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.document.names import (
+    after_place_word,
+    has_full_name_shape,
+    in_place_list,
+    introduced_as_kin,
+    is_byline,
+    is_cut_off,
+    opens_with_given_name,
+)
+from pipeline.document.rules import (
+    CAPITALISED,
+    connector_words,
+    load_context_words,
+    role_forms,
+    single_heads,
+)
 from pipeline.knowledge import fold, load_legal_suffixes, load_not_entities
-from pipeline.names import (after_place_word, has_full_name_shape, in_place_list, is_byline,
-                            introduced_as_kin, is_cut_off, opens_with_given_name)
-from pipeline.rules import (CAPITALISED, connector_words, load_context_words, role_forms,
-                            single_heads)
-
 
 _ARTICLES = frozenset({"el", "la", "los", "las", "del", "al", "de"})
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})

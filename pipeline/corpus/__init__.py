@@ -1,0 +1,1 @@
+"""The corpus stage: every release's results → identities, events and the network."""

@@ -1,0 +1,1 @@
+"""The per-document stage: one release → its mentions, dates, relevance and affiliations."""

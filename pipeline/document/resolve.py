@@ -1,0 +1,159 @@
+"""What each person and institution mention of one release refers to.
+
+:func:`resolve_document` settles each mention's canonical name inside its release; the
+corpus-wide identities are :mod:`pipeline.corpus.identities`' work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from pipeline.document.rules import single_heads
+from pipeline.knowledge import fold, gazetteer_index
+from pipeline.records import Mention
+
+_LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|del|de)\s+")
+_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
+_LINKS = frozenset({"de", "del", "la", "las", "los", "para", "el"})
+
+
+def normalize_form(text: str) -> str:
+    """The comparison key of a surface form: no accents, case, punctuation, spaces or
+    leading article.
+
+    >>> normalize_form("el Instituto Municipal de las Mujeres")
+    'institutomunicipaldelasmujeres'
+    """
+    return _LEADING_ARTICLE.sub("", fold(text)).replace(" ", "")
+
+
+def resolve_document(mentions: Iterable[Mention]) -> list[Mention]:
+    """Set ``canonical`` on each mention of one release (dates keep their ISO value).
+
+    Institutions take their gazetteer name; an acronym defined in brackets, a short form
+    ("el Instituto") and a truncated name stand for the one institution they can mean in the
+    release. People take the one full name that contains their words ("Urrutia" → "Elvira
+    Urrutia Castro"). A short form or a lone word that can mean none or several is dropped.
+    """
+    ordered = sorted(mentions, key=lambda m: (m.start_char, m.end_char))
+    orgs = _resolve_orgs([m for m in ordered if m.label == "ORG"])
+    org_keys = {normalize_form(f) for m in orgs for f in (m.text, m.canonical)}
+    people = _resolve_people([m for m in ordered if m.label == "PER"], org_keys)
+    rest = [m if m.canonical else replace(m, canonical=m.text)
+            for m in ordered if m.label not in ("ORG", "PER")]
+    return sorted(orgs + people + rest, key=lambda m: (m.start_char, m.end_char))
+
+
+def _org_name(text: str) -> str:
+    """The gazetteer name of a form, else the form with a capital first letter."""
+    body = gazetteer_index().get(fold(text))
+    return body.name if body else text[:1].upper() + text[1:]
+
+
+def _is_short(mention: Mention) -> bool:
+    return mention.origin.startswith("ruler:short:")
+
+
+def _names_what_follows_head(name_words: list[str], other: str) -> bool:
+    """``other`` is a head word + connector + ``name_words``: "Obras Públicas" in "Dirección
+    General de Obras Públicas"."""
+    words = fold(other).split()
+    size = len(name_words)
+    return (len(words) > size + 1 and words[-size:] == name_words
+            and words[-size - 1] in _LINKS and other.split()[0].capitalize() in single_heads())
+
+
+def _resolve_orgs(mentions: list[Mention]) -> list[Mention]:
+    acronyms: dict[str, str] = {}
+    named: list[Mention] = []
+    for mention in mentions:
+        if _is_short(mention):
+            continue
+        canonical = _org_name(mention.text)
+        previous = named[-1] if named else None
+        if (previous is not None and mention.origin == "rule:acronym"
+                and 0 < mention.start_char - previous.end_char <= 2):
+            acronyms.setdefault(mention.text, previous.canonical)  # "… Municipal (SSPM)"
+        canonical = acronyms.get(mention.text, canonical)
+        named.append(replace(mention, canonical=canonical))
+    forms: dict[str, set[str]] = {}
+    for mention in named:
+        forms.setdefault(mention.canonical, set()).add(mention.text)
+    longer = {name: _containing(name, set(forms), forms) for name in forms}
+    resolved = [replace(m, canonical=longer[m.canonical]) for m in named]
+    for mention in filter(_is_short, mentions):
+        head = fold(mention.text)
+        earlier = {m.canonical for m in resolved
+                   if m.start_char < mention.start_char and fold(m.canonical).split()[0] == head}
+        if len(earlier) == 1:
+            resolved.append(replace(mention, canonical=earlier.pop()))
+    return resolved
+
+
+def _containing(name: str, names: set[str], forms: dict[str, set[str]]) -> str:
+    """The one longer name in the release that ``name`` abbreviates, else ``name``:
+    "Comisión de la Mujer" → "Comisión Edilicia de la Mujer y Equidad de Género", "Obras
+    Públicas" → "Dirección de Obras Públicas", "DIF" → "Sistema DIF Municipal"."""
+    words = fold(name).split()
+    candidates = set()
+    for other in names - {name}:
+        other_words = fold(other).split()
+        abbreviates = (len(words) >= 2 and other_words[0] == words[0]
+                       and len(other_words) > len(words) and is_subsequence(words, other_words))
+        if abbreviates or _names_what_follows_head(words, other) or (
+                is_acronym(name) and any(name in f.split() for f in forms[other])):
+            candidates.add(other)
+    if len(candidates) != 1:
+        return name
+    return _containing(candidates.pop(), names - {name}, forms)
+
+
+def name_words(name: str) -> list[str]:
+    return [w for w in fold(name).split() if w not in _PARTICLES]
+
+
+def _resolve_people(mentions: list[Mention], org_keys: set[str]) -> list[Mention]:
+    """People by their fullest name; a "person" spelled like an institution of the same
+    release ("Desarrollo Social") is that institution's name, so it is dropped."""
+    mentions = [m for m in mentions if normalize_form(m.text) not in org_keys]
+    full = {m.text for m in mentions if len(name_words(m.text)) >= 2}
+    resolved = []
+    for mention in mentions:
+        target = _fullest(mention.text, full)
+        if target is None:
+            continue  # a lone word that names nobody in the release: not a person
+        resolved.append(replace(mention, canonical=target))
+    return resolved
+
+
+def _fullest(name: str, full: set[str]) -> str | None:
+    """The one fullest name in ``full`` whose words contain ``name``'s words in order."""
+    words = name_words(name)
+    if not words:
+        return None
+    candidates = {other for other in full if _contains(name_words(other), words)}
+    maximal = {c for c in candidates
+               if not any(o != c and _contains(name_words(o), name_words(c))
+                          for o in candidates)}
+    if len(maximal) == 1:
+        return maximal.pop()
+    return name if len(words) >= 2 else None
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    """``shorter`` is a contiguous run of ``longer``."""
+    size = len(shorter)
+    return any(longer[i:i + size] == shorter for i in range(len(longer) - size + 1))
+
+
+def is_acronym(text: str) -> bool:
+    """One word with two capitals or more: "IMM", "SSPM", "DIFem"."""
+    return " " not in text and sum(c.isupper() for c in text) >= 2
+
+
+def is_subsequence(short: list[str], long: list[str]) -> bool:
+    """Every word of ``short`` appears in ``long`` in the same order."""
+    remaining = iter(long)
+    return all(word in remaining for word in short)

@@ -1,0 +1,1 @@
+"""Tables → the files people open: CSV and graphs, the report, figures, explanations."""

@@ -1,0 +1,75 @@
+"""Write ``events.csv`` and the institution network of a period: CSV tables and graphs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+
+from pipeline.corpus.network import (
+    event_years,
+    filter_events,
+    institution_network,
+    participation_graph,
+)
+from pipeline.publish import export
+from pipeline.records import Entity, Event
+
+EVENT_COLUMNS = ["event_id", "date", "event_type", "title", "gbv_related", "gbv_score",
+                 "gbv_terms", "n_documents", "doc_ids", "urls", "institutions", "people"]
+EDGE_COLUMNS = ["source_id", "target_id", "source", "target", "weight", "sentence_weight",
+                "first_date", "last_date", "event_ids"]
+NODE_COLUMNS = ["entity_id", "name", "sector", "n_events", "first_date", "last_date", "degree",
+                "weighted_degree", "betweenness", "community"]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSummary:
+    events: int  # in the period
+    gbv_events: int
+    nodes: int
+    edges: int
+
+
+def _names(ids: Iterable[str], entities: Mapping[str, Entity]) -> list[str]:
+    return sorted(entities[i].name if i in entities else i for i in ids)
+
+
+def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:
+    edges = sorted((min(s, t), max(s, t), data) for s, t, data in graph.edges(data=True))
+    export.write_csv(output_dir / f"edges{suffix}.csv", EDGE_COLUMNS, (
+        {"source_id": s, "target_id": t, "source": graph.nodes[s]["name"],
+         "target": graph.nodes[t]["name"], **data} for s, t, data in edges))
+    export.write_csv(output_dir / f"nodes{suffix}.csv", NODE_COLUMNS, (
+        {"entity_id": node, **data} for node, data in sorted(graph.nodes(data=True))))
+    export.write_graph(graph, gexf=output_dir / f"graph{suffix}.gexf",
+                       graphml=output_dir / f"graph{suffix}.graphml",
+                       time=("first_date", "last_date"))
+
+
+def write_network(events: Sequence[Event], entities: Mapping[str, Entity], output_dir: Path,
+                  *, since: date | None = None, until: date | None = None,
+                  by_year: bool = False) -> NetworkSummary:
+    """Write ``events.csv`` (every event) and the network of the events in
+    ``[since, until]``: ``edges.csv``, ``nodes.csv``, ``graph.gexf``, ``graph.graphml``,
+    ``events_graph.graphml``; with ``by_year``, also ``edges-YYYY.csv``, ``nodes-YYYY.csv``,
+    ``graph-YYYY.gexf`` and ``graph-YYYY.graphml`` for each year with dated events."""
+    export.write_csv(output_dir / "events.csv", EVENT_COLUMNS, (
+        {**{k: getattr(e, k) for k in EVENT_COLUMNS if hasattr(e, k)},
+         "n_documents": len(e.doc_ids), "institutions": _names(e.institutions, entities),
+         "people": _names(e.people, entities)} for e in events))
+    chosen = filter_events(events, since=since, until=until)
+    network = institution_network(chosen, entities)
+    _write_slice(network, output_dir, "")
+    export.write_graph(participation_graph(chosen, entities),
+                       graphml=output_dir / "events_graph.graphml")
+    if by_year:
+        for year in event_years(chosen):
+            _write_slice(institution_network(filter_events(
+                chosen, since=date(year, 1, 1), until=date(year, 12, 31)), entities),
+                output_dir, f"-{year}")
+    return NetworkSummary(events=len(chosen), gbv_events=sum(e.gbv_related for e in chosen),
+                          nodes=network.number_of_nodes(), edges=network.number_of_edges())

@@ -1,0 +1,1 @@
+"""Bytes in: scraping the press rooms, finding and reading inputs, saved web pages."""

@@ -11,6 +11,7 @@ import json
 import logging
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -42,7 +43,8 @@ from pipeline.sources.ingest import list_inputs, read_inputs
 logger = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_raw",
-                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of", "model"]
+                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of",
+                    "extractor", "model"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
                    "origin"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
@@ -62,12 +64,17 @@ class Summary:
     model: str
     events: int = 0
     duplicates: int = 0  # releases merged into an earlier release's event
+    web_pages: tuple[tuple[str, int], ...] = ()  # (extractor, pages it read), most first
 
     def line(self) -> str:
-        return (f"{self.documents} documents read, {self.rejected} rejected, "
+        text = (f"{self.documents} documents read, {self.rejected} rejected, "
                 f"{self.entities} entities, {self.events} events ({self.duplicates} "
                 f"duplicate releases merged), {self.edges} edges in {self.seconds:.1f} s "
                 f"(model {self.model})")
+        if self.web_pages:  # a fallback here means a site adapter needs updating
+            pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
+            text += f"; web pages read by {pages}"
+        return text
 
 
 def _articles(input_path: Path, paths: list[Path], settings: Settings, rejects: list[Reject],
@@ -95,7 +102,8 @@ def _spool(handle: IO[str], result: Extraction, mentions: list[Mention], model: 
                 "published_raw": article.published_raw, "gbv_related": relevance.related,
                 "gbv_score": relevance.score, "gbv_terms": list(relevance.terms),
                 "event_id": event_id, "duplicate_of": duplicate_of,
-                "event_type": event_type(article.title, article.text), "model": model}
+                "event_type": event_type(article.title, article.text),
+                "extractor": article.extractor, "model": model}
     dates = mark_event_dates(result.dates, mentions, article.published)
     record = {"document": document, "mentions": [asdict(m) for m in mentions],
               "dates": [asdict(d) for d in dates]}
@@ -139,7 +147,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     export.ensure_folder(output_dir)
     with tempfile.TemporaryFile("w+", encoding="utf-8", dir=output_dir,
                                 prefix=".spool-") as spool:
-        documents = 0
+        documents, extractors = 0, Counter[str]()
         for result in extract(_articles(input_path, paths, settings, rejects, tick), nlp,
                               batch_size=settings.batch_size, processes=settings.processes):
             mentions = resolve_document(result.mentions)
@@ -148,6 +156,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
             affiliations.extend(find_affiliations(result.article.text, mentions))
             _spool(spool, result, mentions, model, settings.gbv_threshold, event_ids)
             documents += 1
+            extractors[result.article.extractor] += 1
         entities = index.entities()
         table = EventTable()
         with (export.CsvTable(output_dir / "documents.csv", DOCUMENT_COLUMNS) as doc_table,
@@ -171,4 +180,6 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(asdict, rejects))
     return Summary(documents=documents, rejected=len(rejects), entities=len(entities),
                    edges=network.edges, seconds=time.perf_counter() - started,
-                   model=model, events=len(events), duplicates=event_ids.duplicates)
+                   model=model, events=len(events), duplicates=event_ids.duplicates,
+                   web_pages=tuple((name, n) for name, n in extractors.most_common()
+                                   if name != "text"))

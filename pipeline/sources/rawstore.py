@@ -151,7 +151,11 @@ def _comparable(url: str) -> str:
 
 def _lock(root: Path) -> IO[str]:
     """Hold ``root/.scrape.lock`` exclusively, or say which scrape holds it."""
-    handle = (root / LOCK_NAME).open("a+", encoding="utf-8")
+    try:
+        handle = (root / LOCK_NAME).open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise ScrapeError(f"cannot write to output folder {root}: {exc.strerror}; choose "
+                          "another --out folder") from None
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -107,7 +107,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="prensa-red-eval-") as scratch:
         output = args.output or Path(scratch)
         extract_corpus(args.input, output, settings=_settings(model=args.model))
-        print(format_report(evaluate_tables(load_tables(output), args.gold)))
+        print(format_report(evaluate_tables(load_tables(output), args.gold,
+                                            aliases=args.aliases)))
     return 0
 
 
@@ -192,10 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "evaluate", help="extract a hand-annotated corpus and score it against the gold file",
         description="Run `extract` on --input, then print precision, recall and F1 for PER "
-                    "and ORG, cross-document identity, publication dates and GBV, with each "
-                    "document's false positives and negatives (protocol: the corpus README).")
+                    "and ORG, cross-document identity, institution pairs (edges), event and "
+                    "publication dates and GBV, with the errors by class and each document's "
+                    "false positives and negatives (protocol: the corpus README).")
     evaluate.add_argument("--gold", type=Path, required=True, help="gold annotations (JSONL)")
     evaluate.add_argument("--input", type=Path, required=True, help="the annotated releases")
+    evaluate.add_argument("--aliases", type=Path, metavar="FILE",
+                          help="canonical names of bodies the gold names differently (default: "
+                               "aliases.json beside the gold file, when there is one)")
     evaluate.add_argument("--output", type=Path,
                           help="keep the extracted tables here (default: a temporary folder)")
     evaluate.add_argument("--model", help="spaCy model (as for extract)")

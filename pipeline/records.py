@@ -111,3 +111,29 @@ class Reject:
     path: str
     stage: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """Everything the per-document stage learns from one release alone (document → corpus).
+
+    It depends only on the release (and the pipeline's code, resources, model and settings),
+    so it can be computed anywhere, stored and reused; the corpus stage reads these.
+    """
+
+    doc_id: str
+    path: str
+    url: str | None
+    title: str
+    published: date | None
+    published_raw: str | None
+    gbv_related: bool
+    gbv_score: float
+    gbv_terms: tuple[str, ...]  # the vocabulary that decided it, heaviest first
+    event_type: str
+    model: str  # the spaCy model that ran, name-version
+    mentions: tuple[Mention, ...]  # resolved inside the release (``canonical`` set)
+    dates: tuple[DateMention, ...]  # published, event and mentioned dates
+    affiliations: tuple[Affiliation, ...]
+    signature: tuple[int, ...]  # MinHash of the release's shingles, for near-duplicates
+    extractor: str = "text"  # what read the body (Article.extractor)

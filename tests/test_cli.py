@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import build_parser, main
-from pipeline.run import (
+from pipeline.publish.network import EDGE_COLUMNS
+from pipeline.publish.write import (
     DATE_COLUMNS,
     DOCUMENT_COLUMNS,
-    EDGE_COLUMNS,
     ENTITY_COLUMNS,
     MENTION_COLUMNS,
     REJECT_COLUMNS,

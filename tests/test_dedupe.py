@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.corpus.dedupe import NearDuplicates, jaccard, shingles
+from pipeline.corpus.dedupe import NearDuplicates
 from pipeline.corpus.events import EventIds, event_id_for
+from pipeline.document.minhash import jaccard, shingles, signature
 
 RELEASE = ("El Instituto Municipal de las Mujeres y la Red Mesa de Mujeres firmaron este martes "
            "un convenio de colaboración para atender a mujeres víctimas de violencia en las "
@@ -31,30 +32,30 @@ def test_shingles_and_exact_jaccard() -> None:
 
 def test_republished_release_is_found_and_unrelated_is_not() -> None:
     index = NearDuplicates(threshold=0.5)
-    assert index.add("a", RELEASE) is None
-    assert index.add("b", OTHER) is None
-    match = index.add("c", REPUBLISHED)
+    assert index.add("a", signature(RELEASE)) is None
+    assert index.add("b", signature(OTHER)) is None
+    match = index.add("c", signature(REPUBLISHED))
     assert match is not None and match.key == "a"
     # The MinHash estimate (126 hashes) is close to the exact 0.8125.
     assert match.similarity == pytest.approx(0.8125, abs=0.1)
-    assert index.add("d", RELEASE).key in {"a", "c"}  # type: ignore[union-attr]
+    assert index.add("d", signature(RELEASE)).key in {"a", "c"}  # type: ignore[union-attr]
 
 
 def test_threshold_and_dates_decide() -> None:
     strict = NearDuplicates(threshold=0.95)
-    strict.add("a", RELEASE)
-    assert strict.add("b", REPUBLISHED) is None
+    strict.add("a", signature(RELEASE))
+    assert strict.add("b", signature(REPUBLISHED)) is None
     yearly = NearDuplicates(threshold=0.5, max_days=14)
-    yearly.add("2023", RELEASE, date(2023, 11, 21))
-    assert yearly.add("2024", RELEASE, date(2024, 11, 20)) is None  # a year apart
-    assert yearly.add("copy", RELEASE, date(2023, 11, 22)).key == "2023"  # type: ignore[union-attr]
+    yearly.add("2023", signature(RELEASE), date(2023, 11, 21))
+    assert yearly.add("2024", signature(RELEASE), date(2024, 11, 20)) is None  # a year apart
+    assert yearly.add("copy", signature(RELEASE), date(2023, 11, 22)).key == "2023"  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="threshold = 0 is invalid"):
         NearDuplicates(threshold=0)
 
 
 def test_event_ids_follow_the_first_release() -> None:
     ids = EventIds(threshold=0.5, max_days=None)
-    assert ids.assign("a", RELEASE, None) == (event_id_for("a"), None)
-    assert ids.assign("b", OTHER, None) == (event_id_for("b"), None)
-    assert ids.assign("c", REPUBLISHED, None) == (event_id_for("a"), "a")
+    assert ids.assign("a", signature(RELEASE), None) == (event_id_for("a"), None)
+    assert ids.assign("b", signature(OTHER), None) == (event_id_for("b"), None)
+    assert ids.assign("c", signature(REPUBLISHED), None) == (event_id_for("a"), "a")
     assert ids.duplicates == 1

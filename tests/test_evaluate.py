@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pipeline.evaluate import (
     normalise,
     predicted_docs_from_tables,
     score,
+    url_date,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -254,14 +256,150 @@ def test_predicted_docs_from_tables() -> None:
 def test_corpus_gold_scored_against_itself_is_perfect() -> None:
     gold = load_gold(CORPUS / "gold.jsonl")
     assert len(gold) == len(list(CORPUS.glob("[0-9]*.txt")))
-    predicted = {key: PredictedDoc(key, doc.published, doc.gbv, tuple(
-        PredictedEntity(normalise(e.name), e.label, e.name, e.forms) for e in doc.entities))
+    predicted = {key: PredictedDoc(key, doc.published or url_date(doc.url), doc.gbv, tuple(
+        PredictedEntity(normalise(e.identity), e.label, e.name, e.forms) for e in doc.entities),
+        doc.event_dates or frozenset(), "text" if doc.published else "url")
         for key, doc in gold.items()}
     report = score(gold, predicted)
     n_per = sum(e.label == "PER" for doc in gold.values() for e in doc.entities)
     assert report.entities["PER"] == PRF(n_per, 0, 0)
     assert report.entities["ORG"].f1 == 1.0
-    assert report.identity["ORG"].f1 == 1.0
+    assert report.identity["ORG"].f1 == report.identity["PER"].f1 == 1.0
+    assert report.edges.f1 == 1.0 and report.edges.fp == 0
+    assert report.event_dates.f1 == 1.0
     assert report.dates_correct == report.dates_stated == sum(
         doc.published is not None for doc in gold.values())
+    assert report.url_date_errors == () and report.spurious_dates == ()
     assert report.gbv == PRF(sum(doc.gbv for doc in gold.values()), 0, 0)
+    assert report.errors == ()
+
+
+def test_identity_follows_aliases_and_per_city_canonical_names(tmp_path: Path) -> None:
+    (tmp_path / "aliases.json").write_text(json.dumps(
+        {"Instituto Municipal de la Mujer": IMM}), encoding="utf-8")
+    lines = [
+        {"id": "a", "organizations": [{"name": "Instituto Municipal de la Mujer", "aliases": []}]},
+        {"id": "b", "organizations": [{"name": IMM, "aliases": ["IMM"]}]},
+        {"id": "c", "organizations": [{"name": IMM, "aliases": [],
+                                       "canonical": f"{IMM} (Mazatlán)"}]},
+    ]
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(
+        {"published": None, "gbv_prevention": False, "persons": [], **line}) + "\n"
+        for line in lines), encoding="utf-8")
+    gold = load_gold(tmp_path / "gold.jsonl")
+    assert [gold[k].entities[0].identity for k in "abc"] == [IMM, IMM, f"{IMM} (Mazatlán)"]
+    # One id for Juárez's institute under both names, another for Mazatlán's: all pairs right.
+    right = score(gold, {"a": pred_doc("a", pred_ent("imm", "ORG", "Instituto Municipal de la "
+                                                      "Mujer")),
+                         "b": pred_doc("b", pred_ent("imm", "ORG", IMM)),
+                         "c": pred_doc("c", pred_ent("imm-maz", "ORG", IMM))})
+    assert right.identity["ORG"] == PRF(1, 0, 0)
+    # One id for all three merges two cities' institutes: two false pairs.
+    merged = score(gold, {"a": pred_doc("a", pred_ent("imm", "ORG", "Instituto Municipal de la "
+                                                       "Mujer")),
+                          **{k: pred_doc(k, pred_ent("imm", "ORG", IMM)) for k in "bc"}})
+    assert merged.identity["ORG"] == PRF(1, 2, 0)
+
+
+def test_aliases_file_can_be_named_and_must_exist(tmp_path: Path) -> None:
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text(json.dumps({"id": "a", "published": None, "gbv_prevention": False,
+                                     "persons": [], "organizations": [
+                                         {"name": "DIF", "aliases": []}]}) + "\n",
+                         encoding="utf-8")
+    named = tmp_path / "mine.json"
+    named.write_text('{"DIF": "DIF Municipal"}', encoding="utf-8")
+    assert load_gold(gold_path, aliases=named)["a"].entities[0].identity == "DIF Municipal"
+    assert load_gold(gold_path)["a"].entities[0].identity == "DIF"  # no aliases.json beside it
+    with pytest.raises(ValueError, match="aliases file .*nope.json does not exist"):
+        load_gold(gold_path, aliases=tmp_path / "nope.json")
+    named.write_text('["not", "a", "mapping"]', encoding="utf-8")
+    with pytest.raises(ValueError, match="mine.json: expected one JSON object"):
+        load_gold(gold_path, aliases=named)
+
+
+def test_edges_compare_pairs_of_canonical_names_over_the_corpus() -> None:
+    red, dif, sspm = "Red Mesa de Mujeres", "DIF Municipal", "Secretaría de Seguridad Pública"
+    gold = {"d1": gold_doc("d1", gold_ent("ORG", IMM, "IMM"), gold_ent("ORG", red),
+                           gold_ent("ORG", dif), gbv=True),
+            "d2": gold_doc("d2", gold_ent("ORG", IMM), gold_ent("ORG", sspm), gbv=True),
+            "d3": gold_doc("d3", gold_ent("ORG", IMM), gold_ent("ORG", red), gbv=False)}
+    predicted = {
+        # IMM–Red right, IMM–DIF and Red–DIF missed (DIF not found), two false edges with
+        # the unmatched "Casa de la Cultura" (IMM–x, Red–x).
+        "d1": pred_doc("d1", pred_ent("i", "ORG", "IMM"), pred_ent("r", "ORG", red),
+                       pred_ent("x", "ORG", "Casa de la Cultura"), gbv=True),
+        # marked not GBV-related: its pairs are not predicted edges
+        "d2": pred_doc("d2", pred_ent("i", "ORG", IMM), pred_ent("s", "ORG", sspm)),
+        # marked GBV-related although gold says not: IMM–Red again, already counted once
+        "d3": pred_doc("d3", pred_ent("i", "ORG", IMM), pred_ent("r", "ORG", red), gbv=True),
+    }
+    report = score(gold, predicted)
+    # gold edges: IMM–Red, IMM–DIF, Red–DIF (d1), IMM–SSPM (d2)
+    assert report.edges == PRF(1, 2, 3)
+
+
+def test_errors_are_classed_boundary_wrong_label_spurious_missed() -> None:
+    gold = {"d": gold_doc("d", gold_ent("ORG", "Dirección de Desarrollo Social"),
+                          gold_ent("ORG", "Red Mesa de Mujeres"),
+                          gold_ent("ORG", "Casa Amiga"),
+                          gold_ent("PER", "Ana López Pérez"))}
+    predicted = {"d": pred_doc("d", pred_ent("o1", "ORG", "Desarrollo Social Municipal"),
+                               pred_ent("p1", "PER", "Red Mesa de Mujeres"),
+                               pred_ent("o2", "ORG", "Últimas Publicaciones"))}
+    report = score(gold, predicted)
+    classes = {(e.kind, e.name): e.error_class for e in report.errors}
+    assert classes == {
+        ("FP", "Desarrollo Social Municipal"): "boundary",
+        ("FN", "Dirección de Desarrollo Social"): "boundary",
+        ("FP", "Red Mesa de Mujeres"): "wrong_label",
+        ("FN", "Red Mesa de Mujeres"): "wrong_label",
+        ("FP", "Últimas Publicaciones"): "spurious",
+        ("FN", "Casa Amiga"): "missed",
+        ("FN", "Ana López Pérez"): "missed",
+    }
+    assert report.error_classes()["ORG"] == {"boundary": 2, "wrong_label": 1, "spurious": 1,
+                                             "missed": 1}
+    text = format_report(report)
+    assert "Errors by class" in text
+    assert "    ORG FP  Desarrollo Social Municipal  (boundary)" in text
+
+
+def test_event_dates_scored_where_the_gold_lists_them() -> None:
+    day1, day2, day3 = date(2024, 3, 8), date(2024, 3, 9), date(2024, 3, 10)
+    gold = {"a": GoldDoc("a", None, True, (), frozenset({day1, day2})),
+            "b": GoldDoc("b", None, True, (), frozenset()),
+            "c": GoldDoc("c", None, True, (), None)}  # not annotated: not scored
+    predicted = {"a": PredictedDoc("a", None, True, (), frozenset({day1, day3})),
+                 "b": PredictedDoc("b", None, True, (), frozenset({day2})),
+                 "c": PredictedDoc("c", None, True, (), frozenset({day3}))}
+    assert score(gold, predicted).event_dates == PRF(1, 2, 1)
+
+
+def test_url_dates_are_expected_where_the_text_states_none() -> None:
+    url = "https://diario.example.mx/2023/11/21/presenta-agenda"
+    gold = {"a": GoldDoc("a", None, False, (), url=url),
+            "b": GoldDoc("b", None, False, (), url=url),
+            "c": GoldDoc("c", None, False, (), url="https://example.mx/nota/123"),
+            "d": GoldDoc("d", date(2023, 11, 20), False, (), url=url)}
+    predicted = {"a": PredictedDoc("a", date(2023, 11, 21), False, (), published_source="url"),
+                 "b": PredictedDoc("b", None, False, ()),
+                 "c": PredictedDoc("c", date(2023, 1, 5), False, (), published_source="metadata"),
+                 "d": PredictedDoc("d", date(2023, 11, 21), False, (), published_source="url")}
+    report = score(gold, predicted)
+    assert report.url_dates == 2
+    assert [(e.doc_key, e.gold, e.predicted) for e in report.url_date_errors] == [
+        ("b", date(2023, 11, 21), None)]
+    assert report.spurious_dates == ()  # c's date came from page metadata, not the text
+    assert [(e.doc_key, e.predicted) for e in report.date_errors] == [("d", date(2023, 11, 21))]
+    assert url_date("https://x.mx/2024/11/elvira-rinde-informe") is None
+    assert url_date("https://x.mx/2024/02/30/") is None
+
+
+def test_manifest_beside_the_gold_gives_each_document_its_url(tmp_path: Path) -> None:
+    (tmp_path / "gold.jsonl").write_text(json.dumps(
+        {"id": "001", "published": None, "gbv_prevention": False, "persons": [],
+         "organizations": []}) + "\n", encoding="utf-8")
+    (tmp_path / "manifest.jsonl").write_text(
+        '{"id": "001", "url": "https://x.mx/2024/01/02/nota"}\nnot json\n', encoding="utf-8")
+    assert load_gold(tmp_path / "gold.jsonl")["001"].url == "https://x.mx/2024/01/02/nota"

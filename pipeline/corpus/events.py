@@ -36,9 +36,11 @@ class EventIds:
         self._event_of: dict[str, str] = {}
         self.duplicates = 0
 
-    def assign(self, doc_id: str, text: str, published: date | None) -> tuple[str, str | None]:
-        """Return ``(event_id, duplicate_of)`` for a release; ``duplicate_of`` may be None."""
-        match = self._index.add(doc_id, text, published)
+    def assign(self, doc_id: str, signature: Sequence[int], published: date | None
+               ) -> tuple[str, str | None]:
+        """Return ``(event_id, duplicate_of)`` for a release, given its MinHash signature;
+        ``duplicate_of`` may be None."""
+        match = self._index.add(doc_id, signature, published)
         duplicate_of = match.key if match else None
         event_id = self._event_of[duplicate_of] if duplicate_of else event_id_for(doc_id)
         self._event_of[doc_id] = event_id

@@ -35,6 +35,7 @@ class Tables:
     events: pd.DataFrame
     nodes: pd.DataFrame
     edges: pd.DataFrame
+    dates: pd.DataFrame
 
 
 def _from_project_root(relative: Path) -> Path:
@@ -120,6 +121,10 @@ def load_nodes(folder: Path) -> pd.DataFrame:
                                "community"])
 
 
+def load_dates(folder: Path) -> pd.DataFrame:
+    return read_table(folder / "dates.csv", dates=["value"])
+
+
 def load_tables(folder: Path | None = None) -> Tables:
     """Every table of ``folder`` (default :func:`processed_dir`)."""
     folder = processed_dir() if folder is None else folder
@@ -128,7 +133,7 @@ def load_tables(folder: Path | None = None) -> Tables:
                           f"{folder}` first, or pass the folder that holds documents.csv")
     return Tables(documents=load_documents(folder), mentions=load_mentions(folder),
                   entities=load_entities(folder), events=load_events(folder),
-                  nodes=load_nodes(folder), edges=load_edges(folder))
+                  nodes=load_nodes(folder), edges=load_edges(folder), dates=load_dates(folder))
 
 
 def institution_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.Graph:
@@ -186,19 +191,22 @@ def neighbourhood(graph: nx.Graph, query: str, *, radius: int = 1) -> nx.Graph:
     return nx.ego_graph(graph, centre, radius=radius)
 
 
-def evaluate_tables(tables: Tables, gold_path: Path) -> Report:
-    """Score the extraction in ``tables`` against the annotations in ``gold_path``."""
+def evaluate_tables(tables: Tables, gold_path: Path, *, aliases: Path | None = None) -> Report:
+    """Score the extraction in ``tables`` against the annotations in ``gold_path`` (and the
+    ``aliases.json`` beside it, or ``aliases``)."""
     if not gold_path.is_file():
         raise TablesError(f"gold file {gold_path} does not exist; set PIPELINE_GOLD to a JSONL "
                           "file in the format of the corpus README")
-    predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities)
-    return score(load_gold(gold_path), predicted)
+    predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities,
+                                           tables.dates)
+    return score(load_gold(gold_path, aliases=aliases), predicted)
 
 
 def scores_frame(report: Report) -> pd.DataFrame:
     """One row per measure: counts, precision, recall and F1."""
     measures = {**{f"{label} entities": prf for label, prf in report.entities.items()},
                 **{f"{label} identity (pairs)": prf for label, prf in report.identity.items()},
+                "Edges (ORG pairs)": report.edges, "Event dates": report.event_dates,
                 "GBV prevention": report.gbv}
     return pd.DataFrame([{"measure": name, "tp": prf.tp, "fp": prf.fp, "fn": prf.fn,
                           "precision": prf.precision, "recall": prf.recall, "f1": prf.f1}
@@ -207,6 +215,7 @@ def scores_frame(report: Report) -> pd.DataFrame:
 
 def errors_frame(report: Report) -> pd.DataFrame:
     """The unmatched entities: FP (predicted, not in gold) and FN (gold, missed)."""
+    columns = ["doc_key", "label", "kind", "error_class", "name", "forms"]
     return pd.DataFrame([{"doc_key": e.doc_key, "label": e.label, "kind": e.kind,
-                          "name": e.name, "forms": list(e.forms)} for e in report.errors],
-                        columns=["doc_key", "label", "kind", "name", "forms"])
+                          "error_class": e.error_class, "name": e.name, "forms": list(e.forms)}
+                         for e in report.errors], columns=columns)

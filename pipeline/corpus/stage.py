@@ -1,0 +1,62 @@
+"""The corpus stage: every release's DocumentResult → identities and events.
+
+Two passes over the per-document results, which stay on disk: :func:`index_corpus` learns
+the corpus-wide facts (one identity per person and institution, which releases report one
+event), then :func:`identify` gives each release's mentions their entity ids, in input order,
+for the tables and the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pipeline.config import Settings
+from pipeline.corpus.events import EventIds
+from pipeline.corpus.identities import EntityIndex
+from pipeline.records import DocumentResult, Entity, Mention
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusIndex:
+    """What only the whole corpus tells: identities and each release's event."""
+
+    identities: EntityIndex
+    entities: tuple[Entity, ...]
+    events_of: dict[str, tuple[str, str | None]]  # doc_id → (event_id, duplicate_of)
+    duplicates: int  # releases merged into an earlier release's event
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifiedDocument:
+    """One release's result with corpus-wide ids (corpus stage → tables and events)."""
+
+    result: DocumentResult
+    event_id: str
+    duplicate_of: str | None
+    mentions: tuple[tuple[Mention, str], ...]  # each mention with its entity id ("" for dates)
+
+
+def index_corpus(results: Iterable[DocumentResult], settings: Settings) -> CorpusIndex:
+    """First pass: feed every mention to the identity index and every release to the
+    near-duplicate index, in input order (so that ids never depend on scheduling)."""
+    identities = EntityIndex()
+    event_ids = EventIds(threshold=settings.duplicate_threshold,
+                         max_days=settings.duplicate_max_days)
+    events_of = {}
+    for result in results:
+        for mention in result.mentions:
+            identities.add(mention, result.published)
+        events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
+                                                    result.published)
+    return CorpusIndex(identities, tuple(identities.entities()), events_of,
+                       event_ids.duplicates)
+
+
+def identify(results: Iterable[DocumentResult], index: CorpusIndex
+             ) -> Iterator[IdentifiedDocument]:
+    """Second pass: each release with its event and its mentions' entity ids."""
+    for result in results:
+        event_id, duplicate_of = index.events_of[result.doc_id]
+        yield IdentifiedDocument(result, event_id, duplicate_of, tuple(
+            (mention, index.identities.entity_id(mention)) for mention in result.mentions))

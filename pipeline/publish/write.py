@@ -1,0 +1,79 @@
+"""Write the corpus stage's results as the tables of ``data/processed``.
+
+The per-release tables (documents, mentions, dates) stream row by row while the events are
+assembled; the per-entity and network files follow. Columns are documented in the README's
+Outputs table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline.corpus.events import EventTable
+from pipeline.corpus.stage import CorpusIndex, IdentifiedDocument
+from pipeline.publish import export
+from pipeline.publish.network import NetworkSummary, write_network
+from pipeline.records import Reject
+
+DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_raw",
+                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of",
+                    "extractor", "model"]
+MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
+                   "origin"]
+AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
+ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "n_documents", "first_seen",
+                  "last_seen"]
+DATE_COLUMNS = ["doc_id", "text", "value", "kind"]
+REJECT_COLUMNS = ["path", "stage", "reason"]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What :func:`write_tables` wrote, in figures."""
+
+    documents: int
+    events: int
+    network: NetworkSummary
+
+
+def _document_row(document: IdentifiedDocument) -> dict[str, object]:
+    result = document.result
+    return {**{column: getattr(result, column) for column in DOCUMENT_COLUMNS
+               if hasattr(result, column)},
+            "event_id": document.event_id, "duplicate_of": document.duplicate_of,
+            "event_type": result.event_type}
+
+
+def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
+                 rejects: Sequence[Reject], output_dir: Path, *, since: date | None = None,
+                 until: date | None = None, by_year: bool = False) -> Written:
+    """Write every table and graph of one run to ``output_dir``."""
+    events = EventTable()
+    count = 0
+    identities = index.identities
+    with (export.CsvTable(output_dir / "documents.csv", DOCUMENT_COLUMNS) as doc_table,
+          export.CsvTable(output_dir / "mentions.csv", MENTION_COLUMNS) as mention_table,
+          export.CsvTable(output_dir / "dates.csv", DATE_COLUMNS) as date_table,
+          export.CsvTable(output_dir / "affiliations.csv", AFFILIATION_COLUMNS) as affiliations):
+        for document in documents:
+            row = _document_row(document)
+            doc_table.write(row)
+            for mention, entity_id in document.mentions:
+                mention_table.write({**asdict(mention), "entity_id": entity_id})
+            date_table.write_all(asdict(d) for d in document.result.dates)
+            affiliations.write_all(
+                {**asdict(a), "person_id": identities.id_for("PER", a.person),
+                 "org_id": identities.id_for("ORG", a.org) if a.org else ""}
+                for a in document.result.affiliations)
+            events.add(row, document.mentions, document.result.dates)
+            count += 1
+    export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, (
+        {**asdict(e), "n_documents": len(e.doc_ids)} for e in index.entities))
+    event_list = events.events()
+    network = write_network(event_list, {e.entity_id: e for e in index.entities}, output_dir,
+                            since=since, until=until, by_year=by_year)
+    export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(asdict, rejects))
+    return Written(documents=count, events=len(event_list), network=network)

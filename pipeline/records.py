@@ -50,6 +50,7 @@ class Mention:
     sentence: str
     origin: str  # "ner", "ruler:<pattern id>", …: which rule produced it
     canonical: str = ""  # the entity's canonical name once resolved; "" until then
+    withheld: bool = False  # a private person's: no text, "[persona]" in the sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class Entity:
     doc_ids: frozenset[str] = field(default_factory=frozenset)
     first_seen: date | None = None
     last_seen: date | None = None
+    withheld: bool = False  # a private person: counted, not named (corpus/privacy.py)
 
 
 @dataclass(frozen=True, slots=True)

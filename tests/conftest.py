@@ -3,6 +3,7 @@ guard that keeps every test on the loopback interface."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,20 @@ SEED = SHARED / "seed" / "000_ef73d91f2b0b8c72.txt"
 # The same release, shipped as the sample input of `make extract`.
 SHIPPED_SEED = PROJECT / "data" / "raw" / "juarez-2022-12-07-imm-reunion-iniciativa-spotlight.txt"
 CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def privacy_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The privacy key of every run in the tests lives in a temporary folder, never in the
+    project's data/interim (subprocesses inherit it through the environment)."""
+    path = tmp_path_factory.mktemp("privacy") / "privacy.key"
+    previous = os.environ.get("PIPELINE_PRIVACY_KEY")
+    os.environ["PIPELINE_PRIVACY_KEY"] = str(path)
+    yield path
+    if previous is None:
+        del os.environ["PIPELINE_PRIVACY_KEY"]
+    else:
+        os.environ["PIPELINE_PRIVACY_KEY"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,12 @@ def processed(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
     return small_outputs(tmp_path_factory.getbasetemp(), nlp)
 
 
+@pytest.fixture(scope="session")
+def processed_all(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
+    """Every person named: what 3.0-evaluation scores."""
+    return small_outputs(tmp_path_factory.getbasetemp(), nlp, include_private_persons=True)
+
+
 def test_notebooks_are_named_by_convention() -> None:
     assert [n.stem for n in NOTEBOOKS] == ["1.0-explore-entities", "2.0-institution-network",
                                            "3.0-evaluation"]
@@ -35,8 +41,10 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path: Path, processed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PIPELINE_PROCESSED_DIR", str(processed))
+def test_notebook_runs(path: Path, processed: Path, processed_all: Path,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    scored = path.stem == "3.0-evaluation"
+    monkeypatch.setenv("PIPELINE_PROCESSED_DIR", str(processed_all if scored else processed))
     monkeypatch.setenv("PIPELINE_GOLD", str(SMALL_CORPUS / "gold.jsonl"))
     # The kernel imports this checkout's package even where it is not pip-installed.
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(

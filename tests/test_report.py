@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,13 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
                   "--window-size=1280,1600"]
 
 
-def small_outputs(base: Path, nlp: Language) -> Path:
-    """The extract tables of the small corpus, built once under pytest's session folder."""
-    folder = base / "corpus_small_processed"
+def small_outputs(base: Path, nlp: Language, *, include_private_persons: bool = False) -> Path:
+    """The extract tables of the small corpus, built once under pytest's session folder
+    (with every person named, for scoring, when ``include_private_persons``)."""
+    folder = base / f"corpus_small_processed{'_all' if include_private_persons else ''}"
     if not (folder / "documents.csv").is_file():
-        extract_corpus(SMALL_CORPUS, folder, settings=load_settings(), nlp=nlp)
+        settings = replace(load_settings(), include_private_persons=include_private_persons)
+        extract_corpus(SMALL_CORPUS, folder, settings=settings, nlp=nlp)
     return folder
 
 

@@ -18,6 +18,7 @@ from pipeline.document.extract import Extraction, extract
 from pipeline.document.minhash import signature
 from pipeline.document.nlp import model_label
 from pipeline.document.people import find_affiliations
+from pipeline.document.privacy import withhold_private_people
 from pipeline.document.relevance import event_type, gbv_relevance, mark_event_dates
 from pipeline.document.resolve import resolve_document
 from pipeline.records import Article, DocumentResult, RawDocument, Reject
@@ -38,13 +39,18 @@ def _articles(raws: Iterable[RawDocument | Reject], settings: Settings,
             rejects.append(Reject(raw.path, "clean", str(exc)))
 
 
-def document_result(extraction: Extraction, *, model: str, settings: Settings) -> DocumentResult:
-    """What one extracted release says on its own: resolved mentions, relevance, dates."""
+def document_result(extraction: Extraction, *, model: str, settings: Settings,
+                    privacy_key: bytes | None) -> DocumentResult:
+    """What one extracted release says on its own: resolved mentions, relevance, dates.
+
+    With a ``privacy_key``, the people it gives no public role are tokens (see
+    :mod:`pipeline.document.privacy`) before the result leaves the stage; None names all.
+    """
     article = extraction.article
     mentions = resolve_document(extraction.mentions)
     text = f"{article.title}\n\n{article.text}"
     relevance = gbv_relevance(text, threshold=settings.gbv_threshold)
-    return DocumentResult(
+    result = DocumentResult(
         doc_id=article.doc_id, path=article.path, url=article.url, title=article.title,
         published=article.published, published_raw=article.published_raw,
         gbv_related=relevance.related, gbv_score=relevance.score, gbv_terms=relevance.terms,
@@ -53,12 +59,16 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings) -
         dates=mark_event_dates(extraction.dates, mentions, article.published),
         affiliations=tuple(find_affiliations(article.text, mentions)),
         signature=tuple(int(value) for value in signature(text)), extractor=article.extractor)
+    return result if privacy_key is None else withhold_private_people(result, article.text,
+                                                                      privacy_key)
 
 
 def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Settings,
-            rejects: list[Reject]) -> Iterator[DocumentResult]:
-    """One DocumentResult per usable release, in input order; the others go to ``rejects``."""
+            rejects: list[Reject], *, privacy_key: bytes | None) -> Iterator[DocumentResult]:
+    """One DocumentResult per usable release, in input order; the others go to ``rejects``.
+    ``privacy_key``: see :func:`document_result`."""
     model = model_label(nlp)
     for extraction in extract(_articles(raws, settings, rejects), nlp,
                               batch_size=settings.batch_size, processes=settings.processes):
-        yield document_result(extraction, model=model, settings=settings)
+        yield document_result(extraction, model=model, settings=settings,
+                              privacy_key=privacy_key)

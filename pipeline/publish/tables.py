@@ -96,12 +96,14 @@ def load_documents(folder: Path) -> pd.DataFrame:
 
 
 def load_mentions(folder: Path) -> pd.DataFrame:
-    return read_table(folder / "mentions.csv", numbers=["start_char", "end_char"])
+    return read_table(folder / "mentions.csv", numbers=["start_char", "end_char"],
+                      bools=["withheld"])
 
 
 def load_entities(folder: Path) -> pd.DataFrame:
     return read_table(folder / "entities.csv", lists=["aliases"],
-                      dates=["first_seen", "last_seen"], numbers=["n_documents"])
+                      dates=["first_seen", "last_seen"], numbers=["n_documents"],
+                      bools=["withheld"])
 
 
 def load_events(folder: Path) -> pd.DataFrame:
@@ -197,6 +199,11 @@ def evaluate_tables(tables: Tables, gold_path: Path, *, aliases: Path | None = N
     if not gold_path.is_file():
         raise TablesError(f"gold file {gold_path} does not exist; set PIPELINE_GOLD to a JSONL "
                           "file in the format of the corpus README")
+    withheld = int(tables.entities["withheld"].sum()) if "withheld" in tables.entities else 0
+    if withheld:
+        raise TablesError(f"these tables withhold {withheld} private persons, who cannot be "
+                          "scored; extract the annotated releases with --include-private-"
+                          "persons (as `evaluate` does) and score those tables")
     predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities,
                                            tables.dates)
     return score(load_gold(gold_path, aliases=aliases), predicted)

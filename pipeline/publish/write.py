@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.corpus.events import EventTable
+from pipeline.corpus.privacy import shown_name
 from pipeline.corpus.stage import CorpusIndex, IdentifiedDocument
 from pipeline.publish import export
 from pipeline.publish.network import NetworkSummary, write_network
@@ -22,10 +23,10 @@ DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_ra
                     "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of",
                     "extractor", "model"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
-                   "origin"]
+                   "origin", "withheld"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "n_documents", "first_seen",
-                  "last_seen"]
+                  "last_seen", "withheld"]
 DATE_COLUMNS = ["doc_id", "text", "value", "kind"]
 REJECT_COLUMNS = ["path", "stage", "reason"]
 
@@ -66,6 +67,7 @@ def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
             date_table.write_all(asdict(d) for d in document.result.dates)
             affiliations.write_all(
                 {**asdict(a), "person_id": identities.id_for("PER", a.person),
+                 "person": shown_name(a.person),
                  "org_id": identities.id_for("ORG", a.org) if a.org else ""}
                 for a in document.result.affiliations)
             events.add(row, document.mentions, document.result.dates)

@@ -43,6 +43,7 @@ class Article:
     # Where ``published`` came from: "text", "metadata", "manifest", "url" ("" when none).
     published_source: str = ""
     title_source: str = ""  # "headline", "metadata", "manifest", "url" (slug), "sentence"
+    extractor: str = "text"  # what read the body: "text", a site adapter's name, "generic", …
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +149,4 @@ class DocumentResult:
     signature: tuple[int, ...]  # MinHash of the release's shingles, for near-duplicates
     published_source: str = ""  # as Article.published_source
     title_source: str = ""  # as Article.title_source
+    extractor: str = "text"  # what read the body (Article.extractor)

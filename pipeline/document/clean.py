@@ -134,7 +134,8 @@ def _without(lines: list[str], line: str) -> list[str]:
 
 
 def _article(raw: RawDocument, *, text: str, title: str | None, title_source: str,
-             page_date: str | None = None, min_chars: int) -> Article:
+             page_date: str | None = None, min_chars: int,
+             extractor: str = "text") -> Article:
     text = unicodedata.normalize("NFC", text)
     archived = _ARCHIVE_DATE.match(text)
     if archived:
@@ -160,7 +161,7 @@ def _article(raw: RawDocument, *, text: str, title: str | None, title_source: st
         (from_url.isoformat() if from_url else None, "url")])
     return Article(doc_id=raw.doc_id, path=raw.path, url=raw.url, title=chosen, text=body_text,
                    published=day, published_raw=day_raw, published_source=day_source,
-                   title_source=chosen_source)
+                   title_source=chosen_source, extractor=extractor)
 
 
 def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
@@ -172,6 +173,7 @@ def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
             raise CleanError(str(exc)) from None
         title, source = (raw.title, raw.title_source) if raw.title else (page.title, "headline")
         return _article(raw, text=page.text, title=title or None, title_source=source,
-                        page_date=page.published_raw, min_chars=min_chars)
+                        page_date=page.published_raw, min_chars=min_chars,
+                        extractor=page.extractor)
     return _article(raw, text=decode_text(raw.data), title=raw.title,
                     title_source=raw.title_source, min_chars=min_chars)

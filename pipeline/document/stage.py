@@ -18,7 +18,7 @@ from pipeline.document.extract import Extraction, extract
 from pipeline.document.minhash import signature
 from pipeline.document.nlp import model_label
 from pipeline.document.people import find_affiliations
-from pipeline.document.relevance import event_type, gbv_relevance, mark_event_dates
+from pipeline.document.relevance import event_type, gbv_relevance
 from pipeline.document.resolve import resolve_document
 from pipeline.records import Article, DocumentResult, RawDocument, Reject
 
@@ -47,10 +47,11 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings) -
     return DocumentResult(
         doc_id=article.doc_id, path=article.path, url=article.url, title=article.title,
         published=article.published, published_raw=article.published_raw,
+        published_source=article.published_source, title_source=article.title_source,
         gbv_related=relevance.related, gbv_score=relevance.score, gbv_terms=relevance.terms,
         event_type=event_type(article.title, article.text), model=model,
         mentions=tuple(mentions),
-        dates=mark_event_dates(extraction.dates, mentions, article.published),
+        dates=extraction.dates,
         affiliations=tuple(find_affiliations(article.text, mentions)),
         signature=tuple(int(value) for value in signature(text)), extractor=article.extractor)
 

@@ -73,6 +73,7 @@ class Entity:
     doc_ids: frozenset[str] = field(default_factory=frozenset)
     first_seen: date | None = None
     last_seen: date | None = None
+    jurisdiction: str = ""  # the municipality ("Juárez, Chihuahua") or state of its body
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +136,4 @@ class DocumentResult:
     dates: tuple[DateMention, ...]  # published, event and mentioned dates
     affiliations: tuple[Affiliation, ...]
     signature: tuple[int, ...]  # MinHash of the release's shingles, for near-duplicates
+    jurisdiction: str = ""  # the municipality it is about, "Juárez, Chihuahua" (jurisdiction.py)

@@ -128,11 +128,12 @@ def test_sector_from_gazetteer_then_name_then_other() -> None:
 
 
 def test_fuzzy_merge_never_across_different_acronyms() -> None:
-    a = mention("Comisión Estatal CEDH Chihuahua", canonical="Comisión Estatal CEDH Chihuahua")
-    b = mention("Comisión Estatal CNDH Chihuahua", doc_id="b",
-                canonical="Comisión Estatal CNDH Chihuahua")
-    c = mention("Comision Estatal CEDH Chihuahuaa", doc_id="c",
-                canonical="Comision Estatal CEDH Chihuahuaa")
+    a = mention("Comisión Estatal de Derechos Humanos CEDH Chihuahua",
+                canonical="Comisión Estatal de Derechos Humanos CEDH Chihuahua")
+    b = mention("Comisión Estatal de Derechos Humanos CNDH Chihuahua", doc_id="b",
+                canonical="Comisión Estatal de Derechos Humanos CNDH Chihuahua")
+    c = mention("Comision Estatal de Derchos Humanos CEDH Chihuahua", doc_id="c",
+                canonical="Comision Estatal de Derchos Humanos CEDH Chihuahua")
     index = index_of(a, b, c)
     assert index.entity_id(a) == index.entity_id(c) != index.entity_id(b)
 

@@ -168,3 +168,103 @@ def test_role_of_institution_before_the_name() -> None:
         mention("IMM", "ORG", text.index("IMM"), canonical="Instituto Municipal de las Mujeres"),
         mention("Elvira Urrutia", "PER", text.index("Elvira"), canonical="Elvira Urrutia")])
     assert [(a.role, a.org) for a in found] == [("titular", "Instituto Municipal de las Mujeres")]
+
+
+def placed(*items: tuple[str, str, str]) -> tuple[EntityIndex, list[tuple[Mention, str]]]:
+    """An index fed ``(label, name, jurisdiction)`` mentions, one release each."""
+    index = EntityIndex()
+    fed = []
+    for i, (label, name, place) in enumerate(items):
+        m = mention(name, label, doc_id=str(i), canonical=name)
+        index.add(m, date(2024, 1, 1), place)
+        fed.append((m, place))
+    return index, fed
+
+
+def ids(index: EntityIndex, fed: list[tuple[Mention, str]]) -> list[str]:
+    return [index.entity_id(m, place) for m, place in fed]
+
+
+JUAREZ, MAZATLAN = "Juárez, Chihuahua", "Mazatlán, Sinaloa"
+
+
+def test_municipal_bodies_of_two_cities_never_share_an_id() -> None:
+    index, fed = placed(("ORG", "Instituto Municipal de las Mujeres", JUAREZ),
+                        ("ORG", "Instituto Municipal de la Mujer", JUAREZ),
+                        ("ORG", "Instituto Municipal de las Mujeres", MAZATLAN),
+                        ("ORG", "Fondo de las Naciones Unidas para la Infancia", JUAREZ),
+                        ("ORG", "Fondo de las Naciones Unidas para la Infancia", MAZATLAN))
+    juarez, juarez_singular, mazatlan, unicef_a, unicef_b = ids(index, fed)
+    assert juarez == juarez_singular != mazatlan
+    assert unicef_a == unicef_b  # an international body has no city
+    assert {e.jurisdiction for e in index.entities() if e.name.startswith("Instituto")} == {
+        JUAREZ, MAZATLAN}
+
+
+def test_a_city_government_under_its_usual_names_is_one_body() -> None:
+    index, fed = placed(("ORG", "Ayuntamiento de Mazatlán", MAZATLAN),
+                        ("ORG", "Gobierno de Mazatlán", MAZATLAN),
+                        ("ORG", "Gobierno Municipal", MAZATLAN),
+                        ("ORG", "Gobierno Municipal", JUAREZ),
+                        ("ORG", "Gobierno del Estado", JUAREZ),
+                        ("ORG", "Gobierno de Chihuahua", JUAREZ))
+    a, b, c, juarez, state, state_named = ids(index, fed)
+    assert a == b == c != juarez
+    assert state == state_named != juarez
+
+
+def test_a_body_named_with_its_city_is_that_citys_wherever_it_is_named() -> None:
+    index, fed = placed(("ORG", "Red Mesa de Mujeres de Ciudad Juárez", JUAREZ),
+                        ("ORG", "Red Mesa de Mujeres", JUAREZ),
+                        ("ORG", "Movimiento de Mujeres de Juárez", JUAREZ),
+                        ("ORG", "Movimiento de Mujeres de Ciudad Juárez", MAZATLAN),
+                        ("ORG", "Movimiento de Mujeres de Mazatlán", MAZATLAN))
+    red, red_short, movement, movement_named_elsewhere, other_movement = ids(index, fed)
+    assert red == red_short and movement == movement_named_elsewhere != other_movement
+
+
+def test_name_structure_equivalences_within_one_place() -> None:
+    index, fed = placed(("ORG", "DABA", JUAREZ),
+                        ("ORG", "Dirección de Atención y Bienestar Animal", JUAREZ),
+                        ("ORG", "Atención Ciudadana del Suroriente", JUAREZ),
+                        ("ORG", "Coordinación de Atención Ciudadana Suroriente", JUAREZ),
+                        ("ORG", "Comisión Edilicia de la Familia", JUAREZ),
+                        ("ORG", "Comisión de la Familia y Asistencia Social", JUAREZ),
+                        ("ORG", "Sistema DIF Municipal", JUAREZ),
+                        ("ORG", "DIF Municipal", JUAREZ),
+                        ("ORG", "Dirección de Atención y Bienestar Animal", MAZATLAN))
+    found = ids(index, fed)
+    assert found[0] == found[1] and found[2] == found[3] and found[4] == found[5]
+    assert found[6] == found[7] and found[8] != found[1]
+
+
+def test_a_head_less_name_shared_by_two_headed_names_stays_apart() -> None:
+    index, fed = placed(("ORG", "Secretaría de Cultura", MAZATLAN),
+                        ("ORG", "Instituto de Cultura", MAZATLAN),
+                        ("ORG", "Cultura", MAZATLAN))
+    assert len(set(ids(index, fed))) == 3
+
+
+def test_people_sharing_a_given_name_and_a_later_surname_stay_apart() -> None:
+    index, fed = placed(("PER", "Laura Elena Ríos Díaz", ""), ("PER", "Laura Díaz", ""),
+                        ("PER", "Laura Ríos", ""), ("PER", "Laura Elena Ríos", ""))
+    full, other, short, shorter = ids(index, fed)
+    assert other != full and short == shorter == full
+
+
+def test_spelling_variants_of_one_person_merge() -> None:
+    index, fed = placed(("PER", "Idali Juache Laguna", ""), ("PER", "Idaly Juache", ""),
+                        ("PER", "Idalí Juache Laguna", ""), ("PER", "Idaly Juárez", ""))
+    full, variant, accent, other = ids(index, fed)
+    assert full == variant == accent != other
+    assert "Idali Juache Laguna" in {e.name for e in index.entities()}
+
+
+def test_generic_short_forms_are_no_corpus_alias() -> None:
+    index = EntityIndex()
+    for doc, text in (("a", "Instituto"), ("b", "IMM"), ("c", "Instituto Municipal de las "
+                                                               "Mujeres"), ("d", "Ayuntamiento")):
+        index.add(mention(text, doc_id=doc, canonical="Instituto Municipal de las Mujeres"),
+                  None, JUAREZ)
+    [body] = index.entities()
+    assert body.aliases == ("IMM",)

@@ -19,6 +19,7 @@ from pipeline.document.jurisdiction import check_jurisdiction, jurisdiction_of
 from pipeline.document.minhash import signature
 from pipeline.document.nlp import model_label
 from pipeline.document.people import find_affiliations
+from pipeline.document.person_spans import fix_person_spans
 from pipeline.document.relevance import event_type, gbv_relevance, mark_event_dates
 from pipeline.document.resolve import resolve_document
 from pipeline.records import Article, DocumentResult, RawDocument, Reject
@@ -44,7 +45,8 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings) -
     article = extraction.article
     place = jurisdiction_of(article.title, article.text, article.url,
                             default=check_jurisdiction(settings.jurisdiction)).label
-    mentions = resolve_document(extraction.mentions, jurisdiction=place)
+    mentions = resolve_document(fix_person_spans(article.text, extraction.mentions),
+                                jurisdiction=place)
     text = f"{article.title}\n\n{article.text}"
     relevance = gbv_relevance(text, threshold=settings.gbv_threshold)
     return DocumentResult(

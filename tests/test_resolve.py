@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from itertools import combinations
+
+from rapidfuzz import fuzz
 
 from pipeline.corpus.identities import EntityIndex, entity_id_for, identity_key
 from pipeline.document.people import find_affiliations
-from pipeline.document.resolve import resolve_document
+from pipeline.document.resolve import aligned_name, resolve_document
 from pipeline.records import Mention
 
 
@@ -268,3 +272,59 @@ def test_generic_short_forms_are_no_corpus_alias() -> None:
                   None, JUAREZ)
     [body] = index.entities()
     assert body.aliases == ("IMM",)
+
+
+def _generated_index(size: int) -> EntityIndex:
+    """Generated institutions and people of three cities, with one-letter typos and shorter
+    names of some."""
+    rng = random.Random(7)
+    heads = ["Instituto", "Dirección", "Comisión", "Centro", "Red", "Consejo"]
+    topics = ["Cultura", "Deporte", "Salud", "Vivienda", "Mujeres", "Juventud", "Movilidad",
+              "Ecología", "Turismo", "Migración", "Familia", "Planeación"]
+    given = ["Ana", "María", "Laura", "José", "Juan", "Luis", "Elena", "Carmen", "Rosa"]
+    surnames = ["García", "López", "Ríos", "Díaz", "Soto", "Ruiz", "Cruz", "Mena", "Salas",
+                "Ortega", "Campos", "Reyes"]
+    places = [JUAREZ, MAZATLAN, "Hermosillo, Sonora"]
+    index = EntityIndex()
+    for i in range(size):
+        place = rng.choice(places)
+        if i % 6 == 1:
+            label, name = "ORG", rng.choice(["Transformación", "Interculturalidad",
+                                             "Mitotianiyoliztli", "Compañerismo"])
+        elif i % 2:
+            label, name = "ORG", (f"{rng.choice(heads)} de {rng.choice(topics)} y "
+                                  f"{rng.choice(topics)} {rng.randrange(40)}")
+        else:
+            label = "PER"
+            name = " ".join([*rng.sample(given, rng.choice([1, 2])),
+                             *rng.sample(surnames, rng.choice([1, 2]))])
+        if rng.random() < 0.15:
+            cut = rng.randrange(1, len(name) - 1)
+            name = name[:cut] + name[cut + 1:]
+        index.add(mention(name, label, doc_id=str(i), canonical=name), None, place)
+    return index
+
+
+def test_blocked_merges_find_what_all_pairs_find() -> None:
+    index = _generated_index(1500)
+    tallies = index._tallies
+    for label in ("ORG", "PER"):
+        keys = sorted(k for k in tallies if k[0] == label)
+        blocked = {frozenset(pair) for pair in index._fuzzy_merges(keys)}
+        every = {frozenset((a, b)) for a, b in combinations(keys, 2)
+                 if len("".join(tallies[a].words)) >= index.FUZZY_MIN_CHARS
+                 and len("".join(tallies[b].words)) >= index.FUZZY_MIN_CHARS
+                 and tallies[a].scope == tallies[b].scope
+                 and fuzz.ratio("".join(tallies[a].words), "".join(tallies[b].words))
+                 >= index.FUZZY_MIN}
+        assert blocked == every and every
+    people = sorted(k for k in tallies if k[0] == "PER")
+    expected = set()
+    for key in people:
+        words = tallies[key].words
+        longer = [k for k in people if aligned_name(words, tallies[k].words)]
+        fullest = {tallies[k].words for k in longer if not any(
+            aligned_name(tallies[k].words, tallies[o].words) for o in longer)}
+        if len(fullest) == 1:
+            expected.add((key, min(k for k in longer if tallies[k].words in fullest)))
+    assert set(index._shorter_name_merges(people)) == expected and expected

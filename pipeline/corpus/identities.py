@@ -175,7 +175,7 @@ class EntityIndex:
                 self._root.update((key, best[1]) for key in members)
         return self._root
 
-    def _rank(self, key: Key) -> tuple[object, ...]:
+    def _rank(self, key: Key) -> tuple[bool, int, bool, int, int, str]:
         """Which key of a group names it: a gazetteer name, a person's fullest name, the most
         mentioned, the longest; the key itself breaks ties."""
         tally = self._tallies[key]

@@ -83,6 +83,7 @@ class Entity:
     doc_ids: frozenset[str] = field(default_factory=frozenset)
     first_seen: date | None = None
     last_seen: date | None = None
+    jurisdiction: str = ""  # the municipality ("Juárez, Chihuahua") or state of its body
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +151,4 @@ class DocumentResult:
     published_source: str = ""  # as Article.published_source
     title_source: str = ""  # as Article.title_source
     extractor: str = "text"  # what read the body (Article.extractor)
+    jurisdiction: str = ""  # the municipality it is about, "Juárez, Chihuahua" (jurisdiction.py)

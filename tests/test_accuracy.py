@@ -90,35 +90,38 @@ def test_every_document_has_its_url_and_a_clean_title(corpus: Path, extracted: P
 
 
 def test_org_f1_floor(report: Report) -> None:
-    # measured: ORG P 0.773, R 0.780, F1 0.777
+    # measured: ORG P 0.787, R 0.780, F1 0.784
     assert report.entities["ORG"].f1 >= 0.77
 
 
 def test_per_f1_floor(report: Report) -> None:
-    # measured: PER P 0.889, R 0.901, F1 0.895
-    assert report.entities["PER"].f1 >= 0.89
-    assert report.entities["PER"].recall >= 0.89
+    # measured: PER P 0.979, R 0.940, F1 0.959
+    assert report.entities["PER"].f1 >= 0.95
+    assert report.entities["PER"].recall >= 0.93
 
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
-    # measured: plain model ORG F1 0.273, PER F1 0.665; with the rules 0.777 and 0.895
+    # measured: plain model ORG F1 0.273, PER F1 0.779; with the rules 0.784 and 0.959. The
+    # plain model's people also go through the document stage's span fixes (person_spans.py),
+    # so its PER margin is the spaCy rules' alone.
     assert report.entities["ORG"].f1 >= plain_report.entities["ORG"].f1 + 0.45
-    assert report.entities["PER"].f1 >= plain_report.entities["PER"].f1 + 0.20
+    assert report.entities["PER"].f1 >= plain_report.entities["PER"].f1 + 0.15
     assert report.entities["PER"].precision > plain_report.entities["PER"].precision
 
 
 def test_identity_floors(report: Report) -> None:
-    # measured on canonical gold names (aliases.json, per-city `canonical`): ORG P 0.797,
-    # R 0.943, F1 0.864; PER F1 0.967
-    assert report.identity["ORG"].recall >= 0.94
-    assert report.identity["ORG"].f1 >= 0.86
-    assert report.identity["PER"].f1 >= 0.96
+    # measured on canonical gold names (aliases.json, per-city `canonical`): ORG P 0.971,
+    # R 0.992, F1 0.981; PER P 0.966, R 0.994, F1 0.980
+    assert report.identity["ORG"].recall >= 0.98
+    assert report.identity["ORG"].precision >= 0.96
+    assert report.identity["ORG"].f1 >= 0.975
+    assert report.identity["PER"].f1 >= 0.975
 
 
 def test_edge_floor(report: Report) -> None:
-    # measured: 196 of 392 gold pairs found, 190 false (P 0.508, R 0.500, F1 0.504)
-    assert report.edges.f1 >= 0.50
+    # measured: 196 of 392 gold pairs found, 172 false (P 0.533, R 0.500, F1 0.516)
+    assert report.edges.f1 >= 0.51
 
 
 def test_event_date_floor(report: Report) -> None:

@@ -44,6 +44,8 @@ class Settings:
     gbv_threshold: float = 2.0
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
+    # The municipality of a release whose dateline, text and outlet do not say.
+    jurisdiction: str = "Juárez, Chihuahua"
     user_agent: str = "prensa-red/0.1 (+mailto:contacto@example.org)"
     delay: float = 1.0
     timeout: float = 30.0

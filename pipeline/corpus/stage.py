@@ -52,7 +52,7 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings,
     for stored in results:
         result = people.reveal(stored)
         for mention in result.mentions:
-            identities.add(mention, result.published)
+            identities.add(mention, result.published, result.jurisdiction)
         events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
                                                     result.published)
     return CorpusIndex(identities, tuple(map(withhold_entity, identities.entities())),
@@ -66,4 +66,5 @@ def identify(results: Iterable[DocumentResult], index: CorpusIndex
     for result in map(index.people.reveal, results):
         event_id, duplicate_of = index.events_of[result.doc_id]
         yield IdentifiedDocument(result, event_id, duplicate_of, tuple(
-            (mention, index.identities.entity_id(mention)) for mention in result.mentions))
+            (mention, index.identities.entity_id(mention, result.jurisdiction))
+            for mention in result.mentions))

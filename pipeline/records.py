@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from pipeline.errors import one_line
+
 Label = Literal["PER", "ORG", "DATE"]
 DateKind = Literal["published", "mentioned", "event"]
 
@@ -22,6 +24,7 @@ class RawDocument:
     title: str | None = None  # given by jsonl or a scrape manifest
     published_raw: str | None = None
     charset: str | None = None  # declared by the HTTP response, when scraped
+    decoding: str | None = None  # set when ingest decoded ``data`` (jsonl): how it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,7 @@ class Article:
     text: str  # body only: no title, date line or page chrome; mention offsets point here
     published: date | None
     published_raw: str | None  # the string the date came from, for audit
+    decoding: str = "utf-8"  # how the bytes became text: utf-8, utf-8-repaired, cp1252, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,12 @@ class Reject:
     path: str
     stage: str
     reason: str
+    error: str = ""  # the exception type when a fault of the pipeline caused it, else ""
+
+    @classmethod
+    def fault(cls, path: str, stage: str, error: Exception) -> Reject:
+        """The reject for an exception the pipeline's own code raised on one input."""
+        return cls(path, stage, one_line(error), error=type(error).__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +145,4 @@ class DocumentResult:
     dates: tuple[DateMention, ...]  # published, event and mentioned dates
     affiliations: tuple[Affiliation, ...]
     signature: tuple[int, ...]  # MinHash of the release's shingles, for near-duplicates
+    decoding: str = "utf-8"  # how the bytes became text (see Article)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.sources.webpage import NoBodyError, WebPage, decode_html, extract_webpage
+from pipeline.sources.decoding import decode_html
+from pipeline.sources.webpage import NoBodyError, WebPage, extract_webpage
 
 WEB = Path(__file__).parent / "fixtures" / "web"
 CHROME = ("Últimas Publicaciones", "Francisco Villa 950", "Inicio", "Compartir", "Cortesía",
@@ -98,10 +99,10 @@ def test_single_byte_pages_keep_accents(name: str, charset: str | None, expected
 
 def test_decode_prefers_bom_then_header() -> None:
     text = "Niñez"
-    assert decode_html(b"\xef\xbb\xbf" + text.encode(), "iso-8859-1") == text
-    assert decode_html(text.encode("utf-16")) == text
-    assert decode_html(text.encode("cp1252"), "windows-1252") == text
-    assert decode_html(text.encode(), "no-such-charset") == text
+    assert decode_html(b"\xef\xbb\xbf" + text.encode(), "iso-8859-1").text == text
+    assert decode_html(text.encode("utf-16")).text == text
+    assert decode_html(text.encode("cp1252"), "windows-1252").text == text
+    assert decode_html(text.encode(), "no-such-charset").text == text
 
 
 def test_webpage_is_frozen() -> None:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-
-from charset_normalizer import from_bytes
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.document.dates import NUMERIC_DATE, SHORT_DATE, SPANISH_DATE, parse_date
 from pipeline.knowledge import data_lines
 from pipeline.records import Article, RawDocument
+from pipeline.sources.decoding import DecodingError, decode_text
 from pipeline.sources.webpage import NoBodyError, extract_webpage
 
 # The archive that stored some releases prefixes them with " date 2025-08-08" (or a bare month).
@@ -48,24 +47,6 @@ def _chrome() -> _Chrome:
             raise ValueError(f"{path}:{number}: expected 'end|drop<TAB>regex', got {line!r}")
         rules[kind].append(re.compile(pattern, re.IGNORECASE))
     return _Chrome(tuple(rules["end"]), tuple(rules["drop"]))
-
-
-def decode_text(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252, else detected."""
-    if b"\x00" in data:
-        raise CleanError("binary file (contains NUL bytes), not a text release")
-    # Spanish text that is not UTF-8 is, in practice, Windows-1252 (or its subset Latin-1);
-    # generic detection mistakes it for Central European code pages and turns ñ into ń.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(data).best()
-    if best is None:
-        raise CleanError("undecodable bytes: neither UTF-8 nor Windows-1252, and no charset "
-                         "detected")
-    return str(best)
 
 
 def _is_date_line(line: str) -> bool:
@@ -135,12 +116,17 @@ def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
     """Turn one raw input into an :class:`Article`, or raise :class:`CleanError`."""
     if raw.fmt == "html":
         try:
-            page = extract_webpage(raw.data, url=raw.url, charset=raw.charset)
+            page = extract_webpage(raw.data, url=raw.url, charset=raw.charset,
+                                   source=raw.path)
         except NoBodyError as exc:
             raise CleanError(str(exc)) from None
-        return _article(raw, text=page.text, title=page.title or None,
-                        published_raw=raw.published_raw or page.published_raw,
-                        min_chars=min_chars)
-    text = decode_text(raw.data)
-    return _article(raw, text=text, title=raw.title, published_raw=raw.published_raw,
-                    min_chars=min_chars)
+        return replace(_article(raw, text=page.text, title=page.title or None,
+                                published_raw=raw.published_raw or page.published_raw,
+                                min_chars=min_chars), decoding=page.decoding)
+    try:
+        decoded = decode_text(raw.data, source=raw.path)
+    except DecodingError as exc:
+        raise CleanError(str(exc)) from None
+    return replace(_article(raw, text=decoded.text, title=raw.title,
+                            published_raw=raw.published_raw, min_chars=min_chars),
+                   decoding=raw.decoding or decoded.encoding)

@@ -19,14 +19,15 @@ from pipeline.publish.network import NetworkSummary, write_network
 from pipeline.records import Reject
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_raw",
-                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of", "model"]
+                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of", "model",
+                    "decoding"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
                    "origin"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "n_documents", "first_seen",
                   "last_seen"]
 DATE_COLUMNS = ["doc_id", "text", "value", "kind"]
-REJECT_COLUMNS = ["path", "stage", "reason"]
+REJECT_COLUMNS = ["path", "stage", "reason", "error"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,36 +1,26 @@
 """Main text of a saved web page: the press room's selectors, else trafilatura.
 
-Bytes come in exactly as the server sent them; decoding happens here. Paragraphs in
+Bytes come in exactly as the server sent them; :mod:`pipeline.sources.decoding` reads them. Paragraphs in
 :attr:`WebPage.text` are separated by a blank line, which the extraction stage reads as a
 sentence end.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import trafilatura
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from charset_normalizer import from_bytes
 
 from pipeline.document.dates import SPANISH_DATE
+from pipeline.sources.decoding import decode_html
 from pipeline.sources.sites import Site, all_sites
 
 logger = logging.getLogger(__name__)
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-# Browsers read these labels as Windows-1252 (WHATWG Encoding), and so do servers' pages:
-# "ISO-8859-1" pages routinely hold curly quotes and dashes from the 0x80–0x9F range.
-_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii",
-              "windows-1252", "cp1252"}
-_DETECTABLE = ["cp1252", "iso8859_15", "latin_1", "utf_16", "utf_32"]
 _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
            "blockquote", "pre", "section", "article", "table", "tr", "td", "th", "figure",
            "header", "footer", "main", "br", "hr"}
@@ -43,20 +33,22 @@ class WebPage:
     title: str
     text: str  # body paragraphs separated by "\n\n"
     published_raw: str | None  # the date string as found in the page, for audit
+    decoding: str = "utf-8"  # how its bytes became text (pipeline.sources.decoding)
 
 
 class NoBodyError(ValueError):
     """The page has no body text the extractor can find."""
 
 
-def extract_webpage(data: bytes, *, url: str | None = None,
-                    charset: str | None = None) -> WebPage:
+def extract_webpage(data: bytes, *, url: str | None = None, charset: str | None = None,
+                    source: str | None = None) -> WebPage:
     """Title, body text and raw publication date of one saved HTML page.
 
     Args:
         data: the page's bytes, untouched.
         url: where the page came from; picks the site adapter by host.
         charset: the charset the HTTP response declared, if any.
+        source: how warnings name the page (its path); default the URL.
 
     Raises:
         NoBodyError: no body text, with the reason.
@@ -66,56 +58,12 @@ def extract_webpage(data: bytes, *, url: str | None = None,
     >>> extract_webpage(html).text
     'Uno.\\n\\nDos.'
     """
-    html = decode_html(data, charset)
-    soup = BeautifulSoup(html, "lxml")
+    decoded = decode_html(data, charset, source=source or url or "page")
+    soup = BeautifulSoup(decoded.text, "lxml")
     site = _site_for(soup, url)
-    if site is not None:
-        return _extract_with_site(soup, site)
-    return _extract_generic(html, soup, url)
-
-
-def decode_html(data: bytes, charset: str | None = None) -> str:
-    """Text of an HTML page: BOM, then the HTTP charset, then ``<meta>``, then detection."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    meta = _META_CHARSET.search(data[:4096])
-    declared = [charset, meta.group(1).decode("ascii") if meta else None]
-    for label in filter(None, declared):
-        text = _try_decode(data, label)
-        if text is not None:
-            return text
-        logger.debug("declared charset %r does not decode the page; trying the next source", label)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Undeclared non-UTF-8 Spanish pages are Western single-byte or UTF-16; unconstrained
-        # detection happily reads "año" as Central European "ańo".
-        best = from_bytes(data, cp_isolation=_DETECTABLE).best()
-        return str(best) if best is not None else data.decode("latin-1")
-
-
-def _try_decode(data: bytes, label: str) -> str | None:
-    try:
-        name = codecs.lookup(label.strip().lower()).name
-    except LookupError:
-        return None
-    if label.strip().lower() in _AS_CP1252 or name in ("latin-1", "iso8859-1", "ascii"):
-        # Latin-1 bytes cp1252 leaves undefined (0x81, 0x8D, …) are control codes: keep them.
-        return data.decode("cp1252", errors="strict") if _cp1252_ok(data) \
-            else data.decode("latin-1")
-    try:
-        return data.decode(name)
-    except UnicodeDecodeError:
-        return None
-
-
-def _cp1252_ok(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
+    page = _extract_with_site(soup, site) if site is not None else \
+        _extract_generic(decoded.text, soup, url)
+    return replace(page, decoding=decoded.encoding)
 
 
 def _site_for(soup: BeautifulSoup, url: str | None) -> Site | None:

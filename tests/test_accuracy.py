@@ -18,13 +18,17 @@ from spacy.language import Language
 from pipeline.config import load_settings
 from pipeline.document.nlp import choose_model
 from pipeline.evaluate import Report
-from pipeline.publish.tables import evaluate_tables, load_tables
+from pipeline.publish.tables import evaluate_tables, load_tables, read_table
 from pipeline.run import extract_corpus
 
 
 def _score_extraction(corpus: Path, nlp: Language, output: Path) -> Report:
     """Extract the corpus and score it as `make evaluate` does (aliases.json beside the gold)."""
     extract_corpus(corpus, output, settings=load_settings(), nlp=nlp)
+    # Metadata files beside the releases may be declined, a release (.txt) never: a fault of
+    # the code on one release becomes a reject, and must not hide there.
+    rejects = read_table(output / "rejects.csv")
+    assert not [p for p in rejects["path"] if p.endswith(".txt")], rejects.to_string()
     return evaluate_tables(load_tables(output), corpus / "gold.jsonl")
 
 

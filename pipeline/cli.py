@@ -219,6 +219,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; outputs already written are complete, the rest were not written",
-              file=sys.stderr)
+        print("interrupted; nothing half-written was published (extract keeps the previous "
+              "results whole)", file=sys.stderr)
         return 130

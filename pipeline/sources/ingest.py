@@ -2,7 +2,8 @@
 
 A path is a file or a folder read recursively. ``.txt``, ``.html``/``.htm`` and ``.jsonl``
 (one release per line: ``text``, optionally ``id``, ``url``, ``title``, ``published``) are
-read; a scraper's ``manifest.csv`` gives the URL and HTTP charset of the pages beside it.
+read; a folder's manifest (:mod:`pipeline.sources.manifests`) gives its files their URL,
+publication date, title and outlet (the scraper's ``manifest.csv`` also the HTTP charset).
 Whatever one file holds, it yields releases or rejects and never stops the reading: a field
 of the wrong type, a second release with an id already seen, a file name that is not UTF-8.
 The pipeline's own output folders (the one being written, any that holds a ``run.json``)
@@ -11,7 +12,6 @@ are not inputs.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import logging
@@ -24,12 +24,19 @@ from pipeline.config import RUN_FILE, RUN_GENERATOR
 from pipeline.errors import InputError
 from pipeline.records import RawDocument, Reject
 from pipeline.sources.decoding import UTF8, decode_utf8, log_decoding
+from pipeline.sources.manifests import Manifests, is_manifest
 
 logger = logging.getLogger(__name__)
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "json"}
-# Ledgers the scraper writes beside the pages: bookkeeping, not releases.
-LEDGERS = {"manifest.csv", "failures.csv"}
+# Metadata beside the releases, never read as releases nor rejected: the scraper's ledgers,
+# manifests (manifest.*), an annotated corpus's gold and aliases, README files.
+LEDGERS = {"failures.csv", "gold.jsonl", "aliases.json"}
+
+
+def is_metadata(path: Path) -> bool:
+    return path.name.lower() in LEDGERS or is_manifest(path) or \
+        path.stem.lower() == "readme"
 
 
 def doc_id_for(key: str) -> str:
@@ -72,7 +79,7 @@ def list_inputs(root: Path, *, output: Path | None = None) -> list[Path]:
     if root.is_file():
         return [root]
     paths = [p for p in root.rglob("*")
-             if p.is_file() and p.name not in LEDGERS
+             if p.is_file() and not is_metadata(p)
              and not any(part.startswith(".") for part in p.relative_to(root).parts)]
     top = root.absolute()
     folders = {p.parent.absolute() for p in paths if p.name == RUN_FILE}
@@ -90,39 +97,6 @@ def list_inputs(root: Path, *, output: Path | None = None) -> list[Path]:
             logger.info("not reading %s: it is an output folder of the pipeline", folder)
     return sorted(p for p in paths if p.absolute() not in skipped_files
                   and not any(p.absolute().is_relative_to(f) for f in skipped_folders))
-
-
-def _read_manifest(folder: Path) -> dict[Path, tuple[str, str | None]]:
-    """Pages listed in ``folder/manifest.csv``: path → (final URL, HTTP charset)."""
-    path = folder / "manifest.csv"
-    if not path.is_file():
-        return {}
-    pages: dict[Path, tuple[str, str | None]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row.get("path") and (row.get("final_url") or row.get("url")):
-                pages[(folder / row["path"]).resolve()] = (
-                    row.get("final_url") or row["url"], row.get("charset") or None)
-    return pages
-
-
-class _Manifests:
-    """Looks a saved page up in the manifests of its folder and the folders above, to root."""
-
-    def __init__(self, root: Path) -> None:
-        self._top = root.resolve() if root.is_dir() else root.resolve().parent
-        self._by_folder: dict[Path, dict[Path, tuple[str, str | None]]] = {}
-
-    def origin(self, path: Path) -> tuple[str | None, str | None]:
-        resolved = path.resolve()
-        for folder in resolved.parents:
-            if folder not in self._by_folder:
-                self._by_folder[folder] = _read_manifest(folder)
-            if resolved in self._by_folder[folder]:
-                return self._by_folder[folder][resolved]
-            if folder == self._top:
-                break
-        return None, None
 
 
 _NO_TEXT = 'each line needs an object with a "text" string'
@@ -204,7 +178,7 @@ def _unique(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Rej
         yield item
 
 
-def _read_file(path: Path, rel: str, manifests: _Manifests) -> list[RawDocument | Reject]:
+def _read_file(path: Path, rel: str, manifests: Manifests) -> list[RawDocument | Reject]:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         return [Reject(rel, "ingest", f"unsupported file type {path.suffix or '(none)'!r}; "
@@ -215,13 +189,15 @@ def _read_file(path: Path, rel: str, manifests: _Manifests) -> list[RawDocument 
         return [Reject(rel, "ingest", f"cannot read file: {exc.strerror}")]
     if fmt == "json":
         return _read_jsonl(rel, data)
-    url, charset = manifests.origin(path) if fmt == "html" else (None, None)
-    return [RawDocument(doc_id=doc_id_for(url or rel), path=rel, fmt=fmt, data=data, url=url,
-                        charset=charset)]
+    entry = manifests.entry(path)
+    return [RawDocument(doc_id=doc_id_for(entry.url or rel), path=rel, fmt=fmt, data=data,
+                        url=entry.url, title=entry.title, published_raw=entry.published,
+                        charset=entry.charset, published_source="manifest",
+                        title_source="manifest", source=entry.source)]
 
 
 def _read_all(root: Path, paths: list[Path]) -> Iterator[RawDocument | Reject]:
-    manifests = _Manifests(root)
+    manifests = Manifests(root)
     for path in paths:
         escaped = path.name if root.is_file() else path.relative_to(root).as_posix()
         rel = printable(escaped)

@@ -103,8 +103,8 @@ CASES = {
     "duplicate_url": Case(
         {"lote.jsonl": jsonl({"text": PARAGRAPH, "url": "https://medio.example/nota/1"},
                              {"text": EARLIER, "url": "https://medio.example/nota/1"})},
-        reject=("lote.jsonl#L2", "ingest", "a second release with the URL "
-                "https://medio.example/nota/1, already read from lote.jsonl#L1")),
+        reject=("lote.jsonl#L2", "ingest", ("a second release with the URL "
+                "https://medio.example/nota/1, already read from lote.jsonl#L1"))),
     "file_name_not_utf8": Case(
         {os.fsdecode(b"nota-\xff\xfe.txt"): PARAGRAPH.encode()},
         warning="the file name is not valid UTF-8", check=_shown("nota-\ufffd\ufffd.txt")),
@@ -239,8 +239,8 @@ def test_bad_input_stale_per_year_files_removed(model: Language, tmp_path: Path)
     assert set(json.loads((output / RUN_FILE).read_text())["files"]) == names - {RUN_FILE}
 
 
-@pytest.mark.parametrize("command", [["report"], ["explain", "Instituto Municipal de las "
-                                                   "Mujeres", "Red Mesa de Mujeres"]])
+@pytest.mark.parametrize("command", [
+    ["report"], ["explain", "Instituto Municipal de las Mujeres", "Red Mesa de Mujeres"]])
 def test_bad_input_tables_of_two_runs_are_refused(command: list[str], earlier_run: Path,
                                                   tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +39,7 @@ def test_chunks_tile_the_text_and_end_at_paragraphs_then_sentences(size: int) ->
     text = "\n\n".join(PARAGRAPHS * 3)
     spans = chunk_spans(text, size)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
-    assert all(end == next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+    assert all(end == next_start for (_, end), (next_start, _) in pairwise(spans))
     assert all(0 < end - start <= size for start, end in spans)
     for start, end in spans[:-1]:
         piece = text[start:end]

@@ -21,8 +21,8 @@ from pipeline.publish.outputs import (
     FAILED_REJECTS,
     LOCK_FILE,
     OutputLocked,
-    OutputSet,
     OutputsError,
+    OutputSet,
     verify,
 )
 

@@ -72,8 +72,7 @@ def decode_utf8(data: bytes) -> Decoded | None:
     >>> decode_utf8("señora".encode("cp1252")) is None
     True
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return Decoded(data.decode("utf-8"), UTF8)
     except UnicodeDecodeError:

@@ -90,7 +90,7 @@ def test_an_exception_before_publishing_leaves_the_previous_set(tmp_path: Path) 
     (lambda f: (f / RUN_FILE).write_text(
         (f / RUN_FILE).read_text().replace('"schema_version": 1', '"schema_version": 0')),
      "schema version 0"),
-])
+], ids=["table_changed", "table_missing", "no_run_json", "other_schema_version"])
 def test_a_set_that_is_not_whole_is_one_line_saying_to_rerun(tmp_path: Path, damage: object,
                                                              message: str) -> None:
     folder = tmp_path / "out"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,8 +21,11 @@ import networkx as nx
 
 from pipeline.errors import OutputError
 
-# A cell starting with one of these is run as a formula by Excel and LibreOffice.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of "=+-@", a tab or a carriage return is run as a formula by
+# Excel and LibreOffice, unless it is a plain number; apostrophes before one are guarded
+# too, so that reading back (:func:`unquote`) restores every value exactly.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 LIST_SEPARATOR = "; "
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -65,17 +69,18 @@ def cell(value: Any) -> str:
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
         value = LIST_SEPARATOR.join(str(item) for item in items)
     text = str(value)
-    if text.startswith(FORMULA_START) and not _is_number(text):
+    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def unquote(text: str) -> str:
+    """A cell's value as it was before :func:`cell` guarded it.
+
+    >>> [unquote(cell(v)) for v in ("=1+1", "'=1+1", "-inf", "'hola", "-2.5")]
+    ['=1+1', "'=1+1", '-inf', "'hola", '-2.5']
+    """
+    return text[1:] if text.startswith("'") and _FORMULA.match(text) else text
 
 
 class CsvTable:

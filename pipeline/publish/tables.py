@@ -18,7 +18,8 @@ import pandas as pd
 from pipeline.config import DATA_DIR, PROCESSED_DIR
 from pipeline.errors import InputError
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
-from pipeline.publish.export import FORMULA_START, LIST_SEPARATOR
+from pipeline.publish.export import LIST_SEPARATOR, unquote
+from pipeline.publish.outputs import verify
 
 
 class TablesError(InputError):
@@ -61,11 +62,6 @@ def gold_file() -> Path:
     return Path(override) if override else _from_project_root(DATA_DIR / "external" / "gold.jsonl")
 
 
-def _unquote(text: str) -> str:
-    """Undo the export's formula guard (``'=x`` was written for ``=x``)."""
-    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
-
-
 def _split(text: str) -> list[str]:
     return [item for item in text.split(LIST_SEPARATOR) if item] if text else []
 
@@ -77,7 +73,7 @@ def read_table(path: Path, *, lists: Iterable[str] = (), dates: Iterable[str] = 
         raise TablesError(f"{path} does not exist; run `python -m pipeline extract --output "
                           f"{path.parent}` first")
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    frame = frame.apply(lambda column: column.map(_unquote))
+    frame = frame.apply(lambda column: column.map(unquote))
     present = set(frame.columns)
     for column in present.intersection(lists):
         frame[column] = frame[column].map(_split)
@@ -126,11 +122,13 @@ def load_dates(folder: Path) -> pd.DataFrame:
 
 
 def load_tables(folder: Path | None = None) -> Tables:
-    """Every table of ``folder`` (default :func:`processed_dir`)."""
+    """Every table of ``folder`` (default :func:`processed_dir`), once its ``run.json``
+    confirms they are the whole set of one run (:func:`pipeline.publish.outputs.verify`)."""
     folder = processed_dir() if folder is None else folder
     if not folder.is_dir() or not any(folder.glob("*.csv")):
         raise TablesError(f"{folder} has no tables; run `python -m pipeline extract --output "
                           f"{folder}` first, or pass the folder that holds documents.csv")
+    verify(folder)
     return Tables(documents=load_documents(folder), mentions=load_mentions(folder),
                   entities=load_entities(folder), events=load_events(folder),
                   nodes=load_nodes(folder), edges=load_edges(folder), dates=load_dates(folder))

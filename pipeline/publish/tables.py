@@ -111,14 +111,14 @@ def load_events(folder: Path) -> pd.DataFrame:
 
 
 def load_edges(folder: Path) -> pd.DataFrame:
-    return read_table(folder / "edges.csv", lists=["event_ids"],
+    return read_table(folder / "edges.csv", lists=["event_ids", "sentence_event_ids"],
                       dates=["first_date", "last_date"], numbers=["weight", "sentence_weight"])
 
 
 def load_nodes(folder: Path) -> pd.DataFrame:
     return read_table(folder / "nodes.csv", dates=["first_date", "last_date"],
                       numbers=["n_events", "degree", "weighted_degree", "betweenness",
-                               "community"])
+                               "community", "strong_degree"])
 
 
 def load_dates(folder: Path) -> pd.DataFrame:

@@ -37,6 +37,7 @@ from pipeline.publish.layout import Positions
 PRINT_DPI = 300
 LABEL_GID = "node-label"  # the gid of every node label, so that tests can find them
 MAX_LABELS = 30
+MUST_LABEL = 8  # the most connected institutions may cover a node when nothing else is free
 TOP_N = 15
 # Where a label may go, as (dx, dy) directions from its node, tried in this order at growing
 # distances (a leader line joins a label that had to move away).
@@ -122,7 +123,9 @@ def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
     """Label the ``max_labels`` most connected institutions where each fits; return the labels.
 
     A label is tried beside its node in eight directions at growing distances and kept at the
-    first place where it covers no other label, no node and nothing outside the axes.
+    first place where it covers no other label, no node and nothing outside the axes; the
+    :data:`MUST_LABEL` most connected may cover a node if no place is free. Labels are never
+    allowed to cover each other or to leave the axes.
     """
     figure = ax.get_figure()
     assert isinstance(figure, Figure)
@@ -143,7 +146,7 @@ def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
     most = max((style.importance(graph.nodes[n].get("n_events")) for n in ranked), default=1.0)
     placed: list[Bbox] = []
     labels: list[Text] = []
-    for node in ranked:
+    for rank, node in enumerate(ranked):
         data = graph.nodes[node]
         size = 6.5 + 3.5 * (style.importance(data.get("n_events")) - 1) / max(most - 1, 1e-9)
         text = ax.text(0, 0, style.wrap_name(str(data.get("name", node)), 24), fontsize=size,
@@ -151,6 +154,8 @@ def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
                        path_effects=[withStroke(linewidth=2.5, foreground="white")])
         obstacles = [box for other, box in node_boxes.items() if other != node]
         spot = _find_spot(text, node_boxes[node], renderer, points, area, placed + obstacles)
+        if spot is None and rank < MUST_LABEL:  # a hub among many nodes: cover nodes, not labels
+            spot = _find_spot(text, node_boxes[node], renderer, points, area, placed)
         if spot is None:
             text.remove()
             continue
@@ -317,6 +322,7 @@ def draw_top_institutions(nodes: pd.DataFrame, ax: Axes, n: int = TOP_N) -> None
                       fontsize=8)
         for row, value in zip(rows, top["n_events"]):
             ax.text(value, row, f" {int(value)}", va="center", fontsize=7.5)
+        ax.set_xlim(0, max(top["n_events"].max(), 1) * 1.08)  # room for the counts
         ax.set_xlabel("Eventos")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.spines[["top", "right"]].set_visible(False)

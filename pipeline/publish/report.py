@@ -37,6 +37,7 @@ VENDOR_SCRIPTS = ("graphology.umd.min.js", "sigma.min.js")
 # the JSON as JSON escapes (which JSON.parse reads back unchanged).
 SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                   "\u2029": "\\u2029"}
+LAYOUT_ASPECT = 1.5  # width / height of the layout, shared by network.png and the viewer
 ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9&.-]{1,11}$")
 
 
@@ -206,7 +207,7 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
                 "count": sum(n["sector"] == key for n in nodes)}
                for key, s in style.palette().items() if key in present]
     return {"nodes": nodes, "edges": edges, "events": events, "sectors": sectors,
-            "undated": sum(1 for e in events if not e["date"]),
+            "aspect": LAYOUT_ASPECT, "undated": sum(1 for e in events if not e["date"]),
             "months": sorted({e["date"][:7] for e in events if e["date"]})}
 
 
@@ -257,7 +258,15 @@ def network_widget(tables: Tables) -> str:
     """A standalone page with only the report's interactive network (for the notebooks)."""
     graph = institution_graph(tables.nodes, tables.edges)
     return render(_resource("widget.html"),
-                  network_page_values(tables, graph, network_layout(graph)))
+                  network_page_values(tables, graph,
+                                      network_layout(graph, aspect=LAYOUT_ASPECT)))
+
+
+def network_widget_iframe(tables: Tables, *, height: int = 900) -> str:
+    """The widget in an ``<iframe>`` for a notebook cell (``IPython.display.HTML``)."""
+    return (f'<div class="prensa-red"><iframe title="Red de instituciones" '
+            f'srcdoc="{escape(network_widget(tables))}" '
+            f'style="width: 100%; height: {height}px; border: 0"></iframe></div>')
 
 
 def network_caption(tables: Tables, graph: nx.Graph) -> str:
@@ -275,7 +284,7 @@ def build_report(input_dir: Path, output_dir: Path, *, today: date | None = None
     """Read the tables in ``input_dir``; write ``report.html`` and the figures to ``output_dir``."""
     tables = load_tables(input_dir)
     graph = institution_graph(tables.nodes, tables.edges)
-    positions = network_layout(graph)
+    positions = network_layout(graph, aspect=LAYOUT_ASPECT)
     ensure_folder(output_dir)
     network = figures.network_figure(
         graph, positions, title="Red de instituciones que colaboran en la prevención de la "

@@ -15,10 +15,14 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from pipeline.config import DATA_DIR, PROCESSED_DIR
+from pipeline.config import PROCESSED_DIR
 from pipeline.errors import InputError
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
 from pipeline.publish.export import FORMULA_START, LIST_SEPARATOR
+
+
+# `make evaluate`'s default CORPUS, relative to the project root.
+EVALUATE_GOLD = Path("..") / "shared" / "corpus" / "gold.jsonl"
 
 
 class TablesError(InputError):
@@ -56,9 +60,10 @@ def processed_dir() -> Path:
 
 
 def gold_file() -> Path:
-    """``$PIPELINE_GOLD``, else ``data/external/gold.jsonl`` (the corpus README's format)."""
+    """``$PIPELINE_GOLD``, else the annotated corpus that ``make evaluate`` scores by default
+    (``../shared/corpus/gold.jsonl`` beside the project)."""
     override = os.environ.get("PIPELINE_GOLD")
-    return Path(override) if override else _from_project_root(DATA_DIR / "external" / "gold.jsonl")
+    return Path(override) if override else _from_project_root(EVALUATE_GOLD)
 
 
 def _unquote(text: str) -> str:
@@ -189,6 +194,13 @@ def neighbourhood(graph: nx.Graph, query: str, *, radius: int = 1) -> nx.Graph:
                          "of the name, e.g. 'Mujeres'")
     centre = max(found, key=lambda n: graph.nodes[n].get("n_events", 0))
     return nx.ego_graph(graph, centre, radius=radius)
+
+
+def gold_coverage(tables: Tables, gold_path: Path) -> int:
+    """How many of the releases annotated in ``gold_path`` the tables hold."""
+    predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities,
+                                           tables.dates)
+    return len(set(load_gold(gold_path)) & set(predicted))
 
 
 def evaluate_tables(tables: Tables, gold_path: Path, *, aliases: Path | None = None) -> Report:

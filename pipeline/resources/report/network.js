@@ -57,9 +57,14 @@
   var graph = new graphology.UndirectedGraph();
   var maxImportance = 1;
   data.nodes.forEach(function (n) { maxImportance = Math.max(maxImportance, n.importance); });
+  // Stretch the layout (drawn for data.aspect = width / height) towards the panel's shape, by
+  // at most MAX_STRETCH, so that the network fills the panel instead of leaving bands empty.
+  var MAX_STRETCH = 1.4;
+  var stretch = Math.min(MAX_STRETCH, Math.max(1 / MAX_STRETCH,
+    box.clientWidth / Math.max(box.clientHeight, 1) / data.aspect));
   data.nodes.forEach(function (n, i) {
     graph.addNode(n.key, {
-      x: n.x, y: n.y, size: 3 + 2.3 * n.importance, label: n.name, index: i,
+      x: n.x * stretch, y: n.y, size: 3 + 2.3 * n.importance, label: n.name, index: i,
       color: (sectorOf[n.sector] || { colour: "#cccccc" }).colour
     });
   });

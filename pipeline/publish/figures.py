@@ -14,18 +14,21 @@ import textwrap
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import matplotlib as mpl
 import networkx as nx
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from pipeline.corpus.network import is_strong_tie
@@ -43,6 +46,8 @@ TOP_N = 15
 # distances (a leader line joins a label that had to move away).
 DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1))
 DISTANCES = (0.0, 8.0, 18.0, 30.0)  # points beyond the node's edge
+HORIZONTAL: dict[int, Literal["left", "center", "right"]] = {1: "left", -1: "right", 0: "center"}
+VERTICAL: dict[int, Literal["bottom", "center", "top"]] = {1: "bottom", -1: "top", 0: "center"}
 WEAK_EDGE = "#c8c8c8"
 STRONG_EDGE = "#555555"
 
@@ -153,9 +158,10 @@ def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
                        gid=LABEL_GID, zorder=5, linespacing=1.1, parse_math=False,
                        path_effects=[withStroke(linewidth=2.5, foreground="white")])
         obstacles = [box for other, box in node_boxes.items() if other != node]
-        spot = _find_spot(text, node_boxes[node], renderer, points, area, placed + obstacles)
+        spot = _find_spot(ax, text, node_boxes[node], renderer, points, area,
+                          placed + obstacles)
         if spot is None and rank < MUST_LABEL:  # a hub among many nodes: cover nodes, not labels
-            spot = _find_spot(text, node_boxes[node], renderer, points, area, placed)
+            spot = _find_spot(ax, text, node_boxes[node], renderer, points, area, placed)
         if spot is None:
             text.remove()
             continue
@@ -168,19 +174,20 @@ def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
     return labels
 
 
-def _find_spot(text: Text, node: Bbox, renderer: object, points: float, area: Bbox,
-               taken: list[Bbox]) -> tuple[Bbox, list[tuple[float, float]] | None] | None:
+def _find_spot(ax: Axes, text: Text, node: Bbox, renderer: RendererBase, points: float,
+               area: Bbox, taken: list[Bbox]
+               ) -> tuple[Bbox, list[tuple[float, float]] | None] | None:
     """Move ``text`` to the first free place around ``node``; its box and leader line."""
     centre_x, centre_y = (node.x0 + node.x1) / 2, (node.y0 + node.y1) / 2
     radius = node.width / 2
-    inverse = text.axes.transData.inverted()
+    inverse = ax.transData.inverted()
     for distance in DISTANCES:
         for dx, dy in DIRECTIONS:
             reach = radius + (2.0 + distance) * points
             norm = (dx * dx + dy * dy) ** 0.5
             anchor = (centre_x + dx / norm * reach, centre_y + dy / norm * reach)
-            text.set_horizontalalignment({1: "left", -1: "right", 0: "center"}[dx])
-            text.set_verticalalignment({1: "bottom", -1: "top", 0: "center"}[dy])
+            text.set_horizontalalignment(HORIZONTAL[dx])
+            text.set_verticalalignment(VERTICAL[dy])
             text.set_position(tuple(inverse.transform(anchor)))
             box = text.get_window_extent(renderer).padded(1.5 * points)
             if (box.x0 >= area.x0 and box.x1 <= area.x1 and box.y0 >= area.y0
@@ -270,7 +277,7 @@ def draw_timeline(events: pd.DataFrame, ax: Axes) -> None:
             ax.text(0.5, 0.5, "Ningún evento tiene fecha", transform=ax.transAxes,
                     ha="center", va="center", color="#666666")
         ax.set_ylabel("Eventos")
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.spines[["top", "right"]].set_visible(False)
     _plain(ax)
 
@@ -324,7 +331,7 @@ def draw_top_institutions(nodes: pd.DataFrame, ax: Axes, n: int = TOP_N) -> None
             ax.text(value, row, f" {int(value)}", va="center", fontsize=7.5)
         ax.set_xlim(0, max(top["n_events"].max(), 1) * 1.08)  # room for the counts
         ax.set_xlabel("Eventos")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(handles=sector_handles(set(top["sector"])), loc="lower right", fontsize=7.5,
                   frameon=False, title="Sector", title_fontsize=8)

@@ -150,46 +150,54 @@ def _acronyms(name: str, aliases: Iterable[str]) -> list[str]:
     return sorted({alias for alias in aliases if ACRONYM.match(alias) and alias != name})
 
 
+def _node_events(tables: Tables, graph: nx.Graph) -> dict[Any, set[str]]:
+    """Each institution's GBV events: those whose institutions name it, and its ties' events
+    (so that an institution alone in an event keeps that event too)."""
+    by_name = {str(data.get("name", node)): node for node, data in graph.nodes(data=True)}
+    found: dict[Any, set[str]] = {node: set() for node in graph}
+    gbv = figures.gbv_events(tables.events)
+    for event_id, names in zip(gbv["event_id"], gbv["institutions"]):
+        for name in names:
+            if name in by_name:
+                found[by_name[name]].add(str(event_id))
+    for source, target, data in graph.edges(data=True):
+        found[source].update(data.get("event_ids", []))
+        found[target].update(data.get("event_ids", []))
+    return found
+
+
+def _event_records(tables: Tables, event_ids: set[str]) -> list[dict[str, Any]]:
+    """The events as the side panel lists them, oldest first and undated last."""
+    doc_paths = dict(zip(tables.documents["doc_id"], tables.documents["path"]))
+    records = []
+    for row in tables.events[tables.events["event_id"].isin(event_ids)].to_dict("records"):
+        dated = not pd.isna(row["date"])
+        records.append({
+            "id": row["event_id"], "date": row["date"].strftime("%Y-%m-%d") if dated else "",
+            "label": _es_date(row["date"]), "title": str(row["title"]),
+            "type": str(row["event_type"]),
+            **_sources(row["urls"], [doc_paths.get(d, "") for d in row["doc_ids"]])})
+    missing = event_ids - {r["id"] for r in records}  # an edge naming an event not in the table
+    records += [{"id": e, "date": "", "label": "sin fecha", "title": e, "type": "",
+                 "links": [], "sources": []} for e in sorted(missing)]
+    return sorted(records, key=lambda r: (not r["date"], r["date"], r["id"]))
+
+
 def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[str, Any]:
     """Nodes, edges, events and sectors as the viewer reads them (see network.js)."""
     ids = sorted(graph, key=lambda n: str(graph.nodes[n].get("name", n)))
     index = {node: i for i, node in enumerate(ids)}
-    by_name = {str(graph.nodes[n].get("name", n)): n for n in ids}
     aliases = dict(zip(tables.entities["entity_id"], tables.entities["aliases"]))
-    doc_paths = dict(zip(tables.documents["doc_id"], tables.documents["path"]))
-    gbv = figures.gbv_events(tables.events)
-    node_events: dict[str, set[str]] = {n: set() for n in ids}
-    for row in gbv.itertuples(index=False):
-        for name in row.institutions:
-            if name in by_name:
-                node_events[by_name[name]].add(row.event_id)
-    for s, t, d in graph.edges(data=True):
-        node_events[s].update(d.get("event_ids", []))
-        node_events[t].update(d.get("event_ids", []))
-    used = sorted(set().union(*node_events.values()),
-                  key=lambda e: (str(gbv.set_index("event_id")["date"].get(e, "")), e))
-    event_index = {event_id: i for i, event_id in enumerate(used)}
-    rows = tables.events.set_index("event_id")
-    events = []
-    for event_id in used:
-        row = rows.loc[event_id] if event_id in rows.index else None
-        dated = row is not None and not pd.isna(row["date"])
-        events.append({
-            "id": event_id, "date": pd.Timestamp(row["date"]).strftime("%Y-%m-%d") if dated
-            else "", "label": _es_date(row["date"]) if dated else "sin fecha",
-            "title": event_id if row is None else str(row["title"]),
-            "type": "" if row is None else str(row["event_type"]),
-            **_sources([] if row is None else row["urls"],
-                       [] if row is None else [doc_paths.get(d, "") for d in row["doc_ids"]])})
+    node_events = _node_events(tables, graph)
+    events = _event_records(tables, set().union(*node_events.values()))
+    event_index = {event["id"]: i for i, event in enumerate(events)}
     nodes = []
     for node in ids:
         data = graph.nodes[node]
         name = str(data.get("name", node))
         known = aliases.get(node, [])
-        sector = data.get("sector")
-        nodes.append({"key": node, "name": name,
-                      "sector": sector if isinstance(sector, str) and sector in style.palette()
-                      else "",
+        nodes.append({"key": node, "name": name, "sector": style.sector_style(
+                          data.get("sector")).key,
                       "x": round(positions[node][0], 4), "y": round(positions[node][1], 4),
                       "importance": round(style.importance(data.get("n_events")), 3),
                       "n_events": int(data.get("n_events", 0)),
@@ -200,8 +208,8 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
               "events": sorted(event_index[e] for e in d.get("event_ids", [])),
               "sentence": sorted(event_index[e] for e in d.get("sentence_event_ids", [])
                                  if e in event_index)}
-             for s, t, d in sorted(graph.edges(data=True), key=lambda e: (index[e[0]],
-                                                                          index[e[1]]))]
+             for s, t, d in sorted(graph.edges(data=True),
+                                   key=lambda e: (index[e[0]], index[e[1]]))]
     present = {n["sector"] for n in nodes}
     sectors = [{"key": key, "label": s.label, "colour": s.colour,
                 "count": sum(n["sector"] == key for n in nodes)}

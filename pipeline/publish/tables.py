@@ -20,7 +20,6 @@ from pipeline.errors import InputError
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
 from pipeline.publish.export import FORMULA_START, LIST_SEPARATOR
 
-
 # `make evaluate`'s default CORPUS, relative to the project root.
 EVALUATE_GOLD = Path("..") / "shared" / "corpus" / "gold.jsonl"
 

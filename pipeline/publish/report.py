@@ -256,10 +256,11 @@ def network_page_values(tables: Tables, graph: nx.Graph, positions: Positions) -
     """What both the report and the notebooks' widget need for the interactive network."""
     data = network_data(tables, graph, positions)
     undated = _count(data["undated"], "evento sin fecha", "eventos sin fecha")
+    scripts = {"network_data": script_json(data), "vendor": vendor_scripts(),
+               "js": _resource("network.js")}
     return {"css": _resource("report.css"),
             "network": render(_resource("network.html"), {"undated_network": escape(undated)}),
-            "network_data": script_json(data), "vendor": vendor_scripts(),
-            "js": _resource("network.js")}
+            "network_scripts": render(_resource("scripts.html"), scripts)}
 
 
 def network_widget(tables: Tables) -> str:

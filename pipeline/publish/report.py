@@ -14,7 +14,7 @@ import base64
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -151,19 +151,32 @@ def _acronyms(name: str, aliases: Iterable[str]) -> list[str]:
 
 
 def _node_events(tables: Tables, graph: nx.Graph) -> dict[Any, set[str]]:
-    """Each institution's GBV events: those whose institutions name it, and its ties' events
-    (so that an institution alone in an event keeps that event too)."""
-    by_name = {str(data.get("name", node)): node for node, data in graph.nodes(data=True)}
+    """Each institution's GBV events: those of the releases that mention it (the network's
+    participation rule), which keeps an institution alone in an event with that event."""
+    gbv = set(figures.gbv_events(tables.events)["event_id"])
+    event_of = dict(zip(tables.documents["doc_id"], tables.documents["event_id"]))
     found: dict[Any, set[str]] = {node: set() for node in graph}
-    gbv = figures.gbv_events(tables.events)
-    for event_id, names in zip(gbv["event_id"], gbv["institutions"]):
-        for name in names:
-            if name in by_name:
-                found[by_name[name]].add(str(event_id))
-    for source, target, data in graph.edges(data=True):
+    for doc_id, entity_id in zip(tables.mentions["doc_id"], tables.mentions["entity_id"]):
+        event_id = event_of.get(doc_id)
+        if entity_id in found and event_id in gbv:
+            found[entity_id].add(str(event_id))
+    for source, target, data in graph.edges(data=True):  # an edge's events, whatever the rest
         found[source].update(data.get("event_ids", []))
         found[target].update(data.get("event_ids", []))
     return found
+
+
+def with_distinct_names(tables: Tables) -> Tables:
+    """The tables with institutions that share a name told apart by their jurisdiction
+    ("Instituto Municipal de las Mujeres (Mazatlán, Sinaloa)"), for every drawing and list."""
+    nodes = tables.nodes
+    shared = nodes["name"].duplicated(keep=False)
+    if not shared.any() or "jurisdiction" not in tables.entities:
+        return tables
+    where = dict(zip(tables.entities["entity_id"], tables.entities["jurisdiction"]))
+    names = [f"{name} ({where[node]})" if twin and where.get(node) else name
+             for node, name, twin in zip(nodes["entity_id"], nodes["name"], shared)]
+    return replace(tables, nodes=nodes.assign(name=names))
 
 
 def _event_records(tables: Tables, event_ids: set[str]) -> list[dict[str, Any]]:
@@ -265,6 +278,7 @@ def network_page_values(tables: Tables, graph: nx.Graph, positions: Positions) -
 
 def network_widget(tables: Tables) -> str:
     """A standalone page with only the report's interactive network (for the notebooks)."""
+    tables = with_distinct_names(tables)
     graph = institution_graph(tables.nodes, tables.edges)
     return render(_resource("widget.html"),
                   network_page_values(tables, graph,
@@ -291,7 +305,7 @@ def network_caption(tables: Tables, graph: nx.Graph) -> str:
 
 def build_report(input_dir: Path, output_dir: Path, *, today: date | None = None) -> ReportFiles:
     """Read the tables in ``input_dir``; write ``report.html`` and the figures to ``output_dir``."""
-    tables = load_tables(input_dir)
+    tables = with_distinct_names(load_tables(input_dir))
     graph = institution_graph(tables.nodes, tables.edges)
     positions = network_layout(graph, aspect=LAYOUT_ASPECT)
     ensure_folder(output_dir)

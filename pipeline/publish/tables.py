@@ -15,11 +15,14 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from pipeline.config import DATA_DIR, PROCESSED_DIR
+from pipeline.config import PROCESSED_DIR
 from pipeline.errors import InputError
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
 from pipeline.publish.export import LIST_SEPARATOR, unquote
 from pipeline.publish.outputs import verify
+
+# `make evaluate`'s default CORPUS, relative to the project root.
+EVALUATE_GOLD = Path("..") / "shared" / "corpus" / "gold.jsonl"
 
 
 class TablesError(InputError):
@@ -57,9 +60,10 @@ def processed_dir() -> Path:
 
 
 def gold_file() -> Path:
-    """``$PIPELINE_GOLD``, else ``data/external/gold.jsonl`` (the corpus README's format)."""
+    """``$PIPELINE_GOLD``, else the annotated corpus that ``make evaluate`` scores by default
+    (``../shared/corpus/gold.jsonl`` beside the project)."""
     override = os.environ.get("PIPELINE_GOLD")
-    return Path(override) if override else _from_project_root(DATA_DIR / "external" / "gold.jsonl")
+    return Path(override) if override else _from_project_root(EVALUATE_GOLD)
 
 
 def _split(text: str) -> list[str]:
@@ -107,14 +111,14 @@ def load_events(folder: Path) -> pd.DataFrame:
 
 
 def load_edges(folder: Path) -> pd.DataFrame:
-    return read_table(folder / "edges.csv", lists=["event_ids"],
+    return read_table(folder / "edges.csv", lists=["event_ids", "sentence_event_ids"],
                       dates=["first_date", "last_date"], numbers=["weight", "sentence_weight"])
 
 
 def load_nodes(folder: Path) -> pd.DataFrame:
     return read_table(folder / "nodes.csv", dates=["first_date", "last_date"],
                       numbers=["n_events", "degree", "weighted_degree", "betweenness",
-                               "community"])
+                               "community", "strong_degree"])
 
 
 def load_dates(folder: Path) -> pd.DataFrame:
@@ -187,6 +191,13 @@ def neighbourhood(graph: nx.Graph, query: str, *, radius: int = 1) -> nx.Graph:
                          "of the name, e.g. 'Mujeres'")
     centre = max(found, key=lambda n: graph.nodes[n].get("n_events", 0))
     return nx.ego_graph(graph, centre, radius=radius)
+
+
+def gold_coverage(tables: Tables, gold_path: Path) -> int:
+    """How many of the releases annotated in ``gold_path`` the tables hold."""
+    predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities,
+                                           tables.dates)
+    return len(set(load_gold(gold_path)) & set(predicted))
 
 
 def evaluate_tables(tables: Tables, gold_path: Path, *, aliases: Path | None = None) -> Report:

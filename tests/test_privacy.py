@@ -32,7 +32,7 @@ from pipeline.document.stage import analyse
 from pipeline.knowledge import fold, load_roles
 from pipeline.publish.explain import explain
 from pipeline.publish.tables import TablesError, evaluate_tables, load_tables
-from pipeline.records import Affiliation
+from pipeline.records import Affiliation, Mention
 from pipeline.run import extract_corpus
 from pipeline.sources.ingest import list_inputs, read_inputs
 from pipeline.store import to_record
@@ -193,6 +193,27 @@ def test_per_document_results_hold_no_private_name(nlp: Language, tmp_path: Path
     assert not [word for word in PRIVATE_WORDS if word in stored]
     assert COUNCILLOR in stored and person_token(VICTIM, key) in stored
     assert model_label(nlp) in stored
+
+
+def test_a_fault_on_a_release_is_reported_without_its_names(
+        nlp: Language, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An exception message can quote a name (a KeyError on a canonical name): the reject's
+    reason and the log line say "[persona]" instead."""
+    def failing(text: str, mentions: list[Mention]) -> list[Affiliation]:
+        raise KeyError(" and ".join(m.canonical for m in mentions if m.label == "PER"))
+
+    monkeypatch.setattr("pipeline.document.stage.find_affiliations", failing)
+    releases = _write_releases(tmp_path)
+    rejects: list = []
+    results = list(analyse(read_inputs(releases, list_inputs(releases)), nlp, load_settings(),
+                           rejects, privacy_key=load_or_create_key(tmp_path / "k")))
+    assert results == [] and len(rejects) == len(RELEASES)
+    assert {r.error for r in rejects} == {"KeyError"}
+    assert {part for r in rejects for part in r.reason.strip("'").split(" and ")} == {"[persona]"}
+    named = (*PRIVATE, COUNCILLOR, DIRECTOR, WIFE)
+    assert not [name for name in named for r in rejects if name in r.reason]
+    assert "KeyError" in caplog.text and not [name for name in named if name in caplog.text]
 
 
 def test_the_opt_in_names_everyone(nlp: Language, tmp_path: Path) -> None:

@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from pipeline.document.privacy import TOKEN, is_token, person_token
+from pipeline.document.privacy import TOKEN, WITHHELD, is_token, person_token
 from pipeline.records import DocumentResult, Entity, Mention
-
-WITHHELD = "[persona]"  # a withheld person in a sentence, a title, or events.csv's people
 
 
 class PublicPeople:

@@ -34,6 +34,7 @@ PUBLIC_ROLES_FILE = RESOURCES_DIR / "public_roles.tsv"
 # One word for every name rule downstream (no inner punctuation or space), so a token never
 # merges with a name or another token as a shorter form would.
 TOKEN = re.compile(r"⟦p[0-9a-f]{16}⟧")
+WITHHELD = "[persona]"  # a withheld person in a sentence, a title, or events.csv's people
 _KEY_HEX = 64  # 32 random bytes
 _WINDOW = 200  # characters looked at before a name for a kinship phrase
 _CLAUSE_END = re.compile(r"[.;:\n]")  # a kinship phrase stays inside its clause
@@ -166,6 +167,12 @@ def _replacer(forms: dict[str, str]) -> Callable[[str], str]:
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
     return lambda text: pattern.sub(lambda match: forms[match.group()], text)
+
+
+def without_names(text: str, mentions: Iterable[Mention]) -> str:
+    """``text`` (an error message) with every person's name of a release as "[persona]"."""
+    people = {m.text for m in mentions if m.label == "PER"}
+    return _replacer({form: WITHHELD for name in people for form in _name_runs(name)})(text)
 
 
 def withhold_private_people(result: DocumentResult, text: str, key: bytes) -> DocumentResult:

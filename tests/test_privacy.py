@@ -254,6 +254,8 @@ def test_the_key_is_made_once_private_and_checked(tmp_path: Path) -> None:
     path.write_text("not a key\n", encoding="ascii")
     with pytest.raises(PrivacyKeyError, match="delete it to make a new one"):
         load_or_create_key(path)
+    with pytest.raises(PrivacyKeyError, match="set privacy_key"):
+        load_or_create_key(path / "below-a-file.key")  # its folder cannot be made
 
 
 def test_the_setting_reads_true_and_false_from_the_environment() -> None:

@@ -68,25 +68,37 @@ def load_or_create_key(path: Path) -> bytes:
 
     Created through a temporary file and a hard link, so two runs starting together end with
     one key and never read half of one.
+
+    Raises:
+        PrivacyKeyError: the file cannot be made or read, or holds no key.
     """
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(_KEY_HEX // 2) + "\n")
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another run made it first: use theirs
-        finally:
-            temporary.unlink()
-    text = path.read_text(encoding="ascii", errors="replace").strip()
+    try:
+        if not path.exists():
+            _create_key(path)
+        text = path.read_text(encoding="ascii", errors="replace").strip()
+    except OSError as exc:
+        raise PrivacyKeyError(f"privacy key file {path}: {exc.strerror or exc}; set "
+                              "privacy_key (PIPELINE_PRIVACY_KEY) to a file you can write"
+                              ) from None
     if not re.fullmatch(f"[0-9a-f]{{{_KEY_HEX}}}", text):
         raise PrivacyKeyError(f"privacy key file {path} holds no key ({_KEY_HEX} hex digits); "
                               "restore it, or delete it to make a new one (stored results are "
                               "then processed again)")
     return bytes.fromhex(text)
+
+
+def _create_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(_KEY_HEX // 2) + "\n")
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another run made it first: use theirs
+    finally:
+        temporary.unlink()
 
 
 def privacy_key_for(settings: Settings) -> bytes | None:

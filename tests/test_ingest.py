@@ -107,3 +107,12 @@ def test_a_number_id_is_a_string_id(tmp_path: Path) -> None:
     first, second = read_inputs(tmp_path)
     assert isinstance(first, RawDocument) and isinstance(second, RawDocument)
     assert first.doc_id != second.doc_id  # ids are per file: the same id in two files is fine
+
+
+def test_a_line_separator_inside_a_jsonl_string_is_no_line_break(tmp_path: Path) -> None:
+    release = {"id": "1", "title": "Taller\u2028de prevención", "text": "Primera\u2029segunda."}
+    (tmp_path / "a.jsonl").write_text(json.dumps(release, ensure_ascii=False) + "\r\n",
+                                      encoding="utf-8")
+    read = list(read_inputs(tmp_path))
+    assert [type(item).__name__ for item in read] == ["RawDocument"]
+    assert read[0].title == "Taller\u2028de prevención"

@@ -113,7 +113,8 @@ def _read_jsonl(rel: str, data: bytes) -> list[RawDocument | Reject]:
         return [Reject(rel, "ingest", "a .jsonl file must be UTF-8, and this one mostly is not; "
                        "convert it to UTF-8")]
     log_decoding(decoded, printable(rel), guessed=False)
-    results = list(_jsonl_records(rel, decoded.text.splitlines(), decoded.encoding))
+    # JSON Lines end at "\n" only: a U+2028 inside a string is no line break
+    results = list(_jsonl_records(rel, decoded.text.split("\n"), decoded.encoding))
     if results and all(isinstance(r, Reject) and r.reason.startswith(("not valid JSON", _NO_TEXT))
                        for r in results):
         return [Reject(rel, "ingest", f'no line is a release (an object with a "text" string); '

@@ -58,11 +58,6 @@ def is_token(text: str) -> bool:
     return TOKEN.fullmatch(text) is not None
 
 
-def key_id(key: bytes) -> str:
-    """A digest that tells keys apart without revealing them (for fingerprints of results)."""
-    return hmac.new(key, b"prensa-red key id", hashlib.sha256).hexdigest()[:16]
-
-
 def load_or_create_key(path: Path) -> bytes:
     """The secret key in ``path``, created (random, readable by its owner only) on first use.
 

@@ -23,7 +23,7 @@ Sector = Literal[
     "other",
 ]
 SECTORS: frozenset[str] = frozenset(get_args(Sector))
-OrgTermKind = Literal["head", "legal_suffix", "connector"]
+OrgTermKind = Literal["head", "legal_suffix", "connector", "modifier", "venue", "plural", "prefix"]
 Gender = Literal["m", "f", "n"]
 
 GAZETTEER_FILE = RESOURCES_DIR / "institutions.jsonl"
@@ -42,18 +42,23 @@ class KnowledgeError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Institution:
-    """A known body: canonical name, acronyms, other names and sector."""
+    """A known body: canonical name, acronyms, other names and sector.
+
+    ``exact`` forms are matched only as written: short forms that are also common words in
+    lower case ("Municipio" is the city government, "municipio" any municipality).
+    """
 
     id: str
     name: str
     acronyms: tuple[str, ...]
     aliases: tuple[str, ...]
     sector: Sector
+    exact: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
-        """Every surface form of the body: name, acronyms, aliases."""
-        return (self.name, *self.acronyms, *self.aliases)
+        """Every surface form of the body: name, acronyms, aliases, exact forms."""
+        return (self.name, *self.acronyms, *self.aliases, *self.exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,7 @@ def load_gazetteer() -> tuple[Institution, ...]:
             acronyms=_texts(where, record, "acronyms"),
             aliases=_texts(where, record, "aliases"),
             sector=_sector(where, _text(where, record, "sector")),
+            exact=_texts(where, record, "exact"),
         )
         if not _ID.fullmatch(body.id):
             raise KnowledgeError(f"{where}: id {body.id!r} is invalid; use lower-case words "
@@ -165,7 +171,7 @@ def gazetteer_index() -> dict[str, Institution]:
 
 @cache
 def _org_terms() -> dict[OrgTermKind, tuple[str, ...]]:
-    terms: dict[OrgTermKind, list[str]] = {"head": [], "legal_suffix": [], "connector": []}
+    terms: dict[OrgTermKind, list[str]] = {kind: [] for kind in get_args(OrgTermKind)}
     for where, record in _json_lines(ORG_PATTERNS_FILE):
         kind = _text(where, record, "kind")
         if kind not in terms:
@@ -188,6 +194,26 @@ def load_legal_suffixes() -> tuple[str, ...]:
 def load_name_connectors() -> tuple[str, ...]:
     """Lower-case words allowed between capitalised words of a name ("de las", "para", …)."""
     return _org_terms()["connector"]
+
+
+def load_org_modifiers() -> tuple[str, ...]:
+    """Lower-case words that may follow a head before its name ("comisión edilicia de…")."""
+    return _org_terms()["modifier"]
+
+
+def load_venue_heads() -> tuple[str, ...]:
+    """Heads that name a building as often as a body ("Centro", "Casa", "Unidad")."""
+    return _org_terms()["venue"]
+
+
+def load_plural_heads() -> tuple[str, ...]:
+    """Plural heads that open a coordination of bodies ("las direcciones de X y de Y")."""
+    return _org_terms()["plural"]
+
+
+def load_name_prefixes() -> tuple[str, ...]:
+    """Words written before a head as part of the name ("H. Ayuntamiento")."""
+    return _org_terms()["prefix"]
 
 
 @cache

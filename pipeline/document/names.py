@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.document.rules import load_context_words
 from pipeline.knowledge import fold, load_given_names
@@ -45,23 +45,35 @@ def is_cut_off(span: Span) -> bool:
             and not span.text.rstrip().endswith(tuple(_FINAL_PUNCT)))
 
 
-def _line_around(span: Span) -> tuple[str, str, str]:
-    """The span's line before and after it, and the next non-blank line."""
-    text = span.doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
-    end = len(text) if end < 0 else end
-    next_line = next((line for line in text[end:].splitlines() if line.strip()), "")
-    return text[start:span.start_char], text[span.end_char:end], next_line
+def _breaks_line(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a line break, or lies outside the document."""
+    return i < 0 or i >= len(doc) or "\n" in doc[i].text
+
+
+def _next_line(doc: Doc, i: int) -> str:
+    """The text of the first non-blank line from token ``i`` on."""
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    end = i
+    while not _breaks_line(doc, end):
+        end += 1
+    return doc[i:end].text
 
 
 def is_byline(span: Span) -> bool:
     """A reporter's credit, not a person in the news: a line "Por <name>", or a line holding
-    only a name with the date on the next line."""
-    before, after, next_line = _line_around(span)
-    if after.strip(" .") or before.strip().lower() not in ("", "por"):
+    only a name with the date on the next line. Read from the tokens around the span (the
+    document's text is rebuilt on every access)."""
+    doc = span.doc
+    after = span.end
+    while not _breaks_line(doc, after) and doc[after].text == ".":
+        after += 1
+    if not _breaks_line(doc, after):
         return False
-    return before.strip() != "" or bool(_DATE_LINE.match(next_line))
+    before = span.start - 1
+    if not _breaks_line(doc, before):
+        return doc[before].lower_ == "por" and _breaks_line(doc, before - 1)
+    return bool(_DATE_LINE.match(_next_line(doc, after)))
 
 
 def _is_place_word(token: Token) -> bool:

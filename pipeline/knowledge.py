@@ -23,7 +23,8 @@ Sector = Literal[
     "other",
 ]
 SECTORS: frozenset[str] = frozenset(get_args(Sector))
-OrgTermKind = Literal["head", "legal_suffix", "connector", "modifier", "venue", "plural", "prefix"]
+OrgTermKind = Literal["head", "legal_suffix", "connector", "modifier", "venue", "plural", "prefix",
+                      "unique"]
 Gender = Literal["m", "f", "n"]
 
 GAZETTEER_FILE = RESOURCES_DIR / "institutions.jsonl"
@@ -209,6 +210,11 @@ def load_venue_heads() -> tuple[str, ...]:
 def load_plural_heads() -> tuple[str, ...]:
     """Plural heads that open a coordination of bodies ("las direcciones de X y de Y")."""
     return _org_terms()["plural"]
+
+
+def load_unique_heads() -> tuple[str, ...]:
+    """Heads that name one body on their own ("la Contraloría", "el Cabildo", "la Policía")."""
+    return _org_terms()["unique"]
 
 
 def load_name_prefixes() -> tuple[str, ...]:

@@ -229,21 +229,21 @@ def _merge_adjacent(spans: list[Span]) -> list[Span]:
 
 def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
     """R2: bodies named after a role: "director de Limpia", "titular de Ecología y Medio
-    Ambiente", "coordinadora de Prevención del IMM" (Prevención). Not a place: "presidente
-    municipal de San Luis", and a trailing place is the role's, not the body's ("presidenta
-    de Igualdad de Género de Cholula")."""
+    Ambiente", "coordinadora de Prevención del IMM" (Prevención). A role of a place names
+    no body ("presidente municipal de Hermosillo"), nor does one word after "de la" ("la
+    alcaldesa de la Bicicleta": a title, where departments take a bare "de")."""
+    place_roles = load_context_words().place_role
     spans = []
     for start, size in roles.sizes.items():
         link = i = start + size
         while i < len(doc) and doc[i].lower_ in _ROLE_LINKS:
             i += 1
-        if i == link or i >= len(doc) or not is_capitalised(doc[i]) or i in context.place_starts:
+        if i == link or i >= len(doc) or not is_capitalised(doc[i]) or \
+                fold(doc[start:link].text) in place_roles:
             continue
         end = extend_name(doc, i, name_end(doc, i, context, name_start=i, min_part=1), context)
-        for j in range(i + 1, end - 1):
-            if doc[j].lower_ in ("de", "del") and j + 1 in context.place_starts:
-                end = j
-                break
+        if end - i == 1 and i - link > 1:
+            continue
         if end > i:
             spans.append(Span(doc, i, end, label="ORG", span_id="rule:role-of"))
     return spans
@@ -309,7 +309,7 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
     role_orgs = [s for span in _role_orgs(doc, roles, context)
                  if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
     spans = _resolve_overlaps(ruled + _acronyms(doc, orgs) + role_orgs + others)
-    spans = org_context_fixes(_orgs_in_lists(spans))
+    spans = org_context_fixes(doc, _orgs_in_lists(spans), roles.ends_at)
     doc.ents = _supported(spans, roles)
     return doc
 

@@ -10,7 +10,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.document.rules import load_context_words
+from pipeline.document.rules import connector_words, load_context_words
 from pipeline.knowledge import fold, load_given_names
 
 # Between a place noun and the name it introduces: "calle prolongación Santiago Troncoso",
@@ -23,6 +23,7 @@ _MAX_PLACE_LINK = 2
 _MAX_LIST_INTRO = 6
 _CLAUSE_END = frozenset({".", ";", "!", "?"})
 _FINAL_PUNCT = ".!?\"”»)…"
+_MAX_CUT_FRAGMENT = 2  # words after a name cut off in the middle: "Instituto Nacional d"
 # The line after a byline's bare name: "04 de septiembre del 2024".
 _DATE_LINE = re.compile(r"\s*\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4}")
 
@@ -39,10 +40,14 @@ def has_full_name_shape(span: Span) -> bool:
 
 def is_cut_off(span: Span) -> bool:
     """The span runs to the end of a text that stops mid-sentence: a name cut off by the
-    stored copy ("…las regidoras Karla Michaeel Esc")."""
+    stored copy ("…las regidoras Karla Michaeel Esc", "…al Instituto Nacional d")."""
     # Tokens, not span.doc.text: spaCy rebuilds the text on every access.
-    return (all(token.is_space for token in span.doc[span.end:])
-            and not span.text.rstrip().endswith(tuple(_FINAL_PUNCT)))
+    rest = [token for token in span.doc[span.end:] if not token.is_space]
+    if rest and (len(rest) > _MAX_CUT_FRAGMENT or not all(
+            token.is_lower and any(c.startswith(token.lower_) for c in connector_words())
+            for token in rest)):
+        return False  # what follows is more than the start of a connector ("d", "pa")
+    return not span.text.rstrip().endswith(tuple(_FINAL_PUNCT))
 
 
 def _breaks_line(doc: Doc, i: int) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.document.rules import connector_words, load_context_words
-from pipeline.knowledge import fold, load_given_names, load_name_prefixes
+from pipeline.knowledge import fold, load_given_names, load_name_prefixes, load_org_modifiers
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _COORDINATORS = frozenset({"y", "e"})
@@ -61,10 +61,12 @@ def is_acronym(token: Token) -> bool:
 
 
 def _starts_body(doc: Doc, i: int, context: NameContext) -> bool:
-    """Token ``i`` (after an optional article) opens another body."""
+    """Token ``i`` (after an optional article) opens another body; a territory does not
+    ("… del Municipio de Juárez" qualifies the name before it)."""
     if i < len(doc) and doc[i].lower_ in _ARTICLES:
         i += 1
-    return i < len(doc) and (i in context.body_starts or is_acronym(doc[i]))
+    return i < len(doc) and (i in context.body_starts or is_acronym(doc[i])) and \
+        fold(doc[i].text) not in load_context_words().territory
 
 
 def opens_person(doc: Doc, i: int) -> bool:
@@ -142,12 +144,13 @@ def name_end(doc: Doc, start: int, context: NameContext, *, name_start: int,
         if first in _COORDINATORS and (not coordinate or doc[j + 1].lower_ in _ARTICLES
                                        or _starts_body(doc, j + 1, context)):
             break  # "… y la Dirección de Obras": two bodies
-        if first in _SUBORDINATORS and j - name_start >= min_part and \
+        if first in _SUBORDINATORS and j - name_start >= min_part and (
+                first == "del" or doc[j + 1].lower_ in _ARTICLES) and \
                 _starts_body(doc, j + 1, context):
-            break  # "área de Prevención de la Secretaría…": a part of another body
-        if first == "en" and (k in context.place_starts
-                              or fold(doc[k].text) in load_context_words().place):
-            break  # "Centros Florece en Riberas del Bravo": where the centres are
+            break  # "área de Prevención de la Secretaría…" (not "Academia de Policía")
+        if first == "en" and doc[j - 1].lower_ not in load_org_modifiers() and (
+                k in context.place_starts or fold(doc[k].text) in load_context_words().place):
+            break  # "Centros Florece en Riberas del Bravo" (not "Especializada en Atención")
         j = k
     return end
 

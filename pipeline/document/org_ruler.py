@@ -36,6 +36,8 @@ from pipeline.knowledge import (
     load_org_heads,
     load_org_modifiers,
     load_plural_heads,
+    load_unique_heads,
+    load_venue_heads,
 )
 
 # Inside a name closed by a legal form: only "de"-like links, so that "con Transforma A. C."
@@ -72,6 +74,7 @@ class OrgRuler:
         for suffix in load_legal_suffixes():
             self.orth.add(f"legal:{fold(suffix).replace(' ', '')}", [make(suffix)])
         self.modifiers = frozenset(load_org_modifiers())
+        self.venues = frozenset(load_venue_heads())
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -85,8 +88,7 @@ class OrgRuler:
             body_starts=frozenset([s.start for s in gazetteer + legal]
                                   + [s for _, s, _ in heads if is_capitalised(doc[s])]),
             place_starts=frozenset(e.start for e in doc.ents if e.label_ == "LOC"))
-        found = gazetteer + [span for key, s, e in heads
-                             if (span := self._head_name(doc, s, e, key, context)) is not None]
+        found = _unique_bodies(gazetteer + self._head_names(doc, heads, context))
         found += [span for key, s, e in matches if key.startswith("coord:")
                   for span in _members(doc, self._after_modifiers(doc, e), key, context)]
         rules = filter_spans(found + legal)
@@ -94,6 +96,19 @@ class OrgRuler:
         model = [e for e in doc.ents if taken.isdisjoint(range(e.start, e.end))]
         doc.ents = sorted(rules + model, key=lambda span: span.start)
         return doc
+
+    def _head_names(self, doc: Doc, heads: list[tuple[str, int, int]],
+                    context: NameContext) -> list[Span]:
+        """The names heads open, left to right; a head inside the name before it is part of
+        that name ("Unidad Centro del IMM", "Instituto del Fondo Nacional…")."""
+        names: list[Span] = []
+        for key, start, end in sorted(heads, key=lambda match: (match[1], -match[2])):
+            if names and start < names[-1].end:
+                continue
+            span = self._head_name(doc, start, end, key, context)
+            if span is not None:
+                names.append(span)
+        return names
 
     def _after_modifiers(self, doc: Doc, i: int) -> int:
         """Past the lower-case words a head may take before its name ("edilicia")."""
@@ -107,25 +122,55 @@ class OrgRuler:
         after a lower-case head ("dirección de Prevención Social"); a bare capitalised head
         is a short form ("el Instituto")."""
         tail = self._after_modifiers(doc, end)
-        if is_capitalised(doc[start]):
+        venue = doc[start].text.title() in self.venues
+        if is_capitalised(doc[start]) or (tail < len(doc) and is_capitalised(doc[tail])
+                                          and doc[tail].lower_ in self.modifiers):
+            # "la Secretaría de…", "la comisión Edilicia de…", "el poder Ejecutivo"
             stop = name_end(doc, tail, context, name_start=start, after_head=True)
             if stop == tail and end - start == 1:
-                return Span(doc, start, end, label="ORG", span_id=f"short:{key[5:]}")
+                if not is_capitalised(doc[start]):
+                    return None
+                return Span(doc, name_start(doc, start), end, label="ORG",
+                            span_id=f"short:{key[5:]}")
+        elif not venue and tail < len(doc) and is_capitalised(doc[tail]):
+            # "el poder Judicial", "la asociación Mujer Contemporánea": the name follows
+            if tail in context.body_starts or opens_person(doc, tail):
+                return None
+            stop = extend_name(doc, tail, name_end(doc, tail, context, name_start=tail),
+                               context)
+            span = Span(doc, tail, stop, label="ORG")
+            return Span(doc, tail, stop, label="ORG", span_id=_gazetteer_id(span) or key)
         else:
             if tail >= len(doc) or doc[tail].lower_ not in _LOWER_HEAD_LINKS:
                 return None
             first = tail + 1 + (tail + 1 < len(doc) and doc[tail + 1].lower_ in _ARTICLES)
-            if first >= len(doc) or first in context.body_starts or first in \
-                    context.place_starts or opens_person(doc, first) or is_acronym(doc[first]):
-                return None  # "la dirección del IMM", "la casa de María López"
+            if first >= len(doc) or first in context.body_starts or opens_person(doc, first) \
+                    or is_acronym(doc[first]) or (first in context.place_starts and venue):
+                return None  # "la dirección del IMM", "la casa de María López", "el centro
+                # de Juárez"
             stop = name_end(doc, tail, context, name_start=start)
             if stop == tail:
                 return None
         stop = extend_name(doc, start, stop, context)
         span = Span(doc, name_start(doc, start), stop, label="ORG")
-        body = gazetteer_index().get(fold(span.text))
-        return Span(doc, span.start, span.end, label="ORG",
-                    span_id=f"gaz:{body.id}" if body else key)
+        return Span(doc, span.start, span.end, label="ORG", span_id=_gazetteer_id(span) or key)
+
+
+def _unique_bodies(spans: list[Span]) -> list[Span]:
+    """A bare head that names one body on its own ("la Contraloría", "la Policía") is that
+    body, unless a longer name with the same head came before ("el Ayuntamiento de Los
+    Cabos … el Ayuntamiento"): then it is a short form of it."""
+    unique = {_key(head) for head in load_unique_heads()}
+    named: set[str] = set()
+    result = []
+    for span in sorted(spans, key=lambda s: s.start):
+        key = span.id_.partition(":")[2]
+        if len(span) > 1:
+            named.add(_key(span[0].text))
+        elif span.id_.startswith("short:") and key in unique and key not in named:
+            span = Span(span.doc, span.start, span.end, label="ORG", span_id=f"head:{key}")
+        result.append(span)
+    return result
 
 
 def _legal_name(doc: Doc, start: int, end: int, key: str) -> Span | None:
@@ -137,7 +182,23 @@ def _legal_name(doc: Doc, start: int, end: int, key: str) -> Span | None:
         i -= 1
     while i < start and not is_capitalised(doc[i]):
         i += 1
-    return Span(doc, i, end, label="ORG", span_id=key) if i < start else None
+    if i == start:
+        return None
+    span = Span(doc, i, end, label="ORG")
+    return Span(doc, i, end, label="ORG", span_id=_gazetteer_id(span) or key)
+
+
+def _gazetteer_id(span: Span) -> str | None:
+    """``gaz:<id>`` when the span, or the span without its legal form, is a known body's
+    form ("Casa Amiga A.C." is Casa Amiga)."""
+    body = gazetteer_index().get(fold(span.text))
+    if body is None:
+        for suffix in load_legal_suffixes():
+            words = fold(suffix)
+            if fold(span.text).endswith(" " + words):
+                body = gazetteer_index().get(fold(span.text)[:-len(words) - 1])
+                break
+    return f"gaz:{body.id}" if body else None
 
 
 def _members(doc: Doc, i: int, key: str, context: NameContext) -> Iterable[Span]:

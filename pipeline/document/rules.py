@@ -28,12 +28,18 @@ class ContextWords:
     place: frozenset[str]  # "colonia Vicente Guerrero": a place named after a person
     not_org: frozenset[str]  # "Día Internacional de…", "Campaña…": events and programmes
     kin: frozenset[str]  # "madre de Idaly Juache": a person follows, whatever the name
+    territory: frozenset[str]  # "del Municipio de Juárez" qualifies a name, opens no body
+    place_role: frozenset[str]  # "presidente municipal de Hermosillo": a place follows
+    venue: frozenset[str]  # "en el Centro…", "el edificio del Centro…": a venue follows
+    time: frozenset[str]  # "11:00 a.m. (Centro Cívico)": an agenda's venue in brackets
+    org_class: frozenset[str]  # "dependencias como …": a list of bodies follows
+    list_opener: frozenset[str]  # "como", "entre ellas": where such a list begins
 
 
 @cache
 def load_context_words() -> ContextWords:
     """``kind<TAB>word`` lines of ``context_words.tsv``, folded."""
-    kinds: dict[str, set[str]] = {"place": set(), "not_org": set(), "kin": set()}
+    kinds: dict[str, set[str]] = {kind: set() for kind in ContextWords.__slots__}
     for number, line in data_lines(CONTEXT_FILE):
         kind, _, word = line.partition("\t")
         if kind not in kinds or not word.strip():

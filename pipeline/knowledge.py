@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -81,6 +81,13 @@ def fold(text: str) -> str:
     kept = "".join(" " if unicodedata.category(c)[0] in "PSZC" else c
                    for c in decomposed if not unicodedata.combining(c))
     return " ".join(kept.split())
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_word(word: str) -> str:
+    """:func:`fold` of one token's text, cached: the rules fold the same words again and
+    again."""
+    return fold(word)
 
 
 def data_lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -168,6 +175,12 @@ def gazetteer_index() -> dict[str, Institution]:
     'Instituto Municipal de las Mujeres'
     """
     return {fold(form): body for body in load_gazetteer() for form in body.forms}
+
+
+@cache
+def gazetteer_ids() -> dict[str, Institution]:
+    """Known institutions by id ("imm-juarez")."""
+    return {body.id: body for body in load_gazetteer()}
 
 
 @cache

@@ -70,7 +70,16 @@ def test_gazetteer_index_resolves_acronyms_and_aliases() -> None:
     ("Instituto Tecnológico de Parral", "academic"),
     ("Programa de las Naciones Unidas para el Medio Ambiente", "international"),
     ("Comercializadora del Norte S.A. de C.V.", "private"),
-    ("Obras Públicas", "other"),
+    ("Obras Públicas", "municipal"),  # a department named by its function (R2)
+    ("Comisión de Hacienda", "municipal"),  # a council commission
+    ("Fiscalía de Distrito Zona Sur", "state"),
+    ("Centro de Reinserción Social Femenil", "state"),
+    ("Tribunal Especializado", "state"),
+    ("Fiscalía General de la República", "federal"),
+    ("Movimiento de Mujeres de Parral", "civil_society"),
+    ("Sala Regional Monterrey", "federal"),
+    ("Gobierno de la Ciudad de México", "state"),
+    ("Sociedad de Amigos", "other"),
 ])
 def test_infer_sector(name: str, sector: str) -> None:
     assert infer_sector(name) == sector

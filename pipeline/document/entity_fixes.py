@@ -3,7 +3,8 @@ domain, and add the institutions that rules find (role-named bodies, bracketed a
 
 from __future__ import annotations
 
-from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER
+import numpy
+from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -31,11 +32,16 @@ from pipeline.document.rules import (
     role_forms,
     single_heads,
 )
-from pipeline.knowledge import fold, load_not_entities
+from pipeline.knowledge import fold, fold_word, load_not_entities
 
 _ARTICLES = frozenset({"el", "la", "los", "las", "del", "al", "de"})
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
+# Spans whose structure says they name a body, whatever their first word ("las direcciones
+# de … y de Parques y Jardines", "titular de Parques y Jardines").
+_STRUCTURED = ("gaz:", "coord:", "rule:role-of")
+_MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
+_DATELINE_DASHES = ("-", "–", "—")
 
 
 def _trim(span: Span) -> Span | None:
@@ -70,7 +76,7 @@ def _strip_front(span: Span, roles: RoleIndex) -> Span:
         role = roles.at(start)
         if role and start + role < span.end:
             start += role
-        elif fold(token.text) in load_not_entities() or token.pos_ == "VERB" or (
+        elif fold_word(token.text) in load_not_entities() or token.pos_ == "VERB" or (
                 not span.id_ and token.is_lower):
             start += 1
         else:
@@ -155,10 +161,12 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     span = _strip_front(trimmed, roles)
     doc = span.doc
     text = fold(span.text)
-    first = fold(span[0].text)
+    first = fold_word(span[0].text)
     context = load_context_words()
     if text in load_not_entities() or (len(span) == 1 and first in load_not_entities()):
         return None
+    if not span.id_ and span[-1].text.endswith(_DATELINE_DASHES):
+        return None  # "Monterrey, N.L.- La Fiscalía…": a dateline's state, not a name
     if not known and (roles.at(span.start)
                       or any(text == w or text.startswith(w + " ") for w in context.not_org)):
         return None
@@ -191,27 +199,57 @@ def _drop_places(spans: list[Span]) -> list[Span]:
     for span in spans:
         doc = span.doc
         before = doc[span.start - 1] if span.start else None
-        is_place = (fold(span[0].text) in place or after_place_word(span) or in_place_list(span)
+        is_place = (fold_word(span[0].text) in place or after_place_word(span)
+                    or in_place_list(span)
                     or before is not None and before.lower_ in (",", "y", "e")
                     and span.start - 1 == previous_place_end)
-        if is_place and not span.id_.startswith("gaz:"):
+        if is_place and not span.id_.startswith(_STRUCTURED):
             previous_place_end = span.end
             continue
         kept.append(span)
     return kept
 
 
-def _place_acronyms(before: list[Span], after: list[Span]) -> set[str]:
+def bracketed_acronym(span: Span, lower_words: set[str]) -> str | None:
+    """The acronym in brackets right after ``span``: "(SSPM)", or a title-case one that
+    starts like the name and is no word of the text ("Centro Municipal … (Cemath)")."""
+    doc, end = span.doc, span.end
+    if end + 2 >= len(doc) or doc[end].text != "(" or doc[end + 2].text != ")":
+        return None
+    token = doc[end + 1]
+    text = token.text
+    if is_acronym(token) or (text.istitle() and text.isalpha() and len(text) >= _MIN_TITLE_ACRONYM
+                             and text[0] == span[0].text[0] and text.lower() not in lower_words
+                             and fold(text) not in load_not_entities()):
+        return text
+    return None
+
+
+def _to_acronym_start(span: Span, lower_words: set[str]) -> Span:
+    """A model ORG that ends before "(Acronym)" starts where the acronym's first letter
+    does, back over the name's words: "Salud y [Bienestar Comunitaria] (Sabic)"."""
+    doc = span.doc
+    after = span.end + 1
+    if span.id_ or span.label_ != "ORG" or after >= len(doc) or doc[span.end].text != "(":
+        return span
+    letter = doc[after].text[:1]
+    i = span.start
+    while i > 0 and not doc[i - 1].is_space and (is_capitalised(doc[i - 1])
+                                                 or doc[i - 1].lower_ in connector_words()):
+        i -= 1
+    for start in range(i, span.start):
+        if is_capitalised(doc[start]) and doc[start].text[0] == letter:
+            wider = Span(doc, start, span.end, label="ORG")
+            return wider if bracketed_acronym(wider, lower_words) else span
+    return span
+
+
+def _place_acronyms(before: list[Span], after: list[Span], lower_words: set[str]) -> set[str]:
     """Acronyms in brackets after a name dropped as a place: "la explanada del Centro
     Municipal de las Artes (CMA)" makes a later "CMA" a place too."""
     kept = {(s.start, s.end) for s in after}
-    acronyms = set()
-    for span in before:
-        doc, end = span.doc, span.end
-        if ((span.start, span.end) not in kept and end + 2 < len(doc) and doc[end].text == "("
-                and doc[end + 2].text == ")" and is_acronym(doc[end + 1])):
-            acronyms.add(doc[end + 1].text)
-    return acronyms
+    return {acronym for span in before if (span.start, span.end) not in kept
+            and (acronym := bracketed_acronym(span, lower_words))}
 
 
 def _merge_adjacent(spans: list[Span]) -> list[Span]:
@@ -239,7 +277,7 @@ def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
         while i < len(doc) and doc[i].lower_ in _ROLE_LINKS:
             i += 1
         if i == link or i >= len(doc) or not is_capitalised(doc[i]) or \
-                fold(doc[start:link].text) in place_roles:
+                fold_word(doc[start:link].text) in place_roles:
             continue
         end = extend_name(doc, i, name_end(doc, i, context, name_start=i, min_part=1), context)
         if end - i == 1 and i - link > 1:
@@ -249,19 +287,15 @@ def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
     return spans
 
 
-def _acronyms(doc: Doc, orgs: list[Span]) -> list[Span]:
+def _acronyms(doc: Doc, orgs: list[Span], lower_words: set[str]) -> list[Span]:
     """"Secretaría de Seguridad Pública Municipal (SSPM)": the acronym in brackets after an
     institution, and every later bare use of it in the text."""
-    defined = set()
-    for span in orgs:
-        end = span.end
-        if (end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")"
-                and is_acronym(doc[end + 1])):
-            defined.add(doc[end + 1].text)
+    defined = {acronym for span in orgs if (acronym := bracketed_acronym(span, lower_words))}
     if not defined:
         return []
-    return [Span(doc, t.i, t.i + 1, label="ORG", span_id="rule:acronym")
-            for t in doc if t.text in defined]
+    hashes = [doc.vocab.strings[text] for text in defined]
+    return [Span(doc, int(i), int(i) + 1, label="ORG", span_id="rule:acronym")
+            for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), hashes))]
 
 
 def _resolve_overlaps(spans: list[Span]) -> list[Span]:
@@ -295,11 +329,12 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
     """Relabel, trim and filter the entities for this domain; add role-named bodies and
     acronyms defined in brackets. Institutions matched by rules win over the model."""
     lower_words = _lower_words(doc)
-    ents = _merge_adjacent([e for e in doc.ents if "\n" not in e.text])
+    ents = [_to_acronym_start(e, lower_words)
+            for e in _merge_adjacent([e for e in doc.ents if "\n" not in e.text])]
     kept = [s for ent in ents if (s := _keep(ent, lower_words, roles)) is not None
             and not (is_cut_off(s) and not s.id_.startswith("gaz:"))]
     kept = _drop_places(_people_in_lists(kept))
-    place_acronyms = _place_acronyms(ents, kept)
+    place_acronyms = _place_acronyms(ents, kept, lower_words)
     kept = [s for s in kept if s.text not in place_acronyms]
     orgs = [s for s in kept if s.label_ == "ORG"]
     ruled = [s for s in orgs if s.id_]
@@ -308,7 +343,7 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
                           place_starts=frozenset(e.start for e in ents if e.label_ == "LOC"))
     role_orgs = [s for span in _role_orgs(doc, roles, context)
                  if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
-    spans = _resolve_overlaps(ruled + _acronyms(doc, orgs) + role_orgs + others)
+    spans = _resolve_overlaps(ruled + _acronyms(doc, orgs, lower_words) + role_orgs + others)
     spans = org_context_fixes(doc, _orgs_in_lists(spans), roles.ends_at)
     doc.ents = _supported(spans, roles)
     return doc

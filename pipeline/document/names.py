@@ -7,11 +7,12 @@ Used by :mod:`pipeline.document.entity_fixes`. The words come from the resources
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document.rules import connector_words, load_context_words
-from pipeline.knowledge import fold, load_given_names
+from pipeline.knowledge import fold_word, load_given_names
 
 # Between a place noun and the name it introduces: "calle prolongación Santiago Troncoso",
 # "el memorial del Campo Algodonero". Verbs, pronouns and adverbs break the link
@@ -30,7 +31,7 @@ _DATE_LINE = re.compile(r"\s*\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4}")
 
 def opens_with_given_name(span: Span) -> bool:
     """"María Teresa Graciela Manjarrez": the first word is a known given name."""
-    return fold(span[0].text) in load_given_names()
+    return fold_word(span[0].text) in load_given_names()
 
 
 def has_full_name_shape(span: Span) -> bool:
@@ -42,7 +43,8 @@ def is_cut_off(span: Span) -> bool:
     """The span runs to the end of a text that stops mid-sentence: a name cut off by the
     stored copy ("…las regidoras Karla Michaeel Esc", "…al Instituto Nacional d")."""
     # Tokens, not span.doc.text: spaCy rebuilds the text on every access.
-    rest = [token for token in span.doc[span.end:] if not token.is_space]
+    rest = list(islice((t for t in span.doc[span.end:] if not t.is_space),
+                       _MAX_CUT_FRAGMENT + 1))
     if rest and (len(rest) > _MAX_CUT_FRAGMENT or not all(
             token.is_lower and any(c.startswith(token.lower_) for c in connector_words())
             for token in rest)):
@@ -82,7 +84,7 @@ def is_byline(span: Span) -> bool:
 
 
 def _is_place_word(token: Token) -> bool:
-    return fold(token.text) in load_context_words().place
+    return fold_word(token.text) in load_context_words().place
 
 
 def after_place_word(span: Span) -> bool:
@@ -116,4 +118,4 @@ def introduced_as_kin(span: Span) -> bool:
     doc, i = span.doc, span.start - 1
     if i >= 0 and doc[i].lower_ in ("de", ","):
         i -= 1
-    return i >= 0 and fold(doc[i].text) in load_context_words().kin
+    return i >= 0 and fold_word(doc[i].text) in load_context_words().kin

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.document.org_names import NameContext, is_acronym, is_capitalised, name_end
 from pipeline.document.rules import load_context_words
-from pipeline.knowledge import fold, load_venue_heads
+from pipeline.knowledge import fold, fold_word, load_venue_heads
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _INDEFINITE = frozenset({"un", "una", "unos", "unas"})
@@ -54,7 +54,7 @@ def _venue_word_before(doc: Doc, start: int) -> bool:
     for _ in range(_MAX_VENUE_LINKS + 1):
         if i < 0:
             return False
-        if fold(doc[i].text) in venue:
+        if fold_word(doc[i].text) in venue:
             return True
         if doc[i].lower_ not in _VENUE_LINKS:
             return False
@@ -94,7 +94,8 @@ def _in_agenda_brackets(span: Span) -> bool:
     if i < 1 or doc[i].text != "(":
         return False
     before = doc[i - 1] if doc[i - 1].text != "." or i < 2 else doc[i - 2]  # "a.m" "." "("
-    return fold(before.text) in load_context_words().time or bool(_CLOCK.fullmatch(before.text))
+    return (fold_word(before.text) in load_context_words().time
+            or bool(_CLOCK.fullmatch(before.text)))
 
 
 def _in_place_name(span: Span) -> bool:
@@ -102,7 +103,7 @@ def _in_place_name(span: Span) -> bool:
     estación de Policía" (a bare head after a lower-case place noun and a bare "de")."""
     doc, i = span.doc, span.start
     if i < 2 or doc[i - 1].lower_ not in ("de", "del") or \
-            fold(doc[i - 2].text) not in load_context_words().place:
+            fold_word(doc[i - 2].text) not in load_context_words().place:
         return False
     return is_capitalised(doc[i - 2]) or (len(span) == 1 and doc[i - 1].lower_ == "de")
 
@@ -114,7 +115,7 @@ def _in_programme_name(span: Span) -> bool:
     i = span.start - 1
     while i >= 0 and not doc[i].is_space and (is_capitalised(doc[i]) or doc[i].is_digit
                                               or doc[i].lower_ in _PROGRAMME_LINKS):
-        if is_capitalised(doc[i]) and fold(doc[i].text) in not_org:
+        if is_capitalised(doc[i]) and fold_word(doc[i].text) in not_org:
             return True
         i -= 1
     return False
@@ -181,10 +182,10 @@ def _list_openers(doc: Doc) -> list[int]:
     words = load_context_words()
     starts = []
     for token in doc:
-        if fold(token.text) not in words.org_class:
+        if fold_word(token.text) not in words.org_class:
             continue
         for j in range(token.i + 1, min(token.i + 1 + _MAX_LIST_INTRO, len(doc))):
-            if doc[j].text == ":" or fold(doc[j].text) in words.list_opener:
+            if doc[j].text == ":" or fold_word(doc[j].text) in words.list_opener:
                 starts.append(j + 1 + (j + 1 < len(doc) and doc[j + 1].text == ","))
                 break
             if doc[j].is_punct or doc[j].is_space:
@@ -193,25 +194,21 @@ def _list_openers(doc: Doc) -> list[int]:
 
 
 def _listed_bodies(doc: Doc, spans: list[Span]) -> list[Span]:
-    """The spans, with every item of a class noun's list an ORG (new spans for items no
-    entity covers, ``rule:org-list``; model people and places relabelled)."""
+    """The spans, with every item of a class noun's list an ORG (``rule:org-list``): a new
+    span for an item no rule found, in place of the model's spans inside it."""
     openers = _list_openers(doc)
     if not openers:
         return spans
-    by_start = {s.start: s for s in spans}
-    covered = {i for s in spans for i in range(s.start, s.end)}
     context = NameContext(body_starts=frozenset(s.start for s in spans if s.id_),
                           place_starts=frozenset())
-    result = {s.start: s for s in spans}
+    result = list(spans)
     for opener in openers:
         for start, end in _list_items(doc, opener, context):
-            span = by_start.get(start)
-            if span is not None and not span.id_ and span.label_ != "ORG":
-                result[start] = Span(doc, span.start, span.end, label="ORG",
-                                     span_id="rule:org-list")
-            elif span is None and covered.isdisjoint(range(start, end)):
-                result[start] = Span(doc, start, end, label="ORG", span_id="rule:org-list")
-    return sorted(result.values(), key=lambda s: s.start)
+            inside = [s for s in result if s.start < end and start < s.end]
+            if all(not s.id_ and start <= s.start and s.end <= end for s in inside):
+                result = [s for s in result if s not in inside]
+                result.append(Span(doc, start, end, label="ORG", span_id="rule:org-list"))
+    return sorted(result, key=lambda s: s.start)
 
 
 def org_context_fixes(doc: Doc, spans: list[Span], role_ends: RoleEnds) -> list[Span]:

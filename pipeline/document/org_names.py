@@ -23,11 +23,17 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.document.rules import connector_words, load_context_words
-from pipeline.knowledge import fold, load_given_names, load_name_prefixes, load_org_modifiers
+from pipeline.knowledge import (
+    fold_word,
+    load_given_names,
+    load_name_prefixes,
+    load_org_modifiers,
+)
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _COORDINATORS = frozenset({"y", "e"})
 _SUBORDINATORS = frozenset({"de", "del"})
+_LINKS = frozenset({"de", "del", "para"})  # a head's complement: "Secretaría de Planeación y …"
 _OPEN_QUOTES = frozenset({'"', "“", "«"})
 _CLOSE_QUOTES = frozenset({'"', "”", "»"})
 _NUMBER_WORDS = frozenset({"no", "núm", "número", "num"})
@@ -66,12 +72,12 @@ def _starts_body(doc: Doc, i: int, context: NameContext) -> bool:
     if i < len(doc) and doc[i].lower_ in _ARTICLES:
         i += 1
     return i < len(doc) and (i in context.body_starts or is_acronym(doc[i])) and \
-        fold(doc[i].text) not in load_context_words().territory
+        fold_word(doc[i].text) not in load_context_words().territory
 
 
 def opens_person(doc: Doc, i: int) -> bool:
     """A given name followed by another capitalised word: "Elvira Urrutia Castro"."""
-    return (i + 1 < len(doc) and fold(doc[i].text) in load_given_names()
+    return (i + 1 < len(doc) and fold_word(doc[i].text) in load_given_names()
             and is_capitalised(doc[i + 1]))
 
 
@@ -115,7 +121,8 @@ def name_end(doc: Doc, start: int, context: NameContext, *, name_start: int,
              after_head: bool = False, coordinate: bool = True,
              min_part: int = _MIN_PART_BEFORE_BODY) -> int:
     """End (exclusive) of the capitalised words and connectors from ``start``; ``start``
-    itself when it opens no name. ``name_start`` is where the whole name began (its head);
+    itself when it opens no name. ``name_start`` is where the whole name began (its head,
+    when ``after_head``);
     ``coordinate`` False stops at "y" (one item of an enumeration); ``min_part`` is the size
     a name reaches before "de" + another body ends it (a head-less name: 1, "Prevención |
     del IMM")."""
@@ -142,14 +149,16 @@ def name_end(doc: Doc, start: int, context: NameContext, *, name_start: int,
             break
         first = token.lower_
         if first in _COORDINATORS and (not coordinate or doc[j + 1].lower_ in _ARTICLES
-                                       or _starts_body(doc, j + 1, context)):
-            break  # "… y la Dirección de Obras": two bodies
+                                       or _starts_body(doc, j + 1, context)
+                                       or after_head and k == j + 1 and not any(
+                    t.lower_ in _LINKS for t in doc[name_start:j])):
+            break  # "… y la Dirección de Obras", "la Policía Municipal y Protección Civil"
         if first in _SUBORDINATORS and j - name_start >= min_part and (
                 first == "del" or doc[j + 1].lower_ in _ARTICLES) and \
                 _starts_body(doc, j + 1, context):
             break  # "área de Prevención de la Secretaría…" (not "Academia de Policía")
         if first == "en" and doc[j - 1].lower_ not in load_org_modifiers() and (
-                k in context.place_starts or fold(doc[k].text) in load_context_words().place):
+                k in context.place_starts or fold_word(doc[k].text) in load_context_words().place):
             break  # "Centros Florece en Riberas del Bravo" (not "Especializada en Atención")
         j = k
     return end

@@ -13,6 +13,7 @@ Span ids say which rule found a name: ``gaz:<body id>``, ``head:<word>``, ``shor
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -21,6 +22,7 @@ from spacy.util import filter_spans
 
 from pipeline.document.org_names import (
     NameContext,
+    abbreviates,
     extend_name,
     is_acronym,
     is_capitalised,
@@ -106,8 +108,12 @@ class OrgRuler:
             if names and start < names[-1].end:
                 continue
             span = self._head_name(doc, start, end, key, context)
-            if span is not None:
-                names.append(span)
+            if span is None:
+                continue
+            if names and _acronym_joins(names[-1], span):
+                span = Span(doc, names[-1].start, span.end, label="ORG", span_id=names[-1].id_)
+                names.pop()
+            names.append(span)
         return names
 
     def _after_modifiers(self, doc: Doc, i: int) -> int:
@@ -148,12 +154,26 @@ class OrgRuler:
                     or is_acronym(doc[first]) or (first in context.place_starts and venue):
                 return None  # "la dirección del IMM", "la casa de María López", "el centro
                 # de Juárez"
-            stop = name_end(doc, tail, context, name_start=start)
+            stop = name_end(doc, tail, context, name_start=start, after_head=True)
             if stop == tail:
                 return None
         stop = extend_name(doc, start, stop, context)
         span = Span(doc, name_start(doc, start), stop, label="ORG")
         return Span(doc, span.start, span.end, label="ORG", span_id=_gazetteer_id(span) or key)
+
+
+def _acronym_joins(first: Span, second: Span) -> bool:
+    """"Secretariado Ejecutivo | del Sistema Nacional de Seguridad Pública (SESNSP)": the
+    acronym after the second name abbreviates both, joined by "de", so they are one name."""
+    doc = first.doc
+    link = doc[first.end:second.start]
+    end = second.end
+    if not link or link[0].lower_ not in ("de", "del") or len(link) > 2 or \
+            end + 2 >= len(doc) or doc[end].text != "(" or not is_acronym(doc[end + 1]):
+        return False
+    acronym = doc[end + 1].text
+    return abbreviates(acronym, [t.text for t in doc[first.start:end]]) and \
+        not abbreviates(acronym, [t.text for t in second])
 
 
 def _unique_bodies(spans: list[Span]) -> list[Span]:
@@ -180,8 +200,8 @@ def _legal_name(doc: Doc, start: int, end: int, key: str) -> Span | None:
     while i > 0 and not doc[i - 1].is_space and (
             is_capitalised(doc[i - 1]) or doc[i - 1].lower_ in _LEGAL_LINKS):
         i -= 1
-    while i < start and not is_capitalised(doc[i]):
-        i += 1
+    while i < start and (not is_capitalised(doc[i]) or doc[i].pos_ in ("VERB", "AUX")):
+        i += 1  # "Firmaron Casa Amiga A.C.": a sentence's first verb is no part of it
     if i == start:
         return None
     span = Span(doc, i, end, label="ORG")
@@ -191,14 +211,17 @@ def _legal_name(doc: Doc, start: int, end: int, key: str) -> Span | None:
 def _gazetteer_id(span: Span) -> str | None:
     """``gaz:<id>`` when the span, or the span without its legal form, is a known body's
     form ("Casa Amiga A.C." is Casa Amiga)."""
-    body = gazetteer_index().get(fold(span.text))
+    text = fold(span.text)
+    body = gazetteer_index().get(text)
     if body is None:
-        for suffix in load_legal_suffixes():
-            words = fold(suffix)
-            if fold(span.text).endswith(" " + words):
-                body = gazetteer_index().get(fold(span.text)[:-len(words) - 1])
-                break
+        suffix = next((s for s in _folded_suffixes() if text.endswith(" " + s)), None)
+        body = gazetteer_index().get(text[:-len(suffix) - 1]) if suffix else None
     return f"gaz:{body.id}" if body else None
+
+
+@cache
+def _folded_suffixes() -> tuple[str, ...]:
+    return tuple({fold(suffix) for suffix in load_legal_suffixes()})
 
 
 def _members(doc: Doc, i: int, key: str, context: NameContext) -> Iterable[Span]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from pipeline.document.rules import single_heads
-from pipeline.knowledge import fold, gazetteer_index
+from pipeline.knowledge import fold, gazetteer_ids, gazetteer_index
 from pipeline.records import Mention
 
 _LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|del|de)\s+")
@@ -46,9 +46,12 @@ def resolve_document(mentions: Iterable[Mention]) -> list[Mention]:
     return sorted(orgs + people + rest, key=lambda m: (m.start_char, m.end_char))
 
 
-def _org_name(text: str) -> str:
-    """The gazetteer name of a form, else the form with a capital first letter."""
-    body = gazetteer_index().get(fold(text))
+def _org_name(mention: Mention) -> str:
+    """The gazetteer name of a form or of the body its rule matched ("Casa Amiga A.C.",
+    ``ruler:gaz:casa-amiga``), else the form with a capital first letter."""
+    text = mention.text
+    body = gazetteer_index().get(fold(text)) or gazetteer_ids().get(
+        mention.origin.removeprefix("ruler:gaz:"))
     return body.name if body else text[:1].upper() + text[1:]
 
 
@@ -71,7 +74,7 @@ def _resolve_orgs(mentions: list[Mention]) -> list[Mention]:
     for mention in mentions:
         if _is_short(mention):
             continue
-        canonical = _org_name(mention.text)
+        canonical = _org_name(mention)
         previous = named[-1] if named else None
         if (previous is not None and mention.origin == "rule:acronym"
                 and 0 < mention.start_char - previous.end_char <= 2):

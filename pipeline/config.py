@@ -44,12 +44,15 @@ class Settings:
     gbv_threshold: float = 2.0
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
+    # The municipality of a release whose dateline, text and outlet do not say.
+    jurisdiction: str = "Juárez, Chihuahua"
     user_agent: str = "prensa-red/0.1 (+mailto:contacto@example.org)"
     delay: float = 1.0
     timeout: float = 30.0
     retries: int = 3
     max_bytes: int = 10_000_000
     backoff: float = 1.0  # first retry waits this many seconds, then doubles
+    max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this waits this long
 
     def __post_init__(self) -> None:
         for name, (low, high) in _RANGES.items():
@@ -67,6 +70,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "duplicate_max_days": (0, float("inf")), "delay": (0.0, float("inf")),
     "timeout": (0.001, float("inf")), "retries": (0, float("inf")),
     "max_bytes": (1, float("inf")), "backoff": (0.0, float("inf")),
+    "max_crawl_delay": (0.0, float("inf")),
 }
 
 

@@ -54,6 +54,10 @@ class Institution:
     acronyms: tuple[str, ...]
     aliases: tuple[str, ...]
     sector: Sector
+    # Where its names mean this body: a municipality ("Juárez, Chihuahua") or a state
+    # ("Chihuahua"); "" = anywhere. "Instituto Municipal de las Mujeres" is Juárez's only in
+    # Juárez's releases.
+    jurisdiction: str = ""
     exact: tuple[str, ...] = ()
 
     @property
@@ -150,6 +154,8 @@ def load_gazetteer() -> tuple[Institution, ...]:
             acronyms=_texts(where, record, "acronyms"),
             aliases=_texts(where, record, "aliases"),
             sector=_sector(where, _text(where, record, "sector")),
+            jurisdiction=_text(where, record, "jurisdiction") if "jurisdiction" in record
+            else "",
             exact=_texts(where, record, "exact"),
         )
         if not _ID.fullmatch(body.id):

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,7 @@ from pipeline.document.nlp import build_nlp, model_label
 from pipeline.document.stage import analyse
 from pipeline.publish import export
 from pipeline.publish.write import write_tables
-from pipeline.records import Reject
+from pipeline.records import DocumentResult, Reject
 from pipeline.sources.ingest import list_inputs, read_inputs
 from pipeline.store import ResultSpool
 
@@ -40,18 +41,30 @@ class Summary:
     model: str
     events: int = 0
     duplicates: int = 0  # releases merged into an earlier release's event
+    web_pages: tuple[tuple[str, int], ...] = ()  # (extractor, pages it read), most first
 
     def line(self) -> str:
-        return (f"{self.documents} documents read, {self.rejected} rejected, "
+        text = (f"{self.documents} documents read, {self.rejected} rejected, "
                 f"{self.entities} entities, {self.events} events ({self.duplicates} "
                 f"duplicate releases merged), {self.edges} edges in {self.seconds:.1f} s "
                 f"(model {self.model})")
+        if self.web_pages:  # a fallback here means a site adapter needs updating
+            pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
+            text += f"; web pages read by {pages}"
+        return text
 
 
 def _counted(items: Iterable[T], tick: Callable[[], None]) -> Iterator[T]:
     for item in items:
         tick()
         yield item
+
+
+def _tallied(results: Iterable[DocumentResult],
+             extractors: Counter[str]) -> Iterator[DocumentResult]:
+    for result in results:
+        extractors[result.extractor] += 1
+        yield result
 
 
 def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
@@ -70,13 +83,16 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     tick = progress(len(paths)) if progress else (lambda: None)
     rejects: list[Reject] = []
     export.ensure_folder(output_dir)
+    extractors: Counter[str] = Counter()
     with ResultSpool(output_dir) as results:
-        results.extend(analyse(_counted(read_inputs(input_path, paths), tick), nlp, settings,
-                               rejects))
+        results.extend(_tallied(analyse(_counted(read_inputs(input_path, paths), tick), nlp,
+                                        settings, rejects), extractors))
         index = index_corpus(results, settings)
         written = write_tables(identify(results, index), index, rejects, output_dir,
                                since=since, until=until, by_year=by_year)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(index.entities), edges=written.network.edges,
                    seconds=time.perf_counter() - started, model=model_label(nlp),
-                   events=written.events, duplicates=index.duplicates)
+                   events=written.events, duplicates=index.duplicates,
+                   web_pages=tuple((name, n) for name, n in extractors.most_common()
+                                   if name != "text"))

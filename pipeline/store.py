@@ -25,7 +25,7 @@ def to_record(result: DocumentResult) -> dict[str, Any]:
     record = asdict(result)
     record["published"] = result.published.isoformat() if result.published else None
     for item in record["dates"]:
-        item["value"] = item["value"].isoformat()
+        item["value"] = item["value"].isoformat() if item["value"] else None
     return record
 
 
@@ -37,8 +37,8 @@ def from_record(record: dict[str, Any]) -> DocumentResult:
     values["gbv_terms"] = tuple(record["gbv_terms"])
     values["signature"] = tuple(record["signature"])
     values["mentions"] = tuple(Mention(**m) for m in record["mentions"])
-    values["dates"] = tuple(DateMention(**{**d, "value": date.fromisoformat(d["value"])})
-                            for d in record["dates"])
+    values["dates"] = tuple(DateMention(**{**d, "value": date.fromisoformat(d["value"])
+                                           if d["value"] else None}) for d in record["dates"])
     values["affiliations"] = tuple(Affiliation(**a) for a in record["affiliations"])
     return DocumentResult(**values)
 

@@ -30,7 +30,7 @@ def _event(event_id: str, day: date | None, institutions: str, gbv: bool = True,
     return Event(event_id, day, "reunión", f"Título {event_id}", gbv, 3.0 if gbv else 0.0,
                  ("feminicidio",) if gbv else (), (f"doc-{event_id}",),
                  (f"https://example.org/{event_id}",), frozenset(institutions), frozenset(),
-                 pairs)
+                 pairs, date_source="event" if day else "")
 
 
 EVENTS = [
@@ -117,10 +117,10 @@ def test_write_network_tables_and_year_slices(tmp_path: Path) -> None:
     summary = write_network(EVENTS, ENTITIES, tmp_path, by_year=True)
     assert (summary.events, summary.gbv_events, summary.nodes, summary.edges) == (5, 4, 4, 5)
     events = _rows(tmp_path / "events.csv")
-    assert events[0] == ["event_id", "date", "event_type", "title", "gbv_related",
-                         "gbv_score", "gbv_terms", "n_documents", "doc_ids", "urls",
-                         "institutions", "people"]
-    assert events[1] == ["e1", "2023-03-08", "reunión", "Título e1", "true", "3.0",
+    assert events[0] == ["event_id", "date", "date_end", "date_source", "event_type", "title",
+                         "gbv_related", "gbv_score", "gbv_terms", "n_documents", "doc_ids",
+                         "urls", "institutions", "people"]
+    assert events[1] == ["e1", "2023-03-08", "", "event", "reunión", "Título e1", "true", "3.0",
                          "feminicidio", "1", "doc-e1", "https://example.org/e1",
                          "Fiscalía Especializada de la Mujer; Instituto Municipal de las "
                          "Mujeres; Red Mesa de Mujeres", ""]
@@ -138,6 +138,10 @@ def test_write_network_tables_and_year_slices(tmp_path: Path) -> None:
     bipartite = nx.read_graphml(tmp_path / "events_graph.graphml")
     assert bipartite.number_of_nodes() == 9 and bipartite.number_of_edges() == 11
     assert nx.read_gexf(tmp_path / "graph-2023.gexf").number_of_edges() == 3
+    # The undated event (e5: C–D) has its own slice, so --by year loses no event.
+    assert _rows(tmp_path / "edges-undated.csv")[1][:4] == ["C", "D", "Fiscalía Especializada "
+                                                            "de la Mujer", "UACJ"]
+    assert (tmp_path / "graph-undated.gexf").is_file()
 
 
 def test_write_network_period(tmp_path: Path) -> None:

@@ -73,6 +73,6 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_jsonl_without_any_release_is_one_reject(tmp_path: Path) -> None:
-    (tmp_path / "gold.jsonl").write_text('{"id": "001", "persons": []}\n{"id": "002"}\n',
-                                         encoding="utf-8")
-    assert [(r.path, r.stage) for r in read_inputs(tmp_path)] == [("gold.jsonl", "ingest")]
+    (tmp_path / "notas.jsonl").write_text('{"id": "001", "persons": []}\n{"id": "002"}\n',
+                                          encoding="utf-8")
+    assert [(r.path, r.stage) for r in read_inputs(tmp_path)] == [("notas.jsonl", "ingest")]

@@ -46,7 +46,7 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings) -> Corpu
     events_of = {}
     for result in results:
         for mention in result.mentions:
-            identities.add(mention, result.published)
+            identities.add(mention, result.published, result.jurisdiction)
         events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
                                                     result.published)
     return CorpusIndex(identities, tuple(identities.entities()), events_of,
@@ -59,4 +59,5 @@ def identify(results: Iterable[DocumentResult], index: CorpusIndex
     for result in results:
         event_id, duplicate_of = index.events_of[result.doc_id]
         yield IdentifiedDocument(result, event_id, duplicate_of, tuple(
-            (mention, index.identities.entity_id(mention)) for mention in result.mentions))
+            (mention, index.identities.entity_id(mention, result.jurisdiction))
+            for mention in result.mentions))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.document.dates import find_dates
+from pipeline.document.event_dates import article_dates, published_date
 from pipeline.records import Article, DateMention, Mention
 
 # The model's labels that we keep, and what they become. LOC and MISC are dropped: places
@@ -75,16 +75,13 @@ def extract(articles: Iterable[Article], nlp: Language, *, batch_size: int = 32,
                                  batch_size=batch_size, n_process=processes):
         mentions = [m for span in doc.ents
                     if (m := _span_mention(span, article.text, article.doc_id))]
-        dates: list[DateMention] = []
-        if article.published is not None:
-            dates.append(DateMention(article.doc_id, article.published_raw or "",
-                                     article.published, "published"))
-        for start, end, value in find_dates(article.text, base=article.published):
-            text = article.text[start:end]
-            dates.append(DateMention(article.doc_id, text, value, "mentioned"))
-            mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=text,
-                                    start_char=start, end_char=end,
-                                    sentence=_sentence(doc, start, end),
-                                    origin="dateparser", canonical=value.isoformat()))
+        dates = [d for d in (published_date(article),) if d is not None]
+        for start, end, item in article_dates(article):
+            dates.append(item)
+            if item.value is not None:  # a day of unknown year is no calendar day
+                mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=item.text,
+                                        start_char=start, end_char=end,
+                                        sentence=_sentence(doc, start, end), origin="dates",
+                                        canonical=item.value.isoformat()))
         mentions.sort(key=lambda m: (m.start_char, m.end_char))
         yield Extraction(article, tuple(mentions), tuple(dates))

@@ -15,10 +15,12 @@ from spacy.language import Language
 from pipeline.config import Settings
 from pipeline.document.clean import CleanError, clean
 from pipeline.document.extract import Extraction, extract
+from pipeline.document.jurisdiction import check_jurisdiction, jurisdiction_of
 from pipeline.document.minhash import signature
 from pipeline.document.nlp import model_label
 from pipeline.document.people import find_affiliations
-from pipeline.document.relevance import event_type, gbv_relevance, mark_event_dates
+from pipeline.document.person_spans import fix_person_spans
+from pipeline.document.relevance import event_type, gbv_relevance
 from pipeline.document.resolve import resolve_document
 from pipeline.records import Article, DocumentResult, RawDocument, Reject
 
@@ -41,24 +43,30 @@ def _articles(raws: Iterable[RawDocument | Reject], settings: Settings,
 def document_result(extraction: Extraction, *, model: str, settings: Settings) -> DocumentResult:
     """What one extracted release says on its own: resolved mentions, relevance, dates."""
     article = extraction.article
-    mentions = resolve_document(extraction.mentions)
+    place = jurisdiction_of(article.title, article.text, article.url,
+                            default=check_jurisdiction(settings.jurisdiction)).label
+    mentions = resolve_document(fix_person_spans(article.text, extraction.mentions),
+                                jurisdiction=place)
     text = f"{article.title}\n\n{article.text}"
     relevance = gbv_relevance(text, threshold=settings.gbv_threshold)
     return DocumentResult(
         doc_id=article.doc_id, path=article.path, url=article.url, title=article.title,
         published=article.published, published_raw=article.published_raw,
+        published_source=article.published_source, title_source=article.title_source,
         gbv_related=relevance.related, gbv_score=relevance.score, gbv_terms=relevance.terms,
         event_type=event_type(article.title, article.text), model=model,
         mentions=tuple(mentions),
-        dates=mark_event_dates(extraction.dates, mentions, article.published),
+        dates=extraction.dates,
         affiliations=tuple(find_affiliations(article.text, mentions)),
-        signature=tuple(int(value) for value in signature(text)))
+        signature=tuple(int(value) for value in signature(text)), extractor=article.extractor,
+        jurisdiction=place)
 
 
 def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Settings,
             rejects: list[Reject]) -> Iterator[DocumentResult]:
     """One DocumentResult per usable release, in input order; the others go to ``rejects``."""
     model = model_label(nlp)
+    check_jurisdiction(settings.jurisdiction)  # a bad setting stops the run before any work
     for extraction in extract(_articles(raws, settings, rejects), nlp,
                               batch_size=settings.batch_size, processes=settings.processes):
         yield document_result(extraction, model=model, settings=settings)

@@ -18,14 +18,15 @@ from pipeline.publish import export
 from pipeline.publish.network import NetworkSummary, write_network
 from pipeline.records import Reject
 
-DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_raw",
-                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of", "model"]
+DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "title_source", "published",
+                    "published_raw", "published_source", "gbv_related", "gbv_score",
+                    "gbv_terms", "event_id", "duplicate_of", "extractor", "model", "jurisdiction"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
                    "origin"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
-ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "n_documents", "first_seen",
-                  "last_seen"]
-DATE_COLUMNS = ["doc_id", "text", "value", "kind"]
+ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "jurisdiction",
+                  "n_documents", "first_seen", "last_seen"]
+DATE_COLUMNS = ["doc_id", "text", "value", "kind", "year_source"]
 REJECT_COLUMNS = ["path", "stage", "reason"]
 
 
@@ -63,9 +64,12 @@ def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
             for mention, entity_id in document.mentions:
                 mention_table.write({**asdict(mention), "entity_id": entity_id})
             date_table.write_all(asdict(d) for d in document.result.dates)
+            place = document.result.jurisdiction
             affiliations.write_all(
                 {**asdict(a), "person_id": identities.id_for("PER", a.person),
-                 "org_id": identities.id_for("ORG", a.org) if a.org else ""}
+                 "person": identities.name_for("PER", a.person),
+                 "org_id": identities.id_for("ORG", a.org, place) if a.org else "",
+                 "org": identities.name_for("ORG", a.org, place) if a.org else ""}
                 for a in document.result.affiliations)
             events.add(row, document.mentions, document.result.dates)
             count += 1

@@ -2,12 +2,12 @@
 
 A path is a file or a folder read recursively. ``.txt``, ``.html``/``.htm`` and ``.jsonl``
 (one release per line: ``text``, optionally ``id``, ``url``, ``title``, ``published``) are
-read; a scraper's ``manifest.csv`` gives the URL and HTTP charset of the pages beside it.
+read; a folder's manifest (:mod:`pipeline.sources.manifests`) gives its files their URL,
+publication date, title and outlet (the scraper's ``manifest.csv`` also the HTTP charset).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterator
@@ -15,10 +15,17 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.records import RawDocument, Reject
+from pipeline.sources.manifests import Manifests, is_manifest
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "json"}
-# Ledgers the scraper writes beside the pages: bookkeeping, not releases.
-LEDGERS = {"manifest.csv", "failures.csv"}
+# Metadata beside the releases, never read as releases nor rejected: the scraper's ledgers,
+# manifests (manifest.*), an annotated corpus's gold and aliases, README files.
+LEDGERS = {"failures.csv", "gold.jsonl", "aliases.json"}
+
+
+def is_metadata(path: Path) -> bool:
+    return path.name.lower() in LEDGERS or is_manifest(path) or \
+        path.stem.lower() == "readme"
 
 
 def doc_id_for(key: str) -> str:
@@ -33,41 +40,8 @@ def list_inputs(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     return sorted(p for p in root.rglob("*")
-                  if p.is_file() and p.name not in LEDGERS
+                  if p.is_file() and not is_metadata(p)
                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
-
-
-def _read_manifest(folder: Path) -> dict[Path, tuple[str, str | None]]:
-    """Pages listed in ``folder/manifest.csv``: path → (final URL, HTTP charset)."""
-    path = folder / "manifest.csv"
-    if not path.is_file():
-        return {}
-    pages: dict[Path, tuple[str, str | None]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row.get("path") and (row.get("final_url") or row.get("url")):
-                pages[(folder / row["path"]).resolve()] = (
-                    row.get("final_url") or row["url"], row.get("charset") or None)
-    return pages
-
-
-class _Manifests:
-    """Looks a saved page up in the manifests of its folder and the folders above, to root."""
-
-    def __init__(self, root: Path) -> None:
-        self._top = root.resolve() if root.is_dir() else root.resolve().parent
-        self._by_folder: dict[Path, dict[Path, tuple[str, str | None]]] = {}
-
-    def origin(self, path: Path) -> tuple[str | None, str | None]:
-        resolved = path.resolve()
-        for folder in resolved.parents:
-            if folder not in self._by_folder:
-                self._by_folder[folder] = _read_manifest(folder)
-            if resolved in self._by_folder[folder]:
-                return self._by_folder[folder][resolved]
-            if folder == self._top:
-                break
-        return None, None
 
 
 def _read_jsonl(rel: str, data: bytes) -> list[RawDocument | Reject]:
@@ -109,7 +83,7 @@ def _jsonl_records(rel: str, lines: list[str]) -> Iterator[RawDocument | Reject]
 
 def read_inputs(root: Path, paths: list[Path] | None = None) -> Iterator[RawDocument | Reject]:
     """Yield one :class:`RawDocument` per release under ``root``, or a :class:`Reject`."""
-    manifests = _Manifests(root)
+    manifests = Manifests(root)
     for path in list_inputs(root) if paths is None else paths:
         rel = path.name if root.is_file() else path.relative_to(root).as_posix()
         fmt = FORMATS.get(path.suffix.lower())
@@ -125,6 +99,8 @@ def read_inputs(root: Path, paths: list[Path] | None = None) -> Iterator[RawDocu
         if fmt == "json":
             yield from _read_jsonl(rel, data)
             continue
-        url, charset = manifests.origin(path) if fmt == "html" else (None, None)
-        yield RawDocument(doc_id=doc_id_for(url or rel), path=rel, fmt=fmt, data=data, url=url,
-                          charset=charset)
+        entry = manifests.entry(path)
+        yield RawDocument(doc_id=doc_id_for(entry.url or rel), path=rel, fmt=fmt, data=data,
+                          url=entry.url, title=entry.title, published_raw=entry.published,
+                          charset=entry.charset, published_source="manifest",
+                          title_source="manifest", source=entry.source)

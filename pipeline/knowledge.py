@@ -216,29 +216,10 @@ def load_name_connectors() -> tuple[str, ...]:
     return _org_terms()["connector"]
 
 
-def load_org_modifiers() -> tuple[str, ...]:
-    """Lower-case words that may follow a head before its name ("comisión edilicia de…")."""
-    return _org_terms()["modifier"]
-
-
-def load_venue_heads() -> tuple[str, ...]:
-    """Heads that name a building as often as a body ("Centro", "Casa", "Unidad")."""
-    return _org_terms()["venue"]
-
-
-def load_plural_heads() -> tuple[str, ...]:
-    """Plural heads that open a coordination of bodies ("las direcciones de X y de Y")."""
-    return _org_terms()["plural"]
-
-
-def load_unique_heads() -> tuple[str, ...]:
-    """Heads that name one body on their own ("la Contraloría", "el Cabildo", "la Policía")."""
-    return _org_terms()["unique"]
-
-
-def load_name_prefixes() -> tuple[str, ...]:
-    """Words written before a head as part of the name ("H. Ayuntamiento")."""
-    return _org_terms()["prefix"]
+def org_terms(kind: OrgTermKind) -> tuple[str, ...]:
+    """The ``org_patterns.jsonl`` words of one kind (see ``resources/KNOWLEDGE.md``):
+    ``org_terms("venue")`` → ("Centro", "Casa", …)."""
+    return _org_terms()[kind]
 
 
 @cache

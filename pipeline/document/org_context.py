@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.document.org_names import NameContext, is_acronym, is_capitalised, name_end
 from pipeline.document.rules import load_context_words
-from pipeline.knowledge import fold, fold_word, load_venue_heads
+from pipeline.knowledge import fold, fold_word, org_terms
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _INDEFINITE = frozenset({"un", "una", "unos", "unas"})
@@ -76,7 +76,7 @@ def _acts(span: Span, role_ends: RoleEnds) -> bool:
 
 def _venues(spans: list[Span], role_ends: RoleEnds) -> set[int]:
     """Indices of the spans that name venues (R6)."""
-    heads = frozenset(load_venue_heads())
+    heads = frozenset(org_terms("venue"))
     named = [i for i, s in enumerate(spans) if s.label_ == "ORG" and s[0].text.title() in heads]
     acting = {fold(spans[i].text) for i in named if _acts(spans[i], role_ends)}
     return {i for i in named

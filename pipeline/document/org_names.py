@@ -23,17 +23,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.document.rules import connector_words, load_context_words
-from pipeline.knowledge import (
-    fold_word,
-    load_given_names,
-    load_name_prefixes,
-    load_org_modifiers,
-)
+from pipeline.knowledge import fold_word, load_given_names, org_terms
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _COORDINATORS = frozenset({"y", "e"})
 _SUBORDINATORS = frozenset({"de", "del"})
-_LINKS = frozenset({"de", "del", "para"})  # a head's complement: "Secretaría de Planeación y …"
+_LINKS = frozenset({"de", "del", "para"})  # a head's complement: "Secretaría de Planeación y…"
 _OPEN_QUOTES = frozenset({'"', "“", "«"})
 _CLOSE_QUOTES = frozenset({'"', "”", "»"})
 _NUMBER_WORDS = frozenset({"no", "núm", "número", "num"})
@@ -157,7 +152,7 @@ def name_end(doc: Doc, start: int, context: NameContext, *, name_start: int,
                 first == "del" or doc[j + 1].lower_ in _ARTICLES) and \
                 _starts_body(doc, j + 1, context):
             break  # "área de Prevención de la Secretaría…" (not "Academia de Policía")
-        if first == "en" and doc[j - 1].lower_ not in load_org_modifiers() and (
+        if first == "en" and doc[j - 1].lower_ not in org_terms("modifier") and (
                 k in context.place_starts or fold_word(doc[k].text) in load_context_words().place):
             break  # "Centros Florece en Riberas del Bravo" (not "Especializada en Atención")
         j = k
@@ -224,7 +219,7 @@ def extend_name(doc: Doc, start: int, end: int, context: NameContext) -> int:
 def name_start(doc: Doc, head: int) -> int:
     """The head's index, or that of a prefix written before it ("H. Ayuntamiento", "XV
     Ayuntamiento de Los Cabos")."""
-    if head and (doc[head - 1].text in load_name_prefixes()
+    if head and (doc[head - 1].text in org_terms("prefix")
                  or _ROMAN.fullmatch(doc[head - 1].text)):
         return head - 1
     return head

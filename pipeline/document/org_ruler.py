@@ -36,10 +36,7 @@ from pipeline.knowledge import (
     load_gazetteer,
     load_legal_suffixes,
     load_org_heads,
-    load_org_modifiers,
-    load_plural_heads,
-    load_unique_heads,
-    load_venue_heads,
+    org_terms,
 )
 
 # Inside a name closed by a legal form: only "de"-like links, so that "con Transforma A. C."
@@ -71,12 +68,12 @@ class OrgRuler:
             self.orth.add(f"gaz:{body.id}", [make(s) for s in sorted(spellings)])
         for head in load_org_heads():
             self.lower.add(f"head:{_key(head)}", [make(head)])
-        for plural in load_plural_heads():
+        for plural in org_terms("plural"):
             self.lower.add(f"coord:{_key(plural)}", [make(plural)])
         for suffix in load_legal_suffixes():
             self.orth.add(f"legal:{fold(suffix).replace(' ', '')}", [make(suffix)])
-        self.modifiers = frozenset(load_org_modifiers())
-        self.venues = frozenset(load_venue_heads())
+        self.modifiers = frozenset(org_terms("modifier"))
+        self.venues = frozenset(org_terms("venue"))
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -180,7 +177,7 @@ def _unique_bodies(spans: list[Span]) -> list[Span]:
     """A bare head that names one body on its own ("la Contraloría", "la Policía") is that
     body, unless a longer name with the same head came before ("el Ayuntamiento de Los
     Cabos … el Ayuntamiento"): then it is a short form of it."""
-    unique = {_key(head) for head in load_unique_heads()}
+    unique = {_key(head) for head in org_terms("unique")}
     named: set[str] = set()
     result = []
     for span in sorted(spans, key=lambda s: s.start):

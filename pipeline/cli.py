@@ -31,6 +31,7 @@ def _progress_bar(unit: str) -> Callable[[int], Callable[[], None]]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.publish.outputs import FAILED_REJECTS
     from pipeline.run import extract_corpus  # spaCy loads only for commands that need it
 
     settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes)
@@ -39,8 +40,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
                              since=args.since, until=args.until, by_year=args.by == "year")
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
-        print(f"error: no release under {args.input} could be processed; "
-              f"see {args.output / 'rejects.csv'}", file=sys.stderr)
+        print(f"error: no release under {args.input} could be processed, so nothing was "
+              f"published ({args.output} keeps the results it had); why: "
+              f"{args.output / FAILED_REJECTS}", file=sys.stderr)
         return 1
     return 0
 
@@ -218,6 +220,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; outputs already written are complete, the rest were not written",
-              file=sys.stderr)
+        print("interrupted; nothing half-written was published (extract keeps the previous "
+              "results whole)", file=sys.stderr)
         return 130

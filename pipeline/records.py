@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from pipeline.errors import one_line
+
 Label = Literal["PER", "ORG", "DATE"]
 DateKind = Literal["published", "mentioned", "event"]
 # Where a date's year came from (dates.csv year_source); "none": the date has no value.
@@ -27,6 +29,7 @@ class RawDocument:
     published_source: str = "metadata"  # of published_raw: "metadata" (jsonl) or "manifest"
     title_source: str = "metadata"  # of title: "metadata" (jsonl) or "manifest"
     source: str | None = None  # the outlet, as a manifest names it ("netnoticias.mx")
+    decoding: str | None = None  # set when ingest decoded ``data`` (jsonl): how it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class Article:
     published_source: str = ""
     title_source: str = ""  # "headline", "metadata", "manifest", "url" (slug), "sentence"
     extractor: str = "text"  # what read the body: "text", a site adapter's name, "generic", …
+    decoding: str = "utf-8"  # how the bytes became text: utf-8, utf-8-repaired, cp1252, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,12 @@ class Reject:
     path: str
     stage: str
     reason: str
+    error: str = ""  # the exception type when a fault of the pipeline caused it, else ""
+
+    @classmethod
+    def fault(cls, path: str, stage: str, error: Exception) -> Reject:
+        """The reject for an exception the pipeline's own code raised on one input."""
+        return cls(path, stage, one_line(error), error=type(error).__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,3 +162,4 @@ class DocumentResult:
     title_source: str = ""  # as Article.title_source
     extractor: str = "text"  # what read the body (Article.extractor)
     jurisdiction: str = ""  # the municipality it is about, "Juárez, Chihuahua" (jurisdiction.py)
+    decoding: str = "utf-8"  # how the bytes became text (see Article)

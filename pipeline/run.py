@@ -22,7 +22,7 @@ from pipeline.config import Settings
 from pipeline.corpus.stage import identify, index_corpus
 from pipeline.document.nlp import build_nlp, model_label
 from pipeline.document.stage import analyse
-from pipeline.publish import export
+from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult, Reject
 from pipeline.sources.ingest import list_inputs, read_inputs
@@ -78,18 +78,19 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
     """
     started = time.perf_counter()
-    paths = list_inputs(input_path)
+    paths = list_inputs(input_path, output=output_dir)
     nlp = nlp or build_nlp(settings.model)
     tick = progress(len(paths)) if progress else (lambda: None)
     rejects: list[Reject] = []
-    export.ensure_folder(output_dir)
     extractors: Counter[str] = Counter()
-    with ResultSpool(output_dir) as results:
+    with OutputSet(output_dir) as outputs, ResultSpool(output_dir) as results:
         results.extend(_tallied(analyse(_counted(read_inputs(input_path, paths), tick), nlp,
                                         settings, rejects), extractors))
         index = index_corpus(results, settings)
-        written = write_tables(identify(results, index), index, rejects, output_dir,
+        written = write_tables(identify(results, index), index, rejects, outputs.staging,
                                since=since, until=until, by_year=by_year)
+        outputs.publish(documents=written.documents, rejected=len(rejects),
+                        model=model_label(nlp), source=input_path)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(index.entities), edges=written.network.edges,
                    seconds=time.perf_counter() - started, model=model_label(nlp),

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.document.clean import CleanError, clean, decode_text
+from pipeline.document.clean import CleanError, clean
 from pipeline.records import RawDocument
 
 PRESS_ROOM = """Sala de Prensa Comunicación Social
@@ -109,11 +109,6 @@ def test_publication_date_and_its_source(text: str, url: str | None, published: 
 def test_unusable_inputs_raise_clean_error_with_reason(data: bytes, reason: str) -> None:
     with pytest.raises(CleanError, match=reason):
         clean(raw(data))
-
-
-def test_latin1_text_is_decoded_with_accents() -> None:
-    text = "La señora Muñoz habló de la prevención en la región de Juárez, año con año."
-    assert decode_text(text.encode("cp1252")) == text
 
 
 def test_html_page_goes_through_the_page_extractor() -> None:

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-
-from charset_normalizer import from_bytes
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.document.dates import SPANISH_DATE, is_date_line, parse_date
@@ -28,6 +26,7 @@ from pipeline.document.titles import choose_title
 from pipeline.document.years import url_day
 from pipeline.knowledge import data_lines
 from pipeline.records import Article, RawDocument
+from pipeline.sources.decoding import DecodingError, decode_text
 from pipeline.sources.webpage import NoBodyError, extract_webpage
 
 # The archive that stored some releases prefixes them with " date 2025-08-08" (or a bare month).
@@ -62,22 +61,6 @@ def _chrome() -> _Chrome:
     return _Chrome(tuple(rules["end"]), tuple(rules["drop"]))
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252, else detected."""
-    if b"\x00" in data:
-        raise CleanError("binary file (contains NUL bytes), not a text release")
-    # Spanish text that is not UTF-8 is, in practice, Windows-1252 (or its subset Latin-1);
-    # generic detection mistakes it for Central European code pages and turns ñ into ń.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(data).best()
-    if best is None:
-        raise CleanError("undecodable bytes: neither UTF-8 nor Windows-1252, and no charset "
-                         "detected")
-    return str(best)
 
 
 def _body_lines(text: str) -> list[str]:
@@ -168,12 +151,18 @@ def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
     """Turn one raw input into an :class:`Article`, or raise :class:`CleanError`."""
     if raw.fmt == "html":
         try:
-            page = extract_webpage(raw.data, url=raw.url, charset=raw.charset)
+            page = extract_webpage(raw.data, url=raw.url, charset=raw.charset,
+                                   source=raw.path)
         except NoBodyError as exc:
             raise CleanError(str(exc)) from None
         title, source = (raw.title, raw.title_source) if raw.title else (page.title, "headline")
-        return _article(raw, text=page.text, title=title or None, title_source=source,
-                        page_date=page.published_raw, min_chars=min_chars,
-                        extractor=page.extractor)
-    return _article(raw, text=decode_text(raw.data), title=raw.title,
-                    title_source=raw.title_source, min_chars=min_chars)
+        return replace(_article(raw, text=page.text, title=title or None, title_source=source,
+                                page_date=page.published_raw, min_chars=min_chars,
+                                extractor=page.extractor), decoding=page.decoding)
+    try:
+        decoded = decode_text(raw.data, source=raw.path)
+    except DecodingError as exc:
+        raise CleanError(str(exc)) from None
+    return replace(_article(raw, text=decoded.text, title=raw.title,
+                            title_source=raw.title_source, min_chars=min_chars),
+                   decoding=raw.decoding or decoded.encoding)

@@ -2,7 +2,9 @@
 
 Each release becomes one :class:`DocumentResult` that depends on that release alone, so the
 stage can run anywhere (spaCy worker processes, a cluster) and its results can be stored and
-reused. What cannot be processed becomes a :class:`Reject` with its reason.
+reused. What cannot be processed becomes a :class:`Reject` with its reason, and so does a
+release on which the pipeline's own code fails (with the exception's type), so that one
+release never costs the run.
 """
 
 from __future__ import annotations
@@ -27,17 +29,35 @@ from pipeline.records import Article, DocumentResult, RawDocument, Reject
 logger = logging.getLogger(__name__)
 
 
+def _record(reject: Reject, rejects: list[Reject]) -> None:
+    """Keep ``reject``; a fault of the pipeline's code is a warning, a declined input news."""
+    log = logger.warning if reject.error else logger.info
+    log("%s: skipping %s: %s%s", reject.stage, reject.path,
+        f"{reject.error}: " if reject.error else "", reject.reason)
+    rejects.append(reject)
+
+
 def _articles(raws: Iterable[RawDocument | Reject], settings: Settings,
               rejects: list[Reject]) -> Iterator[Article]:
     for raw in raws:
         if isinstance(raw, Reject):
-            rejects.append(raw)
+            _record(raw, rejects)
             continue
         try:
-            yield clean(raw, min_chars=settings.min_text_chars)
+            article = clean(raw, min_chars=settings.min_text_chars)
         except CleanError as exc:
-            logger.info("clean: skipping %s: %s", raw.path, exc)
-            rejects.append(Reject(raw.path, "clean", str(exc)))
+            _record(Reject(raw.path, "clean", str(exc)), rejects)
+            continue
+        except Exception as exc:  # a fault of the code on this release: the others go on
+            _record(Reject.fault(raw.path, "clean", exc), rejects)
+            continue
+        if len(article.text) > settings.max_text_chars:
+            _record(Reject(raw.path, "clean", (
+                f"too long: the body has {len(article.text):,} characters, more than "
+                f"max_text_chars ({settings.max_text_chars:,}); split the release, or raise "
+                "the limit (PIPELINE_MAX_TEXT_CHARS)")), rejects)
+            continue
+        yield article
 
 
 def document_result(extraction: Extraction, *, model: str, settings: Settings) -> DocumentResult:
@@ -59,7 +79,7 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings) -
         dates=extraction.dates,
         affiliations=tuple(find_affiliations(article.text, mentions)),
         signature=tuple(int(value) for value in signature(text)), extractor=article.extractor,
-        jurisdiction=place)
+        jurisdiction=place, decoding=article.decoding)
 
 
 def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Settings,
@@ -68,5 +88,12 @@ def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Setti
     model = model_label(nlp)
     check_jurisdiction(settings.jurisdiction)  # a bad setting stops the run before any work
     for extraction in extract(_articles(raws, settings, rejects), nlp,
-                              batch_size=settings.batch_size, processes=settings.processes):
-        yield document_result(extraction, model=model, settings=settings)
+                              batch_size=settings.batch_size, processes=settings.processes,
+                              chunk_chars=settings.chunk_chars):
+        if isinstance(extraction, Reject):
+            _record(extraction, rejects)
+            continue
+        try:
+            yield document_result(extraction, model=model, settings=settings)
+        except Exception as exc:  # a fault of the code on this release: the others go on
+            _record(Reject.fault(extraction.article.path, "analyse", exc), rejects)

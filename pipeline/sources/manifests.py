@@ -55,7 +55,8 @@ def _records(path: Path) -> Iterator[tuple[str, Mapping[str, object]]]:
         for number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
             yield f"{path}:{number}", row
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines end at "\n" only: a U+2028 inside a string is no line break
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -100,8 +100,10 @@ def test_every_document_has_its_url_and_a_clean_title(corpus: Path, extracted: P
 
 
 def test_org_f1_floor(report: Report) -> None:
-    # measured: ORG P 0.787, R 0.780, F1 0.784
-    assert report.entities["ORG"].f1 >= 0.77
+    # measured: ORG P 0.934, R 0.946, F1 0.940
+    assert report.entities["ORG"].f1 >= 0.93
+    assert report.entities["ORG"].precision >= 0.92
+    assert report.entities["ORG"].recall >= 0.93
 
 
 def test_per_f1_floor(report: Report) -> None:
@@ -112,11 +114,12 @@ def test_per_f1_floor(report: Report) -> None:
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
-    # measured: plain model ORG F1 0.273, PER F1 0.779; with the rules 0.784 and 0.959. The
+    # measured: plain model ORG F1 0.274, PER F1 0.813; with the rules 0.940 and 0.959. The
     # plain model's people also go through the document stage's span fixes (person_spans.py),
-    # so its PER margin is the spaCy rules' alone.
-    assert report.entities["ORG"].f1 >= plain_report.entities["ORG"].f1 + 0.45
-    assert report.entities["PER"].f1 >= plain_report.entities["PER"].f1 + 0.15
+    # which read the word lists the institution rules share (heads, sector keywords), so its
+    # PER margin is the spaCy components' alone.
+    assert report.entities["ORG"].f1 >= plain_report.entities["ORG"].f1 + 0.64
+    assert report.entities["PER"].f1 >= plain_report.entities["PER"].f1 + 0.13
     assert report.entities["PER"].precision > plain_report.entities["PER"].precision
 
 
@@ -130,8 +133,16 @@ def test_identity_floors(report: Report) -> None:
 
 
 def test_edge_floor(report: Report) -> None:
-    # measured: 196 of 392 gold pairs found, 172 false (P 0.533, R 0.500, F1 0.516)
-    assert report.edges.f1 >= 0.51
+    # measured: 337 of 392 gold pairs found, 38 false (P 0.899, R 0.860, F1 0.879)
+    assert report.edges.f1 >= 0.87
+    assert report.edges.precision >= 0.88
+
+
+def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:
+    # measured: 5 of 122 institutions in nodes.csv are "other" (4.1 %); the issue allows 10 %
+    with (extracted / "nodes.csv").open(encoding="utf-8-sig", newline="") as handle:
+        sectors = [row["sector"] for row in csv.DictReader(handle)]
+    assert sectors and sectors.count("other") / len(sectors) <= 0.08
 
 
 def test_event_date_floor(report: Report) -> None:

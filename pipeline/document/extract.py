@@ -33,6 +33,7 @@ _KEEP_PERIOD = re.compile(r"\b[A-Z]\.$")
 _CUTS = (re.compile(r"\n\s*\n\s*"), re.compile(r"[.!?…][»”\")]*\s+"), re.compile(r"\s+"))
 
 
+
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extraction found in one article."""
@@ -49,11 +50,19 @@ def _span_mention(span: Span, text_of_doc: str, doc_id: str) -> Mention | None:
     start = span.start_char + (len(text) - len(text.lstrip(_STRIP)))
     tail = text.rstrip(" \t\n,;:")
     end = span.start_char + len(tail if _KEEP_PERIOD.search(tail) else text.rstrip(_STRIP))
+    if end < len(text_of_doc) and _open_quote(text_of_doc[start:end]):
+        end += text_of_doc[end] in "”»\""  # a quoted name keeps its closing quote
     surface = text_of_doc[start:end]
     if label is None or "\n" in surface or not any(c.isupper() for c in surface):
         return None
     return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
                    sentence=span.sent.text.strip(), origin=_origin(span))
+
+
+def _open_quote(surface: str) -> bool:
+    """A quote opens in ``surface`` and does not close: Comité Municipal "Puerta Violeta."""
+    curly = surface.count("“") + surface.count("«") - surface.count("”") - surface.count("»")
+    return curly > 0 or surface.count('"') % 2 == 1
 
 
 def _origin(span: Span) -> str:

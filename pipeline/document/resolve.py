@@ -12,7 +12,13 @@ from dataclasses import replace
 
 from pipeline.document.jurisdiction import parse_label
 from pipeline.document.rules import single_heads
-from pipeline.knowledge import Institution, fold, gazetteer_index, load_given_names
+from pipeline.knowledge import (
+    Institution,
+    fold,
+    gazetteer_ids,
+    gazetteer_index,
+    load_given_names,
+)
 from pipeline.records import Mention
 
 _LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|del|de)\s+")
@@ -55,9 +61,12 @@ def applies_in(body: Institution, jurisdiction: str) -> bool:
         jurisdiction, parse_label(jurisdiction)[1])
 
 
-def _org_name(text: str, jurisdiction: str) -> str:
-    """The gazetteer name of a form, else the form with a capital first letter."""
-    body = gazetteer_index().get(fold(text))
+def _org_name(mention: Mention, jurisdiction: str) -> str:
+    """The gazetteer name of a form or of the body its rule matched ("Casa Amiga A.C.",
+    ``ruler:gaz:casa-amiga``), else the form with a capital first letter."""
+    text = mention.text
+    body = gazetteer_index().get(fold(text)) or gazetteer_ids().get(
+        mention.origin.removeprefix("ruler:gaz:"))
     return body.name if body and applies_in(body, jurisdiction) else text[:1].upper() + text[1:]
 
 
@@ -80,7 +89,7 @@ def _resolve_orgs(mentions: list[Mention], jurisdiction: str) -> list[Mention]:
     for mention in mentions:
         if _is_short(mention):
             continue
-        canonical = _org_name(mention.text, jurisdiction)
+        canonical = _org_name(mention, jurisdiction)
         previous = named[-1] if named else None
         if (previous is not None and mention.origin == "rule:acronym"
                 and 0 < mention.start_char - previous.end_char <= 2):

@@ -51,7 +51,7 @@ RELEASES = [
     {"id": "victima", "url": "https://example.org/victima",
      "title": "ATIENDEN A ROSA ELENA GUTIÉRREZ PANDO TRAS AGRESIÓN",
      "text": f"La regidora {COUNCILLOR} acompañó a {VICTIM}, víctima de violencia familiar, "
-             f"al {CJM}. {VICTIM} recibió atención del {IMM} y del {CJM} el 3 de marzo de "
+             f"al {CJM}. {VICTIM} acudió al {CJM} con personal del {IMM} el 3 de marzo de "
              f"2024. La madre de la víctima, {MOTHER}, agradeció el apoyo. La hija de la "
              f"directora del {IMM}, {DAUGHTER}, también asistió. Gutiérrez Pando pidió "
              "justicia a la Fiscalía General del Estado."},
@@ -128,7 +128,7 @@ def test_a_victim_without_a_role_is_withheld_everywhere(run: tuple[Path, str]) -
 
 def test_explain_shows_withheld_people_as_persona(run: tuple[Path, str]) -> None:
     text = explain(run[0] / "out", IMM, CJM)
-    assert f"> [persona] recibió atención del {IMM} y del {CJM}" in text
+    assert f"> [persona] acudió al {CJM} con personal del {IMM}" in text
     assert not [word for word in PRIVATE_WORDS if word in text]
 
 

@@ -34,7 +34,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from pipeline.publish.outputs import FAILED_REJECTS
     from pipeline.run import extract_corpus  # spaCy loads only for commands that need it
 
-    settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes)
+    settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes,
+                         include_private_persons=args.include_private_persons)
     summary = extract_corpus(args.input, args.output, settings=settings,
                              progress=None if args.quiet else _progress_bar("file"),
                              since=args.since, until=args.until, by_year=args.by == "year")
@@ -108,7 +109,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise InputError(f"gold file {args.gold} does not exist; give --gold GOLD.jsonl")
     with tempfile.TemporaryDirectory(prefix="prensa-red-eval-") as scratch:
         output = args.output or Path(scratch)
-        extract_corpus(args.input, output, settings=_settings(model=args.model))
+        # Scoring compares every person with the annotations, so nobody is withheld.
+        extract_corpus(args.input, output, settings=_settings(model=args.model,
+                                                              include_private_persons=True))
         print(format_report(evaluate_tables(load_tables(output), args.gold,
                                             aliases=args.aliases)))
     return 0
@@ -136,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--batch-size", type=int, help="documents per spaCy batch")
     extract.add_argument("--processes", type=int,
                          help="spaCy worker processes (default 1; one per core is fastest)")
+    extract.add_argument("--include-private-persons", action="store_true", default=None,
+                         help="name every person, also those no release gives a public role "
+                              "or an institution (default: withheld; README \"Privacy\")")
     extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
                          help="network files: only events dated on or after this day")
     extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",

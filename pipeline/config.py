@@ -58,6 +58,8 @@ class Settings:
     max_bytes: int = 10_000_000
     backoff: float = 1.0  # first retry waits this many seconds, then doubles
     max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this waits this long
+    include_private_persons: bool = False  # name every person, public role or not
+    privacy_key: str = str(INTERIM_DIR / "privacy.key")  # the secret behind withheld people
 
     def __post_init__(self) -> None:
         for name, (low, high) in _RANGES.items():
@@ -80,10 +82,15 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}  # from the environment
+
+
 def _coerce(name: str, value: Any, kind: type) -> Any:
     try:
         if kind is str:
             return str(value)
+        if kind is bool and (isinstance(value, bool) or str(value).lower() in _BOOLEANS):
+            return value if isinstance(value, bool) else _BOOLEANS[str(value).lower()]
         if kind is int and not isinstance(value, bool):
             return int(value)
         if kind is float and not isinstance(value, bool):

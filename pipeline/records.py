@@ -62,6 +62,7 @@ class Mention:
     sentence: str
     origin: str  # "ner", "ruler:<pattern id>", …: which rule produced it
     canonical: str = ""  # the entity's canonical name once resolved; "" until then
+    withheld: bool = False  # a private person's: no text, "[persona]" in the sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ class Entity:
     first_seen: date | None = None
     last_seen: date | None = None
     jurisdiction: str = ""  # the municipality ("Juárez, Chihuahua") or state of its body
+    withheld: bool = False  # a private person: counted, not named (corpus/privacy.py)
 
 
 @dataclass(frozen=True, slots=True)

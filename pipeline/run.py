@@ -19,8 +19,10 @@ from typing import TypeVar
 from spacy.language import Language
 
 from pipeline.config import Settings
+from pipeline.corpus.privacy import PublicPeople
 from pipeline.corpus.stage import identify, index_corpus
 from pipeline.document.nlp import build_nlp, model_label
+from pipeline.document.privacy import privacy_key_for
 from pipeline.document.stage import analyse
 from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
@@ -42,6 +44,7 @@ class Summary:
     events: int = 0
     duplicates: int = 0  # releases merged into an earlier release's event
     web_pages: tuple[tuple[str, int], ...] = ()  # (extractor, pages it read), most first
+    withheld: int = 0  # private persons counted but not named
 
     def line(self) -> str:
         text = (f"{self.documents} documents read, {self.rejected} rejected, "
@@ -51,6 +54,9 @@ class Summary:
         if self.web_pages:  # a fallback here means a site adapter needs updating
             pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
             text += f"; web pages read by {pages}"
+        if self.withheld:
+            text += (f"; {self.withheld} private persons withheld (no public role; "
+                     "--include-private-persons names them)")
         return text
 
 
@@ -79,14 +85,15 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     """
     started = time.perf_counter()
     paths = list_inputs(input_path, output=output_dir)
+    key = privacy_key_for(settings)
     nlp = nlp or build_nlp(settings.model)
     tick = progress(len(paths)) if progress else (lambda: None)
     rejects: list[Reject] = []
     extractors: Counter[str] = Counter()
     with OutputSet(output_dir) as outputs, ResultSpool(output_dir) as results:
         results.extend(_tallied(analyse(_counted(read_inputs(input_path, paths), tick), nlp,
-                                        settings, rejects), extractors))
-        index = index_corpus(results, settings)
+                                        settings, rejects, privacy_key=key), extractors))
+        index = index_corpus(results, settings, PublicPeople.learned_from(results, key))
         written = write_tables(identify(results, index), index, rejects, outputs.staging,
                                since=since, until=until, by_year=by_year)
         outputs.publish(documents=written.documents, rejected=len(rejects),
@@ -96,4 +103,5 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    seconds=time.perf_counter() - started, model=model_label(nlp),
                    events=written.events, duplicates=index.duplicates,
                    web_pages=tuple((name, n) for name, n in extractors.most_common()
-                                   if name != "text"))
+                                   if name != "text"),
+                   withheld=sum(e.withheld for e in index.entities))

@@ -29,11 +29,12 @@ RELEASES = {
 
 
 def _extract(source: Path, output: Path, nlp: Language, today: datetime | None) -> str:
+    settings = load_settings({"PIPELINE_PRIVACY_KEY": str(output.parent / "privacy.key")})
     if today is None:
-        extract_corpus(source, output, settings=load_settings({}), nlp=nlp)
+        extract_corpus(source, output, settings=settings, nlp=nlp)
     else:
         with time_machine.travel(today, tick=False):
-            extract_corpus(source, output, settings=load_settings({}), nlp=nlp)
+            extract_corpus(source, output, settings=settings, nlp=nlp)
     return (output / "dates.csv").read_text(encoding="utf-8-sig") + \
         (output / "documents.csv").read_text(encoding="utf-8-sig")
 

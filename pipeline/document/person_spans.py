@@ -149,7 +149,7 @@ def _person_in_head(org: Mention, text: str) -> list[Mention]:
 
 
 def _sentence_of(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1)
+    left = max(text.rfind(". ", 0, start) + 1, text.rfind("\n", 0, start) + 1)  # stripped
     right = min(i for i in (text.find(". ", end), text.find("\n", end), len(text)) if i >= 0)
     return text[left:right + 1].strip()
 

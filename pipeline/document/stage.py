@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.language import Language
 
@@ -22,6 +23,7 @@ from pipeline.document.minhash import signature
 from pipeline.document.nlp import model_label
 from pipeline.document.people import find_affiliations
 from pipeline.document.person_spans import fix_person_spans
+from pipeline.document.privacy import without_names, withhold_private_people
 from pipeline.document.relevance import event_type, gbv_relevance
 from pipeline.document.resolve import resolve_document
 from pipeline.records import Article, DocumentResult, RawDocument, Reject
@@ -60,8 +62,13 @@ def _articles(raws: Iterable[RawDocument | Reject], settings: Settings,
         yield article
 
 
-def document_result(extraction: Extraction, *, model: str, settings: Settings) -> DocumentResult:
-    """What one extracted release says on its own: resolved mentions, relevance, dates."""
+def document_result(extraction: Extraction, *, model: str, settings: Settings,
+                    privacy_key: bytes | None) -> DocumentResult:
+    """What one extracted release says on its own: resolved mentions, relevance, dates.
+
+    With a ``privacy_key``, the people it gives no public role are tokens (see
+    :mod:`pipeline.document.privacy`) before the result leaves the stage; None names all.
+    """
     article = extraction.article
     place = jurisdiction_of(article.title, article.text, article.url,
                             default=check_jurisdiction(settings.jurisdiction)).label
@@ -69,7 +76,7 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings) -
                                 jurisdiction=place)
     text = f"{article.title}\n\n{article.text}"
     relevance = gbv_relevance(text, threshold=settings.gbv_threshold)
-    return DocumentResult(
+    result = DocumentResult(
         doc_id=article.doc_id, path=article.path, url=article.url, title=article.title,
         published=article.published, published_raw=article.published_raw,
         published_source=article.published_source, title_source=article.title_source,
@@ -80,11 +87,14 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings) -
         affiliations=tuple(find_affiliations(article.text, mentions)),
         signature=tuple(int(value) for value in signature(text)), extractor=article.extractor,
         jurisdiction=place, decoding=article.decoding)
+    return result if privacy_key is None else withhold_private_people(result, article.text,
+                                                                      privacy_key)
 
 
 def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Settings,
-            rejects: list[Reject]) -> Iterator[DocumentResult]:
-    """One DocumentResult per usable release, in input order; the others go to ``rejects``."""
+            rejects: list[Reject], *, privacy_key: bytes | None) -> Iterator[DocumentResult]:
+    """One DocumentResult per usable release, in input order; the others go to ``rejects``.
+    ``privacy_key``: see :func:`document_result`."""
     model = model_label(nlp)
     check_jurisdiction(settings.jurisdiction)  # a bad setting stops the run before any work
     for extraction in extract(_articles(raws, settings, rejects), nlp,
@@ -94,6 +104,10 @@ def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Setti
             _record(extraction, rejects)
             continue
         try:
-            yield document_result(extraction, model=model, settings=settings)
+            yield document_result(extraction, model=model, settings=settings,
+                                  privacy_key=privacy_key)
         except Exception as exc:  # a fault of the code on this release: the others go on
-            _record(Reject.fault(extraction.article.path, "analyse", exc), rejects)
+            fault = Reject.fault(extraction.article.path, "analyse", exc)
+            if privacy_key is not None:  # the message may quote a name of the release
+                fault = replace(fault, reason=without_names(fault.reason, extraction.mentions))
+            _record(fault, rejects)

@@ -15,6 +15,7 @@ from pipeline.corpus.network import (
     institution_network,
     participation_graph,
 )
+from pipeline.document.privacy import WITHHELD
 from pipeline.publish import export
 from pipeline.records import Entity, Event
 
@@ -36,7 +37,8 @@ class NetworkSummary:
 
 
 def _names(ids: Iterable[str], entities: Mapping[str, Entity]) -> list[str]:
-    return sorted(entities[i].name if i in entities else i for i in ids)
+    return sorted((WITHHELD if entities[i].withheld else entities[i].name) if i in entities
+                  else i for i in ids)
 
 
 def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:

@@ -96,12 +96,14 @@ def load_documents(folder: Path) -> pd.DataFrame:
 
 
 def load_mentions(folder: Path) -> pd.DataFrame:
-    return read_table(folder / "mentions.csv", numbers=["start_char", "end_char"])
+    return read_table(folder / "mentions.csv", numbers=["start_char", "end_char"],
+                      bools=["withheld"])
 
 
 def load_entities(folder: Path) -> pd.DataFrame:
     return read_table(folder / "entities.csv", lists=["aliases"],
-                      dates=["first_seen", "last_seen"], numbers=["n_documents"])
+                      dates=["first_seen", "last_seen"], numbers=["n_documents"],
+                      bools=["withheld"])
 
 
 def load_events(folder: Path) -> pd.DataFrame:
@@ -200,12 +202,23 @@ def gold_coverage(tables: Tables, gold_path: Path) -> int:
     return len(set(load_gold(gold_path)) & set(predicted))
 
 
+def withheld_people(tables: Tables) -> int:
+    """How many people the tables withhold (privacy by default; none in tables made with
+    ``--include-private-persons``)."""
+    entities = tables.entities
+    return int(entities["withheld"].sum()) if "withheld" in entities else 0
+
+
 def evaluate_tables(tables: Tables, gold_path: Path, *, aliases: Path | None = None) -> Report:
     """Score the extraction in ``tables`` against the annotations in ``gold_path`` (and the
     ``aliases.json`` beside it, or ``aliases``)."""
     if not gold_path.is_file():
         raise TablesError(f"gold file {gold_path} does not exist; set PIPELINE_GOLD to a JSONL "
                           "file in the format of the corpus README")
+    if withheld := withheld_people(tables):
+        raise TablesError(f"these tables withhold {withheld} private persons, who cannot be "
+                          "scored; extract the annotated releases with --include-private-"
+                          "persons (as `evaluate` does) and score those tables")
     predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities,
                                            tables.dates)
     return score(load_gold(gold_path, aliases=aliases), predicted)

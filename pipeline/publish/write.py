@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.corpus.events import EventTable
+from pipeline.corpus.privacy import shown_name
 from pipeline.corpus.stage import CorpusIndex, IdentifiedDocument
 from pipeline.publish import export
 from pipeline.publish.network import NetworkSummary, write_network
@@ -23,10 +24,10 @@ DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "title_source", "published
                     "gbv_terms", "event_id", "duplicate_of", "extractor", "decoding", "model",
                     "jurisdiction"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
-                   "origin"]
+                   "origin", "withheld"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "jurisdiction",
-                  "n_documents", "first_seen", "last_seen"]
+                  "n_documents", "first_seen", "last_seen", "withheld"]
 DATE_COLUMNS = ["doc_id", "text", "value", "kind", "year_source"]
 REJECT_COLUMNS = ["path", "stage", "reason", "error"]
 
@@ -68,7 +69,7 @@ def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
             place = document.result.jurisdiction
             affiliations.write_all(
                 {**asdict(a), "person_id": identities.id_for("PER", a.person),
-                 "person": identities.name_for("PER", a.person),
+                 "person": shown_name(identities.name_for("PER", a.person)),
                  "org_id": identities.id_for("ORG", a.org, place) if a.org else "",
                  "org": identities.name_for("ORG", a.org, place) if a.org else ""}
                 for a in document.result.affiliations)

@@ -5,7 +5,10 @@ Label checks measure what matplotlib's renderer drew, not what the placement cod
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from itertools import combinations
 from pathlib import Path
@@ -92,6 +95,20 @@ def assert_labels_apart_and_inside(figure: Figure, minimum: int) -> list[str]:
         assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1, text
         assert canvas.y0 <= box.y0 and box.y1 <= canvas.y1, text
     return [text for text, _ in labels]
+
+
+def test_layout_does_not_depend_on_the_hash_seed() -> None:
+    """Two processes with different PYTHONHASHSEED place every node at the same spot (a
+    subgraph view iterates a set, whose order follows the hash seed)."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); "
+            "from test_figures import made_up_network; "
+            "from pipeline.publish.layout import network_layout; "
+            "print(json.dumps(sorted(network_layout(made_up_network()).items())))")
+    runs = [subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)],
+                           capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2")]
+    assert runs[0] and runs[0] == runs[1]
 
 
 def test_layout_fills_a_landscape_canvas_and_is_reproducible() -> None:

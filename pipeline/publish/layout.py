@@ -42,6 +42,16 @@ def _group_layout(group: nx.Graph, seed: int) -> np.ndarray:
     return points * (len(nodes) ** 0.5 / radius if radius > 0 else 1.0)
 
 
+def _ordered_subgraph(graph: nx.Graph, members: set[str]) -> nx.Graph:
+    """The group as a graph whose nodes and edges keep ``graph``'s order: a subgraph view
+    iterates its node set, whose order changes with Python's hash seed, and ForceAtlas2's
+    seeded start positions go by node order."""
+    group = nx.Graph()
+    group.add_nodes_from((node, graph.nodes[node]) for node in graph if node in members)
+    group.add_edges_from((s, t, d) for s, t, d in graph.edges(data=True) if s in members)
+    return group
+
+
 def network_layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED,
                    aspect: float = 1.5) -> Positions:
     """Positions in ``[0, aspect] × [0, 1]`` (y up) for every node of ``graph``.
@@ -57,8 +67,9 @@ def network_layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED,
     column_x = column_width = 0.0
     cursor_y = height = 0.0
     for index, members in enumerate(groups):
-        nodes = list(graph.subgraph(members))
-        points = _group_layout(graph.subgraph(nodes), seed)
+        group = _ordered_subgraph(graph, members)
+        nodes = list(group)
+        points = _group_layout(group, seed)
         half = np.maximum(np.abs(points).max(axis=0), 0.5)  # a lone node still takes room
         if index == 0:
             height = 2 * half[1]

@@ -1,7 +1,9 @@
 """The extract workflow in two stages: each release on its own, then the corpus.
 
-1. Per document (:mod:`pipeline.document`): read → clean → NLP → rules → resolution,
-   relevance and dates, one :class:`DocumentResult` per release, kept on disk.
+1. Per document (:mod:`pipeline.document`, run by :mod:`pipeline.engine`): read → clean →
+   NLP → rules → resolution, relevance and dates, one :class:`DocumentResult` per release,
+   kept in the interim store (:mod:`pipeline.store`) and reused while nothing it depends on
+   changes.
 2. Corpus (:mod:`pipeline.corpus`): identities and events over all results, then the tables
    and graphs (:mod:`pipeline.publish`).
 """
@@ -13,19 +15,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Settings
 from pipeline.corpus.stage import identify, index_corpus
-from pipeline.document.nlp import build_nlp, model_label
-from pipeline.document.stage import analyse
+from pipeline.engine import analyse_pending, model_in_use
+from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.publish import export
 from pipeline.publish.write import write_tables
-from pipeline.records import Reject
 from pipeline.sources.ingest import list_inputs, read_inputs
-from pipeline.store import ResultSpool
+from pipeline.store import ResultStore, RunOrder
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 T = TypeVar("T")
 
@@ -40,12 +42,15 @@ class Summary:
     model: str
     events: int = 0
     duplicates: int = 0  # releases merged into an earlier release's event
+    processed: int = 0  # inputs the per-document stage ran on; the others came from the store
+    reused: int = 0
 
     def line(self) -> str:
         return (f"{self.documents} documents read, {self.rejected} rejected, "
                 f"{self.entities} entities, {self.events} events ({self.duplicates} "
                 f"duplicate releases merged), {self.edges} edges in {self.seconds:.1f} s "
-                f"(model {self.model})")
+                f"(model {self.model}; {self.processed} releases processed, {self.reused} "
+                "reused from the interim store)")
 
 
 def _counted(items: Iterable[T], tick: Callable[[], None]) -> Iterator[T]:
@@ -58,25 +63,33 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    nlp: Language | None = None,
                    progress: Callable[[int], Callable[[], None]] | None = None,
                    since: date | None = None, until: date | None = None,
-                   by_year: bool = False) -> Summary:
+                   by_year: bool = False, rebuild: bool = False) -> Summary:
     """Run extraction on every release under ``input_path``; write the tables to ``output_dir``.
 
+    Per-document results are kept in the interim store (``settings.interim``) and reused
+    when the release, the pipeline and its settings are unchanged; ``rebuild`` ignores them.
     ``progress(total)`` returns a function called once per input read. ``since``, ``until``
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
     """
     started = time.perf_counter()
     paths = list_inputs(input_path)
-    nlp = nlp or build_nlp(settings.model)
     tick = progress(len(paths)) if progress else (lambda: None)
-    rejects: list[Reject] = []
     export.ensure_folder(output_dir)
-    with ResultSpool(output_dir) as results:
-        results.extend(analyse(_counted(read_inputs(input_path, paths), tick), nlp, settings,
-                               rejects))
-        index = index_corpus(results, settings)
-        written = write_tables(identify(results, index), index, rejects, output_dir,
-                               since=since, until=until, by_year=by_year)
+    model = model_in_use(settings, nlp)
+    fingerprint = pipeline_fingerprint(settings, model, nlp.pipe_names if nlp else ())
+    store = ResultStore(settings.interim, fingerprint, index=not rebuild)
+    order = RunOrder(store)
+    # 1. Per document: every release the store lacks, written to the store.
+    inputs = _counted(read_inputs(input_path, paths), tick)
+    processed = analyse_pending(order.missing(inputs), store, settings, nlp)
+    # 2. Corpus: two passes over the stored results, in input order, then the tables.
+    results, rejects = order.results(), order.rejects()
+    index = index_corpus(results, settings)
+    written = write_tables(identify(results, index), index, rejects, output_dir,
+                           since=since, until=until, by_year=by_year)
+    store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(index.entities), edges=written.network.edges,
-                   seconds=time.perf_counter() - started, model=model_label(nlp),
-                   events=written.events, duplicates=index.duplicates)
+                   seconds=time.perf_counter() - started, model=model,
+                   events=written.events, duplicates=index.duplicates, processed=processed,
+                   reused=order.reused)

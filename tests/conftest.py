@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,20 @@ SEED = SHARED / "seed" / "000_ef73d91f2b0b8c72.txt"
 # The same release, shipped as the sample input of `make extract`.
 SHIPPED_SEED = PROJECT / "data" / "raw" / "juarez-2022-12-07-imm-reunion-iniciativa-spotlight.txt"
 CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def interim_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every run of the tests keeps its per-document results in a temporary store, never in
+    the project's data/interim (subprocesses inherit it through the environment)."""
+    folder = tmp_path_factory.mktemp("interim")
+    previous = os.environ.get("PIPELINE_INTERIM")
+    os.environ["PIPELINE_INTERIM"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["PIPELINE_INTERIM"]
+    else:
+        os.environ["PIPELINE_INTERIM"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -142,7 +142,8 @@ def test_extract_merges_republished_releases(tmp_path: Path, nlp: Language) -> N
     source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines),
                       encoding="utf-8")
     out = tmp_path / "out"
-    summary = extract_corpus(source, out, settings=load_settings({}), nlp=nlp)
+    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim")})
+    summary = extract_corpus(source, out, settings=settings, nlp=nlp)
     assert (summary.documents, summary.events, summary.duplicates) == (3, 2, 1)
     documents = {row["url"].split("/")[2]: row for row in _table(out / "documents.csv")}
     muni, outlet, obras = (documents[h] for h in ("juarez.gob.mx", "outlet.mx", "obras.mx"))
@@ -168,7 +169,8 @@ def test_corpus_relevance_floor(tmp_path: Path, corpus: Path, nlp: Language) -> 
     for line in (corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         gold[record["id"]] = record["gbv_prevention"]
-    extract_corpus(corpus, tmp_path, settings=load_settings({}), nlp=nlp)
+    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim")})
+    extract_corpus(corpus, tmp_path, settings=settings, nlp=nlp)
     predicted = {Path(row["path"]).stem: row["gbv_related"] == "true"
                  for row in _table(tmp_path / "documents.csv") if row["path"].endswith(".txt")}
     assert predicted.keys() == gold.keys()

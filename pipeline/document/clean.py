@@ -20,7 +20,6 @@ from pipeline.config import RESOURCES_DIR
 from pipeline.document.dates import NUMERIC_DATE, SHORT_DATE, SPANISH_DATE, parse_date
 from pipeline.knowledge import data_lines
 from pipeline.records import Article, RawDocument
-from pipeline.sources.webpage import NoBodyError, extract_webpage
 
 # The archive that stored some releases prefixes them with " date 2025-08-08" (or a bare month).
 _ARCHIVE_DATE = re.compile(r"^\s*date (\d{4}-\d\d(?:-\d\d)?)\b\s*")
@@ -134,6 +133,9 @@ def _article(raw: RawDocument, *, text: str, title: str | None, published_raw: s
 def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
     """Turn one raw input into an :class:`Article`, or raise :class:`CleanError`."""
     if raw.fmt == "html":
+        # Web pages alone need bs4 and trafilatura: a run on text files never imports them.
+        from pipeline.sources.webpage import NoBodyError, extract_webpage
+
         try:
             page = extract_webpage(raw.data, url=raw.url, charset=raw.charset)
         except NoBodyError as exc:

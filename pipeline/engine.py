@@ -10,9 +10,9 @@ where or in which order the releases were processed.
 - ``scheduler`` ADDRESS: the workers of a running Dask scheduler, which must be able to
   import this package and reach the store's location.
 
-Cluster workers load the spaCy model once each (a worker plugin, then a cached loader), take
-batches of ``shard_size`` releases, write one shard each straight to the store and return
-its name.
+Cluster workers (:mod:`pipeline.cluster`) load the spaCy model once each, take batches of
+``shard_size`` releases (:func:`analyse_batch`), write one shard each straight to the store
+and return its name.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
 from pipeline.fingerprint import model_label_of
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 Pending = Iterable[tuple[str, RawDocument]]  # releases the store lacks, with their keys
-_IN_FLIGHT_PER_WORKER = 2  # batches queued per worker: busy, without holding the corpus
 
 
 def model_in_use(settings: Settings, nlp: Language | None) -> str:
@@ -49,6 +48,8 @@ def analyse_pending(pending: Pending, store: ResultStore, settings: Settings,
     ``scheduler`` or ``workers`` is set, else here (with ``nlp``, or the model built when a
     first release needs it). Return the number of releases processed."""
     if settings.scheduler or settings.workers:
+        from pipeline.cluster import analyse_on_cluster  # dask loads only for a cluster
+
         return analyse_on_cluster(pending, store, settings)
     pending = iter(pending)
     first = next(pending, None)
@@ -95,49 +96,8 @@ def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: 
     return count
 
 
-def analyse_on_cluster(pending: Pending, store: ResultStore, settings: Settings) -> int:
-    """Run the per-document stage on Dask workers (a local cluster of ``settings.workers``,
-    or the scheduler at ``settings.scheduler``). Return the number of releases processed."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    from pipeline.errors import UserError
-
-    cluster = None if settings.scheduler else LocalCluster(
-        n_workers=settings.workers, threads_per_worker=1, processes=True,
-        dashboard_address=None, silence_logs=logging.WARNING)
-    try:
-        client = Client(settings.scheduler or cluster, timeout="30s")
-    except OSError as exc:
-        raise UserError(f"cannot reach the Dask scheduler at {settings.scheduler}: {exc}; "
-                        "start one with `dask scheduler` or use --workers N") from None
-    with client:
-        client.register_plugin(ModelLoader(settings.model), name="prensa-red-model")
-        workers = max(1, len(client.scheduler_info()["workers"]))
-        logger.info("cluster: %d workers at %s", workers, client.scheduler.address)
-        batches = _batches(pending, settings.shard_size)
-        running = as_completed()
-        count = 0
-
-        def submit(batch: list[tuple[str, RawDocument]]) -> None:
-            running.add(client.submit(analyse_batch, batch, settings, store.location,
-                                      store.fingerprint, pure=False))
-
-        for batch in islice(batches, workers * _IN_FLIGHT_PER_WORKER):
-            submit(batch)
-        for future in running:
-            processed, shards = future.result()
-            for name in shards:
-                store.add_shard(name)
-            count += processed
-            future.release()
-            if (batch := next(batches, None)) is not None:
-                submit(batch)
-    if cluster is not None:
-        cluster.close()
-    return count
-
-
-def _batches(pending: Pending, size: int) -> Iterator[list[tuple[str, RawDocument]]]:
+def batches(pending: Pending, size: int) -> Iterator[list[tuple[str, RawDocument]]]:
+    """``pending`` in lists of ``size``."""
     iterator = iter(pending)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -151,19 +111,9 @@ def worker_nlp(model: str | None) -> Language:
     return build_nlp(model)
 
 
-class ModelLoader:
-    """Dask worker plugin: each worker builds its spaCy pipeline as it starts."""
-
-    def __init__(self, model: str | None) -> None:
-        self.model = model
-
-    def setup(self, worker: Any) -> None:
-        worker_nlp(self.model)
-
-
 def analyse_batch(batch: list[tuple[str, RawDocument]], settings: Settings, location: str,
                   fingerprint: str) -> tuple[int, list[str]]:
-    """A cluster task: process ``batch``, write its shard to the store, return the number
-    processed and the shard names (never the results themselves)."""
+    """A cluster task, run on a worker: process ``batch``, write its shard straight to the
+    store, return the number processed and the shard names (never the results)."""
     store = ResultStore(location, fingerprint, index=False)
     return analyse_into(batch, store, worker_nlp(settings.model), settings), store.written

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Settings
+from pipeline.corpus.network import Betweenness
 from pipeline.corpus.stage import identify, index_corpus
 from pipeline.engine import analyse_pending, model_in_use
 from pipeline.fingerprint import pipeline_fingerprint
@@ -86,7 +87,8 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     results, rejects = order.results(), order.rejects()
     index = index_corpus(results, settings)
     written = write_tables(identify(results, index), index, rejects, output_dir,
-                           since=since, until=until, by_year=by_year)
+                           since=since, until=until, by_year=by_year, betweenness=Betweenness(
+                               settings.betweenness_exact_max, settings.betweenness_samples))
     store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(index.entities), edges=written.network.edges,

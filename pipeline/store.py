@@ -122,7 +122,7 @@ class ResultStore:
 
     def _read(self, shard: str, columns: list[str] | None = None) -> pa.Table:
         with self._fs.open(f"{self._folder}/{shard}", "rb") as handle:
-            return pq.read_table(handle, columns=columns)
+            return pq.ParquetFile(handle).read(columns=columns)
 
     def _add_to_index(self, shard: str, table: pa.Table) -> None:
         for row, (key, path, stage, reason) in enumerate(zip(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 from collections import OrderedDict
@@ -31,6 +32,7 @@ from pipeline.arrow import Codec
 from pipeline.errors import UserError
 from pipeline.records import DocumentResult, RawDocument, Reject
 
+logger = logging.getLogger(__name__)
 Outcome = DocumentResult | Reject
 _FOLDER = re.compile(r"[0-9a-f]{16}")  # a fingerprint folder; nothing else is ever pruned
 _SHARDS_KEPT = 4  # decoded shards held while reading in input order
@@ -86,7 +88,7 @@ class ResultStore:
     >>> key = document_key(raw, store.fingerprint)
     >>> _ = store.write_shard([(key, Reject("a.txt", "clean", "no text"))])
     >>> store.get_reject(key)
-    Reject(path='a.txt', stage='clean', reason='no text')]
+    Reject(path='a.txt', stage='clean', reason='no text')
     """
 
     def __init__(self, location: str, fingerprint: str, *, index: bool = True) -> None:
@@ -105,7 +107,7 @@ class ResultStore:
             self._fs.makedirs(self._folder, exist_ok=True)
             if index:
                 for shard in sorted(self._shards()):
-                    self._add_to_index(shard, self._read(shard, _INDEX_COLUMNS))
+                    self._index_shard(shard)
         except OSError as exc:
             raise StoreError(f"interim store {location} cannot be used: "
                              f"{exc.strerror or exc}; give --interim a writable folder") from None
@@ -123,6 +125,14 @@ class ResultStore:
     def _read(self, shard: str, columns: list[str] | None = None) -> pa.Table:
         with self._fs.open(f"{self._folder}/{shard}", "rb") as handle:
             return pq.ParquetFile(handle).read(columns=columns)
+
+    def _index_shard(self, shard: str) -> None:
+        try:
+            table = self._read(shard, _INDEX_COLUMNS)
+        except pa.ArrowException as exc:  # a damaged file: its releases are processed again
+            logger.warning("interim store: ignoring unreadable shard %s (%s)", shard, exc)
+            return
+        self._add_to_index(shard, table)
 
     def _add_to_index(self, shard: str, table: pa.Table) -> None:
         for row, (key, path, stage, reason) in enumerate(zip(
@@ -145,9 +155,14 @@ class ResultStore:
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="zstd")
         temporary = f"{self._folder}/.{name}.tmp"
-        with self._fs.open(temporary, "wb") as handle:
-            handle.write(buffer.getvalue())
-        self._fs.mv(temporary, f"{self._folder}/{name}")
+        try:
+            with self._fs.open(temporary, "wb") as handle:
+                handle.write(buffer.getvalue())
+            self._fs.mv(temporary, f"{self._folder}/{name}")
+        except OSError as exc:
+            raise StoreError(f"interim store {self.location} cannot be written: "
+                             f"{exc.strerror or exc}; free space or give --interim a "
+                             "writable folder") from None
         self._add_to_index(name, table.select(_INDEX_COLUMNS))
         self.written.append(name)
         return name
@@ -155,7 +170,7 @@ class ResultStore:
     def add_shard(self, name: str) -> None:
         """Index a shard another process wrote (a Dask worker)."""
         self._cache.pop(name, None)
-        self._add_to_index(name, self._read(name, _INDEX_COLUMNS))
+        self._index_shard(name)
 
     def _outcomes(self, shard: str) -> list[Outcome]:
         if shard in self._cache:

@@ -164,3 +164,14 @@ def test_jsonl_lines_keep_their_own_results(tmp_path: Path, nlp: Language) -> No
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     added = _run(source, tmp_path / "out", settings, nlp)
     assert (added.processed, added.reused, added.documents) == (1, 2, 3)
+
+
+def test_a_damaged_shard_is_ignored_and_its_releases_processed_again(
+        inputs: Path, tmp_path: Path, nlp: Language) -> None:
+    settings = _settings(tmp_path)
+    _run(inputs, tmp_path / "out", settings, nlp)
+    damaged = _shards(tmp_path / "store")[0]
+    damaged.write_bytes(damaged.read_bytes()[:40])
+    rerun = _run(inputs, tmp_path / "out", settings, nlp)
+    assert (rerun.processed, rerun.reused) == (1, 3)
+    assert not damaged.exists() or damaged.stat().st_size > 40

@@ -3,7 +3,8 @@
 Serves N copies of the test fixtures from 127.0.0.1 and scrapes them with no delay, so the
 figure is the scraper's overhead per page (HTTP, atomic write, fsynced manifest row), not the
 politeness delay that dominates a real run (1 s per page by default). Then a rerun, which
-must request nothing, and extract_webpage on a press-room page and on an outlet page.
+must request nothing, and extract_webpage on a press-room page, an outlet page and an outlet
+page nested 3,000 levels deep.
 
     .venv/bin/python benchmarks/bench_scrape.py [--pages 300]
 """
@@ -25,6 +26,8 @@ from pipeline.sources.webpage import extract_webpage
 WEB = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "web"
 PRESS_ROOM = (WEB / "juarez-noticia.html").read_bytes()
 OUTLET = (WEB / "diario-nota.html").read_bytes()
+# Unclosed wrappers nest a page 3,000 levels deep: flattened before trafilatura reads it.
+NESTED = b"<html><body>" + b"<div>" * 3000 + OUTLET.split(b"<body>", 1)[-1] + b"</div>" * 3000
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -62,7 +65,8 @@ def bench_scrape(pages: int) -> None:
 
 def bench_extract(repeat: int) -> None:
     for label, data, url in (("press room", PRESS_ROOM, "https://www.juarez.gob.mx/noticia/1/x"),
-                             ("outlet", OUTLET, "https://diario.example/local/x")):
+                             ("outlet", OUTLET, "https://diario.example/local/x"),
+                             ("nested", NESTED, "https://diario.example/local/y")):
         started = time.perf_counter()
         for _ in range(repeat):
             extract_webpage(data, url=url)

@@ -184,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--base-url", metavar="URL",
                         help="--site: another host for the adapter (a mirror, a local server)")
     scrape.add_argument("--delay", type=float, help="seconds between requests to one host")
-    scrape.add_argument("--timeout", type=float, help="connect and read timeout, seconds")
+    scrape.add_argument("--timeout", type=float,
+                        help="seconds one response may take, from connecting to its last byte")
     scrape.add_argument("--retries", type=int, help="retries on timeouts, 429 and 5xx")
     scrape.add_argument("--backoff", type=float, help="seconds before the first retry (doubles)")
     scrape.add_argument("--max-bytes", type=int, help="refuse responses larger than this")

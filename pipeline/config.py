@@ -56,6 +56,7 @@ class Settings:
     retries: int = 3
     max_bytes: int = 10_000_000
     backoff: float = 1.0  # first retry waits this many seconds, then doubles
+    max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this waits this long
 
     def __post_init__(self) -> None:
         for name, (low, high) in _RANGES.items():
@@ -75,6 +76,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "duplicate_max_days": (0, float("inf")), "delay": (0.0, float("inf")),
     "timeout": (0.001, float("inf")), "retries": (0, float("inf")),
     "max_bytes": (1, float("inf")), "backoff": (0.0, float("inf")),
+    "max_crawl_delay": (0.0, float("inf")),
 }
 
 

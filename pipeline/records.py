@@ -35,6 +35,7 @@ class Article:
     text: str  # body only: no title, date line or page chrome; mention offsets point here
     published: date | None
     published_raw: str | None  # the string the date came from, for audit
+    extractor: str = "text"  # what read the body: "text", a site adapter's name, "generic", …
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +136,4 @@ class DocumentResult:
     dates: tuple[DateMention, ...]  # published, event and mentioned dates
     affiliations: tuple[Affiliation, ...]
     signature: tuple[int, ...]  # MinHash of the release's shingles, for near-duplicates
+    extractor: str = "text"  # what read the body (Article.extractor)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,7 @@ from pipeline.engine import analyse_pending, model_in_use
 from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.publish import export
 from pipeline.publish.write import write_tables
+from pipeline.records import DocumentResult
 from pipeline.sources.ingest import list_inputs, read_inputs
 from pipeline.store import ResultStore, RunOrder
 
@@ -43,21 +45,33 @@ class Summary:
     model: str
     events: int = 0
     duplicates: int = 0  # releases merged into an earlier release's event
+    web_pages: tuple[tuple[str, int], ...] = ()  # (extractor, pages it read), most first
     processed: int = 0  # inputs the per-document stage ran on; the others came from the store
     reused: int = 0
 
     def line(self) -> str:
-        return (f"{self.documents} documents read, {self.rejected} rejected, "
+        text = (f"{self.documents} documents read, {self.rejected} rejected, "
                 f"{self.entities} entities, {self.events} events ({self.duplicates} "
                 f"duplicate releases merged), {self.edges} edges in {self.seconds:.1f} s "
                 f"(model {self.model}; {self.processed} releases processed, {self.reused} "
                 "reused from the interim store)")
+        if self.web_pages:  # a fallback here means a site adapter needs updating
+            pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
+            text += f"; web pages read by {pages}"
+        return text
 
 
 def _counted(items: Iterable[T], tick: Callable[[], None]) -> Iterator[T]:
     for item in items:
         tick()
         yield item
+
+
+def _tallied(results: Iterable[DocumentResult],
+             extractors: Counter[str]) -> Iterator[DocumentResult]:
+    for result in results:
+        extractors[result.extractor] += 1
+        yield result
 
 
 def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
@@ -84,8 +98,8 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     inputs = _counted(read_inputs(input_path, paths), tick)
     processed = analyse_pending(order.missing(inputs), store, settings, nlp)
     # 2. Corpus: two passes over the stored results, in input order, then the tables.
-    results, rejects = order.results(), order.rejects()
-    index = index_corpus(results, settings)
+    results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
+    index = index_corpus(_tallied(results, extractors), settings)
     written = write_tables(identify(results, index), index, rejects, output_dir,
                            since=since, until=until, by_year=by_year, betweenness=Betweenness(
                                settings.betweenness_exact_max, settings.betweenness_samples))
@@ -93,5 +107,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(index.entities), edges=written.network.edges,
                    seconds=time.perf_counter() - started, model=model,
-                   events=written.events, duplicates=index.duplicates, processed=processed,
-                   reused=order.reused)
+                   events=written.events, duplicates=index.duplicates,
+                   web_pages=tuple((name, n) for name, n in extractors.most_common()
+                                   if name != "text"),
+                   processed=processed, reused=order.reused)

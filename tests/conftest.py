@@ -1,4 +1,5 @@
-"""Shared fixtures: the spaCy pipeline once per session, and the ../shared material."""
+"""Shared fixtures: the spaCy pipeline once per session, the ../shared material, and a socket
+guard that keeps every test on the loopback interface."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import socket_guard
 from spacy.language import Language
 
 from pipeline.document.nlp import build_nlp
 from pipeline.errors import ModelNotFound
+
+socket_guard.install()
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -56,3 +60,13 @@ def corpus() -> Path:
         pytest.skip(f"the annotated corpus {CORPUS} is absent (../shared/ is not beside the "
                     "project)")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _stays_on_loopback() -> Iterator[None]:
+    """Fails the test that tried to reach beyond loopback, even if the code swallowed the
+    guard's error."""
+    before = len(socket_guard.refused)
+    yield
+    attempts = socket_guard.refused[before:]
+    assert not attempts, f"the socket guard refused: {'; '.join(attempts)}"

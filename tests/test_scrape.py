@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import io
 import os
 import signal
 import subprocess
@@ -17,23 +19,17 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cli import main
 from pipeline.config import Settings
-from pipeline.sources.scrape import (
-    FAILURE_FIELDS,
-    MANIFEST_FIELDS,
-    RawStore,
-    ScrapeError,
-    ScrapeSummary,
-    page_name,
-    read_url_list,
-    scrape_site,
-    scrape_urls,
-)
+from pipeline.sources.rawstore import FAILURE_FIELDS, MANIFEST_FIELDS, RawStore, ScrapeError
+from pipeline.sources.scrape import ScrapeSummary, read_url_list, scrape_site, scrape_urls
 from pipeline.sources.sites import load_site
+from pipeline.sources.urls import page_name
 from pipeline.sources.webpage import extract_webpage
 
 PROJECT = Path(__file__).resolve().parents[1]
-WEB = Path(__file__).parent / "fixtures" / "web"
+TESTS = Path(__file__).resolve().parent
+WEB = TESTS / "fixtures" / "web"
 FAST = Settings(user_agent="prensa-red-test/0.1 (+mailto:test@example.org)", delay=0.0,
                 timeout=0.5, retries=2, max_bytes=100_000, backoff=0.01)
 
@@ -87,6 +83,19 @@ def stalled(seconds: float) -> Reply:
     return reply
 
 
+def drip(body: bytes, every: float, *, headers_too: bool = False) -> Reply:
+    """Sends the response a byte at a time, each within any per-read timeout."""
+    def reply(handler: BaseHTTPRequestHandler) -> None:
+        head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body))
+        handler.wfile.write(b"" if headers_too else head)
+        for byte in (head if headers_too else b"") + body:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(every)
+    return reply
+
+
 def slow(reply: Reply, seconds: float) -> Reply:
     def delayed(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(seconds)
@@ -100,6 +109,7 @@ class Server:
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
         self.log: list[tuple[str, float, str]] = []  # path, time, User-Agent
+        self.headers: list[dict[str, str]] = []  # of each request, in order
         self._lock = threading.Lock()
         server = self
 
@@ -108,6 +118,7 @@ class Server:
                 with server._lock:
                     server.log.append((self.path, time.monotonic(),
                                        self.headers.get("User-Agent", "")))
+                    server.headers.append(dict(self.headers))
                     replies = server.routes.get(self.path)
                     reply = (replies.pop(0) if replies and len(replies) > 1
                              else replies[0] if replies else status(404))
@@ -398,7 +409,7 @@ def test_site_listing_pages_discover_articles(server: Server, tmp_path: Path) ->
     site = load_site("juarez").with_base_url(server.base)
     summary = scrape_site(site, tmp_path, FAST, pages=5)
 
-    assert summary == ScrapeSummary(fetched=4)
+    assert summary == ScrapeSummary(fetched=4, site="juarez", listing_by_selector=2)
     assert [row["final_url"].removeprefix(server.base) for row in manifest(tmp_path)] == [
         "/noticia/103/imparte-imm-taller-de-prevencion", "/noticia/102/rehabilitan-parque-central",
         "/noticia/101/inicia-campana-de-bacheo", "/noticia/100/presenta-dif-programa-de-invierno"]
@@ -469,8 +480,8 @@ def test_store_recovers_from_a_killed_run(server: Server, tmp_path: Path) -> Non
     (host / "n-2.html").write_bytes(b"<p>stale</p>")
     (host / ".n-1.html.part").write_bytes(b"<p>")
 
-    RawStore(tmp_path)
-    assert manifest(tmp_path) == clean
+    with RawStore(tmp_path):
+        assert manifest(tmp_path) == clean
     assert not (host / ".n-1.html.part").exists()
 
     assert scrape_urls(urls, tmp_path, FAST) == ScrapeSummary(fetched=2, already_had=1)
@@ -498,10 +509,16 @@ def test_url_list_comments_and_errors(tmp_path: Path) -> None:
 
 # --- the command line -----------------------------------------------------------------------
 
+# `python -m pipeline` behind the socket guard of the test suite.
+PIPELINE = [sys.executable, "-c", ("import runpy, socket_guard; socket_guard.install(); "
+                                   "runpy.run_module('pipeline', run_name='__main__', "
+                                   "alter_sys=True)")]
+GUARDED_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), str(TESTS)])}
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    return subprocess.run([*PIPELINE, *args], check=False, cwd=PROJECT, capture_output=True,
+                          text=True, timeout=60, env=GUARDED_ENV)
 
 
 FAST_FLAGS = ("--delay", "0", "--timeout", "0.5", "--retries", "1", "--backoff", "0.01")
@@ -542,9 +559,9 @@ def test_kill_mid_run_then_resume_equals_uninterrupted_run(server: Server,
     listed.write_text("\n".join(server.url(p) for p in [*paths[:6], "/falta", *paths[6:]]),
                       encoding="utf-8")
     killed, whole = tmp_path / "killed", tmp_path / "whole"
-    command = [sys.executable, "-m", "pipeline", "scrape", "--urls", str(listed), *FAST_FLAGS]
+    command = [*PIPELINE, "scrape", "--urls", str(listed), *FAST_FLAGS]
 
-    process = subprocess.Popen([*command, "--out", str(killed)], cwd=PROJECT,
+    process = subprocess.Popen([*command, "--out", str(killed)], cwd=PROJECT, env=GUARDED_ENV,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while server.count(paths[4]) == 0 and time.monotonic() < deadline:
@@ -593,3 +610,319 @@ def test_scrape_then_extract_end_to_end(server: Server, tmp_path: Path) -> None:
                               server.url("/noticia/102/rehabilitan-parque-central"), outlet}
     assert documents[outlet]["title"] == \
         "Firman Municipio y UACJ convenio contra la violencia de género"
+
+
+# --- bad-input matrix -----------------------------------------------------------------------
+# One test per case: the exit status, the ledger row that says what happened, and the pages of
+# an earlier run still in place.
+
+def scrape_main(*args: str) -> tuple[int, str]:
+    """``prensa-red scrape ARGS`` in this process (behind the socket guard): status, stderr."""
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        status = main(["scrape", *FAST_FLAGS, *args])
+    return status, errors.getvalue()
+
+
+def url_list(tmp_path: Path, *urls: str, encoding: str = "utf-8") -> str:
+    listed = tmp_path / "urls.txt"
+    listed.write_text("\n".join(urls) + "\n", encoding=encoding)
+    return str(listed)
+
+
+@pytest.fixture
+def earlier(server: Server, tmp_path: Path) -> Callable[[], None]:
+    """An earlier run's page in ``tmp_path / "raw"``; returns the check that it survived."""
+    out = tmp_path / "raw"
+    scrape_urls([server.route("/antes/1", ok(b"<p>de antes</p>"))], out, FAST)
+    rows, pages = manifest(out), pages_on_disk(out)
+
+    def kept() -> None:
+        assert manifest(out)[: len(rows)] == rows
+        now = pages_on_disk(out)
+        assert {path: now.get(path) for path in pages} == pages
+    return kept
+
+
+def test_bad_input_malformed_urls_in_url_list_are_failures(server: Server, tmp_path: Path,
+                                                           earlier: Callable[[], None]) -> None:
+    good = server.route("/n/1", ok(b"<p>bien</p>"))
+    bad = ["http://[::1", "http://127.0.0.1:99999/n", "http://127.0.0.1:abc/n",
+           "http://ana:secreto@[::1/n", "http://a..b/n"]
+    status, _ = scrape_main("--urls", url_list(tmp_path, bad[0], good, *bad[1:]),
+                            "--out", str(tmp_path / "raw"))
+    assert status == 0
+    assert [row["url"] for row in manifest(tmp_path / "raw")] == [server.url("/antes/1"), good]
+    rows = {row["url"]: row["reason"] for row in failures(tmp_path / "raw")}
+    assert rows == {
+        "http://[::1": "malformed URL: Invalid IPv6 URL",
+        "http://127.0.0.1:99999/n": "malformed URL: Port out of range 0-65535",
+        "http://127.0.0.1:abc/n": "malformed URL: Port could not be cast to integer value as "
+                                  "'abc'",
+        "http://[::1/n": "malformed URL: Invalid IPv6 URL",  # credentials removed
+        "http://a..b/n": "malformed host name 'a..b'"}
+    earlier()
+
+
+def test_bad_input_malformed_location_header_is_a_failure(server: Server, tmp_path: Path,
+                                                          earlier: Callable[[], None]) -> None:
+    moved = server.route("/movida", status(302, {"Location": "http://[::1/otra"}))
+    status_, _ = scrape_main("--urls", url_list(tmp_path, moved), "--out", str(tmp_path / "raw"))
+    assert status_ == 0
+    assert failures(tmp_path / "raw") == [{
+        "url": moved, "reason": "redirect to 'http://[::1/otra': malformed URL: Invalid IPv6 URL",
+        "attempts": "1", "last_status": "302"}]
+    earlier()
+
+
+def press_room_listing(links: str, *, listing_class: str = "listado-noticias") -> bytes:
+    return (f"<html><body><nav><a href='/noticia/1/aviso-de-privacidad'>Aviso</a></nav>"
+            f"<div class='{listing_class}'>{links}</div></body></html>").encode()
+
+
+def scrape_press_room(server: Server, tmp_path: Path, *args: str) -> tuple[int, str]:
+    return scrape_main("--site", "juarez", "--base-url", server.base, "--out",
+                       str(tmp_path / "raw"), *args)
+
+
+def test_bad_input_malformed_listing_link_is_a_failure(server: Server, tmp_path: Path,
+                                                       earlier: Callable[[], None]) -> None:
+    server.route("/noticias/", ok(press_room_listing(
+        "<a href='/noticia/9/nota'>Nota</a><a href='http://[::1/noticia/8/x'>Rota</a>")))
+    article = server.route("/noticia/9/nota", ok(fixture("juarez-noticia.html")))
+    status_, _ = scrape_press_room(server, tmp_path)
+    assert status_ == 0
+    assert manifest(tmp_path / "raw")[-1]["url"] == article
+    [row] = failures(tmp_path / "raw")
+    assert row["url"] == "http://[::1/noticia/8/x"
+    assert row["reason"] == ("malformed URL: Invalid IPv6 URL (a link on the listing page "
+                             f"{server.url('/noticias/')})")
+    earlier()
+
+
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
+def test_bad_input_dripping_response_times_out_as_a_whole(
+        server: Server, tmp_path: Path, earlier: Callable[[], None], headers_too: bool) -> None:
+    # Each byte comes well within the timeout; the whole response never does.
+    url = server.route("/goteo", drip(b"<p>" + b"x" * 200 + b"</p>", 0.02,
+                                      headers_too=headers_too))
+    started = time.monotonic()
+    status_, _ = scrape_main("--urls", url_list(tmp_path, url), "--out", str(tmp_path / "raw"),
+                             "--timeout", "0.3")
+    assert status_ == 0
+    assert time.monotonic() - started < 2.5  # two attempts of 0.3 s, not 2 × 4 s of dripping
+    assert failures(tmp_path / "raw") == [{
+        "url": url, "reason": "timed out: the whole response took longer than timeout = 0.3 s",
+        "attempts": "2", "last_status": ""}]
+    earlier()
+
+
+def test_bad_input_dripping_robots_txt_times_out(server: Server, tmp_path: Path) -> None:
+    server.route("/robots.txt", drip(b"User-agent: *\nAllow: /\n" * 20, 0.02))
+    url = server.route("/n/1", ok(b"<p>x</p>"))
+    started = time.monotonic()
+    status_, _ = scrape_main("--urls", url_list(tmp_path, url), "--out", str(tmp_path / "raw"),
+                             "--timeout", "0.3")
+    assert status_ == 0
+    assert time.monotonic() - started < 2.5  # two attempts of 0.3 s, not 2 × 9 s of dripping
+    assert server.count("/n/1") == 0
+    [row] = failures(tmp_path / "raw")
+    assert row["reason"] == ("robots.txt unreachable (timed out: the whole response took "
+                             "longer than timeout = 0.3 s); not fetched")
+
+
+def test_bad_input_huge_crawl_delay_is_capped_with_a_warning(
+        server: Server, tmp_path: Path, earlier: Callable[[], None],
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    server.route("/robots.txt", ok(b"User-agent: *\nCrawl-delay: 86400\n", "text/plain"))
+    urls = [server.route(f"/n/{i}", ok(b"<p>x</p>")) for i in range(2)]
+    monkeypatch.setenv("PIPELINE_MAX_CRAWL_DELAY", "0.3")
+    started = time.monotonic()
+    status_, _ = scrape_main("--urls", url_list(tmp_path, *urls), "--out", str(tmp_path / "raw"))
+    assert status_ == 0 and time.monotonic() - started < 3
+    first, second = server.times("/n/0") + server.times("/n/1")
+    assert second - first >= 0.29
+    assert [row["url"] for row in manifest(tmp_path / "raw")][1:] == urls
+    assert any("Crawl-delay: 86400 s; waiting max_crawl_delay = 0.3 s" in r.message
+               for r in caplog.records)
+    earlier()
+
+
+@pytest.mark.parametrize(("target", "reason"), [
+    ("ftp://127.0.0.1/boletin", "redirect to 'ftp://127.0.0.1/boletin': not an absolute "
+                                "http(s) URL"),
+    ("http://169.254.169.254/latest/meta-data/", "refused: 169.254.169.254 resolves to "
+     "169.254.169.254, a private, loopback or link-local address; name the host in the URL "
+     "list or --base-url to allow it"),
+    ("http://localhost:{port}/n/2", "refused: localhost resolves to "),
+], ids=["ftp", "link-local", "unnamed-loopback-host"])
+def test_bad_input_redirect_out_of_bounds_is_refused(
+        server: Server, tmp_path: Path, earlier: Callable[[], None], target: str,
+        reason: str) -> None:
+    port = server.httpd.server_address[1]
+    moved = server.route("/movida", status(302, {"Location": target.format(port=port)}))
+    server.route("/n/2", ok(b"<p>no debe pedirse</p>"))
+    status_, _ = scrape_main("--urls", url_list(tmp_path, moved), "--out", str(tmp_path / "raw"))
+    assert status_ == 0
+    [row] = failures(tmp_path / "raw")
+    assert row["url"] == moved and row["reason"].startswith(reason)
+    assert server.count("/n/2") == 0
+    earlier()
+
+
+def test_bad_input_loopback_host_named_by_the_user_is_fetched(server: Server,
+                                                              tmp_path: Path) -> None:
+    named = server.route("/n/1", ok(b"<p>x</p>")).replace("127.0.0.1", "localhost")
+    status_, _ = scrape_main("--urls", url_list(tmp_path, named), "--out", str(tmp_path / "raw"))
+    assert status_ == 0
+    assert [row["url"] for row in manifest(tmp_path / "raw")] == [named]
+
+
+def test_bad_input_site_redirect_off_site_is_refused(server: Server, tmp_path: Path,
+                                                     earlier: Callable[[], None]) -> None:
+    server.route("/noticia/5/", status(301, {"Location": "https://www.ejemplo.org/noticia/5/x"}))
+    status_, _ = scrape_press_room(server, tmp_path, "--from-id", "5", "--to-id", "5")
+    assert status_ == 0
+    [row] = failures(tmp_path / "raw")
+    assert row["url"] == server.url("/noticia/5/")
+    assert row["reason"] == ("redirect to www.ejemplo.org, outside the juarez site (its hosts: "
+                             "127.0.0.1, juarez.gob.mx, www.juarez.gob.mx)")
+    earlier()
+
+
+def test_bad_input_site_listing_links_keep_to_the_site(server: Server, tmp_path: Path,
+                                                       earlier: Callable[[], None]) -> None:
+    server.route("/noticias/", ok(press_room_listing(
+        "<a href='https://otro.example/noticia/7/x'>Otro sitio</a>"
+        f"<a href='ftp://{server.netloc}/noticia/8/x'>FTP</a>"
+        "<a href='javascript:void(0)'>JS</a><a href='mailto:prensa@juarez.gob.mx'>Correo</a>"
+        "<a href='/noticia/9/nota#galeria'>Nota</a>")))
+    article = server.route("/noticia/9/nota", ok(fixture("juarez-noticia.html")))
+    status_, stderr = scrape_press_room(server, tmp_path)
+    assert status_ == 0
+    assert [row["url"] for row in manifest(tmp_path / "raw")][1:] == [article]
+    assert failures(tmp_path / "raw") == []
+    assert stderr.strip().endswith("scrape: 1 fetched, 0 already had, 0 failed, 0 skipped by "
+                                   "robots.txt; listing pages read by the juarez selector: 1, "
+                                   "by the fallback: 0")
+    earlier()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_bad_input_bom_in_url_list_keeps_the_first_url(server: Server, tmp_path: Path,
+                                                       earlier: Callable[[], None],
+                                                       encoding: str) -> None:
+    urls = [server.route(f"/n/{i}", ok(b"<p>x</p>")) for i in range(2)]
+    status_, _ = scrape_main("--urls", url_list(tmp_path, *urls, encoding=encoding),
+                             "--out", str(tmp_path / "raw"))
+    assert status_ == 0
+    assert [row["url"] for row in manifest(tmp_path / "raw")][1:] == urls
+    assert failures(tmp_path / "raw") == []
+    earlier()
+
+
+def test_bad_input_fragment_variants_are_fetched_once(server: Server, tmp_path: Path,
+                                                      earlier: Callable[[], None]) -> None:
+    url = server.route("/n/1", ok(b"<p>x</p>"))
+    status_, stderr = scrape_main("--urls", url_list(tmp_path, url + "#a", url + "#b", url),
+                                  "--out", str(tmp_path / "raw"))
+    assert status_ == 0
+    assert server.count("/n/1") == 1
+    assert [(row["url"], row["final_url"]) for row in manifest(tmp_path / "raw")][1:] == \
+        [(url, url)]
+    assert "scrape: 1 fetched, 2 already had" in stderr
+    earlier()
+
+
+def test_bad_input_credentials_are_never_sent_or_written(
+        server: Server, tmp_path: Path, earlier: Callable[[], None],
+        caplog: pytest.LogCaptureFixture) -> None:
+    page = server.route("/n/1", ok(b"<p>x</p>"))
+    with_credentials = [u.replace("http://", "http://ana:secreto@")
+                        for u in (page, server.url("/falta"))]
+    status_, stderr = scrape_main("--urls", url_list(tmp_path, *with_credentials),
+                                  "--out", str(tmp_path / "raw"))
+    assert status_ == 0
+    assert manifest(tmp_path / "raw")[-1]["url"] == page
+    assert failures(tmp_path / "raw")[0]["url"] == server.url("/falta")
+    written = [(tmp_path / "raw" / name).read_text(encoding="utf-8")
+               for name in ("manifest.csv", "failures.csv")]
+    for text in [*written, stderr, caplog.text]:
+        assert "secreto" not in text and "ana:" not in text
+    assert all("Authorization" not in headers for headers in server.headers)
+    assert "credentials removed from " + page in caplog.text
+    earlier()
+
+
+def test_bad_input_second_scrape_into_one_folder_exits_2_naming_the_first(
+        server: Server, tmp_path: Path, earlier: Callable[[], None]) -> None:
+    urls = [server.route(f"/lenta/{i}", slow(ok(b"<p>%d</p>" % i), 0.1)) for i in range(6)]
+    listed = url_list(tmp_path, *urls)
+    out = tmp_path / "raw"
+    first = subprocess.Popen([*PIPELINE, "-q", "scrape", "--urls", listed, "--out", str(out),
+                              *FAST_FLAGS], cwd=PROJECT, env=GUARDED_ENV,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while server.count("/lenta/0") == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    status_, stderr = scrape_main("--urls", listed, "--out", str(out))
+    _, first_stderr = first.communicate(timeout=30)
+
+    assert status_ == 2
+    assert stderr.startswith(f"error: {out} is in use by another scrape (pid {first.pid} on ")
+    assert stderr.count("\n") == 1 and "choose another --out" in stderr
+    assert first.returncode == 0, first_stderr
+    assert all(server.count(f"/lenta/{i}") == 1 for i in range(6))  # nothing fetched twice
+    assert [row["url"] for row in manifest(out)][1:] == urls
+    earlier()
+    assert scrape_main("--urls", listed, "--out", str(out))[0] == 0  # the lock went with it
+
+
+def test_bad_input_listing_markup_changed_falls_back_to_article_links(
+        server: Server, tmp_path: Path, earlier: Callable[[], None],
+        caplog: pytest.LogCaptureFixture) -> None:
+    server.route("/noticias/", ok(press_room_listing(
+        "<a href='/noticia/9/nota'>Nota</a><a href='/tramites/'>Trámites</a>",
+        listing_class="rejilla-nueva")))
+    server.route("/noticia/9/nota", ok(fixture("juarez-noticia.html")))
+    server.route("/noticia/1/aviso-de-privacidad", ok(b"<p>aviso</p>"))
+    status_, stderr = scrape_press_room(server, tmp_path)
+    assert status_ == 0
+    # Every link that looks like an article, the menu's too: the price of a stale adapter.
+    assert [row["url"].removeprefix(server.base) for row in manifest(tmp_path / "raw")][1:] == \
+        ["/noticia/1/aviso-de-privacidad", "/noticia/9/nota"]
+    assert failures(tmp_path / "raw") == []
+    assert stderr.strip().endswith("listing pages read by the juarez selector: 0, by the "
+                                   "fallback: 1")
+    assert "finds no article link; took the 2 links" in caplog.text and "juarez.toml" in \
+        caplog.text
+    earlier()
+
+
+def test_bad_input_listing_without_article_links_walks_ids(server: Server,
+                                                           tmp_path: Path) -> None:
+    serve_press_room(server)
+    site = load_site("juarez").with_base_url(server.base)
+    scrape_site(site, tmp_path / "raw", FAST, ids=(101, 101))  # an earlier run saved id 101
+    server.route("/noticias/", ok(fixture("juarez-listado-fin.html")))
+    status_, stderr = scrape_press_room(server, tmp_path)
+    assert status_ == 0
+    assert [row["final_url"].removeprefix(server.base) for row in manifest(tmp_path / "raw")] == [
+        "/noticia/101/inicia-campana-de-bacheo", "/noticia/102/rehabilitan-parque-central",
+        "/noticia/103/imparte-imm-taller-de-prevencion"]
+    # 104, 105 and 106 do not exist: three misses in a row end the walk.
+    assert [row["url"].removeprefix(server.base) for row in failures(tmp_path / "raw")] == [
+        "/noticia/104/", "/noticia/105/", "/noticia/106/"]
+    assert server.count("/noticia/107/") == 0
+    assert stderr.strip().endswith("by the fallback: 0; ids walked instead: 5")
+
+
+def test_bad_input_listing_without_links_and_nothing_saved_says_what_to_do(
+        server: Server, tmp_path: Path) -> None:
+    server.route("/noticias/", ok(fixture("juarez-listado-fin.html")))
+    status_, _ = scrape_press_room(server, tmp_path)
+    assert status_ == 0
+    [row] = failures(tmp_path / "raw")
+    assert row["url"] == server.url("/noticias/")
+    assert row["reason"].startswith("no listing page gave an article link")
+    assert row["reason"].endswith("walk ids with --from-id N --to-id M")

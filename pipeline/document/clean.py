@@ -111,7 +111,7 @@ def _published(raw: str | None, base: date | None = None) -> date | None:
 
 
 def _article(raw: RawDocument, *, text: str, title: str | None, published_raw: str | None,
-             min_chars: int) -> Article:
+             min_chars: int, extractor: str = "text") -> Article:
     text = unicodedata.normalize("NFC", text)
     archived = _ARCHIVE_DATE.match(text)
     if archived:
@@ -127,7 +127,8 @@ def _article(raw: RawDocument, *, text: str, title: str | None, published_raw: s
                          f"(minimum {min_chars})")
     title = title or header_title or (body[0][:200] if body else "")
     return Article(doc_id=raw.doc_id, path=raw.path, url=raw.url, title=title, text=body_text,
-                   published=_published(published_raw), published_raw=published_raw)
+                   published=_published(published_raw), published_raw=published_raw,
+                   extractor=extractor)
 
 
 def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
@@ -142,7 +143,7 @@ def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
             raise CleanError(str(exc)) from None
         return _article(raw, text=page.text, title=page.title or None,
                         published_raw=raw.published_raw or page.published_raw,
-                        min_chars=min_chars)
+                        min_chars=min_chars, extractor=page.extractor)
     text = decode_text(raw.data)
     return _article(raw, text=text, title=raw.title, published_raw=raw.published_raw,
                     min_chars=min_chars)

@@ -52,7 +52,7 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings) -
         mentions=tuple(mentions),
         dates=mark_event_dates(extraction.dates, mentions, article.published),
         affiliations=tuple(find_affiliations(article.text, mentions)),
-        signature=tuple(int(value) for value in signature(text)))
+        signature=tuple(int(value) for value in signature(text)), extractor=article.extractor)
 
 
 def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Settings,

@@ -20,7 +20,8 @@ from pipeline.publish.network import NetworkSummary, write_network
 from pipeline.records import Reject
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_raw",
-                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of", "model"]
+                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of",
+                    "extractor", "model"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
                    "origin"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]

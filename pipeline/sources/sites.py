@@ -2,29 +2,39 @@
 
 Each adapter is ``pipeline/resources/sites/<name>.toml``; a change of the site's markup or URLs
 is an edit there. :mod:`pipeline.sources.scrape` uses the URL side (listing pages, id walking) and
-:mod:`pipeline.sources.webpage` the selector side.
+:mod:`pipeline.sources.webpage` the selector side. Both fail open: when the selectors miss, the
+scraper takes every link that looks like an article and the page reader the generic extractor.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.errors import UserError
+from pipeline.sources.urls import BadUrl, MalformedUrl, clean_url, host_of, redact
 
 SITES_DIR = RESOURCES_DIR / "sites"
 
 
 class SiteError(UserError, ValueError):
     """An adapter name or file the pipeline cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListingLinks:
+    """The article links of one listing page."""
+
+    articles: tuple[str, ...]  # clean URLs on the site's hosts, in page order, once each
+    malformed: tuple[tuple[str, str], ...]  # (href without credentials, why it is no URL)
+    by_selector: bool  # False: the selector found none; these are every matching link
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,7 @@ class Site:
     article_by_id: str  # path template with {id}
     listing_first: str
     listing_page: str  # path template with {page}
+    listing_size: int  # releases per listing page: ids to walk per page when listings fail
     marker: str
     title: str
     date: str
@@ -44,19 +55,25 @@ class Site:
     listing_links: str
 
     def with_base_url(self, base_url: str) -> Site:
-        """The same adapter pointed at a mirror or a local server."""
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SiteError(f"base URL {base_url!r} is invalid; "
-                            "give an absolute http(s) URL such as https://www.juarez.gob.mx")
-        return replace(self, base_url=base_url.rstrip("/"))
+        """The same adapter pointed at a mirror or a local server, whose host joins its own."""
+        try:
+            clean = clean_url(base_url)
+        except BadUrl:
+            raise SiteError(f"base URL {base_url!r} is invalid; give an absolute http(s) URL "
+                            "such as https://www.juarez.gob.mx") from None
+        return replace(self, base_url=clean.rstrip("/"), hosts=self.hosts | {host_of(clean)})
 
     def owns(self, url: str) -> bool:
         """True if the URL's host is this press room's."""
-        return (urlsplit(url).hostname or "").lower() in self.hosts
+        try:
+            return (urlsplit(url).hostname or "") in self.hosts
+        except ValueError:  # a malformed URL is nobody's
+            return False
 
-    def is_article(self, url: str) -> bool:
-        return self.article.match(urlsplit(url).path) is not None
+    def article_id(self, url: str) -> int | None:
+        """The release id of an article URL of this site, else None."""
+        match = self.article.match(urlsplit(url).path) if self.owns(url) else None
+        return int(match.group("id")) if match else None
 
     def id_url(self, article_id: int) -> str:
         return self.base_url + self.article_by_id.format(id=article_id)
@@ -65,40 +82,31 @@ class Site:
         path = self.listing_first if page == 1 else self.listing_page.format(page=page)
         return self.base_url + path
 
-    def article_links(self, html: bytes, page_url: str) -> list[str]:
-        """Absolute article URLs linked from a listing page, in page order, once each."""
+    def article_links(self, html: bytes, page_url: str) -> ListingLinks:
+        """The article links of a listing page: those the listing selector finds, else (the
+        markup has changed) every link on the page whose URL is one of the site's articles.
+        """
         soup = BeautifulSoup(html, "lxml")
-        links = (urljoin(page_url, a["href"]).split("#")[0]
-                 for a in soup.select(self.listing_links))
-        return list(dict.fromkeys(link for link in links if self.is_article(link)))
+        chosen = self._articles(soup.select(self.listing_links), page_url)
+        if chosen.articles:
+            return chosen
+        return replace(self._articles(soup.select("a[href]"), page_url), by_selector=False)
 
-
-def listing_articles(site: Site, pages: int,
-                     fetch: Callable[[str], bytes | None]) -> Iterator[str]:
-    """Article URLs from listing pages 1..pages, newest first, each once.
-
-    ``fetch`` returns a listing page's bytes, or None when it could not be had (the caller
-    records why). Stops early at a page with no article links: the listing has ended.
-    """
-    seen: set[str] = set()
-    for page in range(1, pages + 1):
-        url = site.listing_url(page)
-        html = fetch(url)
-        if html is None:
-            continue
-        links = site.article_links(html, url)
-        if not links:
-            break
-        for link in links:
-            if link not in seen:
-                seen.add(link)
-                yield link
-
-
-def id_articles(site: Site, first: int, last: int) -> Iterator[str]:
-    """Article URLs for ids first..last (either order), requested by id alone."""
-    step = 1 if last >= first else -1
-    return (site.id_url(article_id) for article_id in range(first, last + step, step))
+    def _articles(self, anchors: list[Tag], page_url: str) -> ListingLinks:
+        articles: dict[str, None] = {}
+        malformed: list[tuple[str, str]] = []
+        for anchor in anchors:
+            href = str(anchor.get("href", ""))
+            try:
+                link = clean_url(href, base=page_url)
+            except MalformedUrl as exc:
+                malformed.append((redact(href), str(exc)))
+                continue
+            except BadUrl:
+                continue  # mailto:, javascript:, …: not a page
+            if self.article_id(link) is not None:
+                articles[link] = None
+        return ListingLinks(tuple(articles), tuple(malformed), by_selector=True)
 
 
 @cache
@@ -133,6 +141,7 @@ def _parse(path: Path) -> Site:
             hosts=frozenset(h.lower() for h in data["hosts"]),
             article=re.compile(urls["article"]), article_by_id=urls["article_by_id"],
             listing_first=urls["listing_first"], listing_page=urls["listing_page"],
+            listing_size=int(urls["listing_size"]),
             marker=sel["marker"], title=sel["title"], date=sel["date"], body=sel["body"],
             drop=tuple(sel["drop"]), listing_links=sel["listing_links"],
         )

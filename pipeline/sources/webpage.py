@@ -2,20 +2,25 @@
 
 Bytes come in exactly as the server sent them; decoding happens here. Paragraphs in
 :attr:`WebPage.text` are separated by a blank line, which the extraction stage reads as a
-sentence end.
+sentence end. A site's selectors that miss a page (the site changed its markup) are not the
+end of it: the page goes to the generic extractor, with a warning, and
+:attr:`WebPage.extractor` says which one read it.
 """
 
 from __future__ import annotations
 
 import codecs
+import html as markup
 import json
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import trafilatura
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import PageElement, PreformattedString
 from charset_normalizer import from_bytes
 
 from pipeline.document.dates import SPANISH_DATE
@@ -36,6 +41,13 @@ _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4
            "header", "footer", "main", "br", "hr"}
 _META_DATES = ("article:published_time", "og:article:published_time", "datePublished",
                "date", "dc.date", "dc.date.issued", "pubdate", "publishdate")
+# trafilatura's parser (libxml2) stops at 256 levels of nesting and drops what lies deeper;
+# pages with unclosed tags go that deep. Deeper pages are flattened to this many levels first.
+_MAX_DEPTH = 200
+_PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "br"}
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+              "source", "track", "wbr"}
+GENERIC = "generic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,9 @@ class WebPage:
     title: str
     text: str  # body paragraphs separated by "\n\n"
     published_raw: str | None  # the date string as found in the page, for audit
+    # Who read the body: a site adapter's name, "generic" (trafilatura), or
+    # "generic (<site> did not match)" when the adapter's selectors missed the page.
+    extractor: str = GENERIC
 
 
 class NoBodyError(ValueError):
@@ -69,9 +84,19 @@ def extract_webpage(data: bytes, *, url: str | None = None,
     html = decode_html(data, charset)
     soup = BeautifulSoup(html, "lxml")
     site = _site_for(soup, url)
-    if site is not None:
+    if site is None:
+        return _extract_generic(html, soup, url)
+    try:
         return _extract_with_site(soup, site)
-    return _extract_generic(html, soup, url)
+    except NoBodyError as missed:
+        logger.warning("%s: %s; reading it with the generic extractor instead (if the site "
+                       "has changed, update pipeline/resources/sites/%s.toml)",
+                       url or "a page", missed, site.name)
+        try:  # parsed afresh: the adapter has cut chrome out of the first soup
+            return _extract_generic(html, BeautifulSoup(html, "lxml"), url,
+                                    extractor=f"{GENERIC} ({site.name} did not match)")
+        except NoBodyError as also:
+            raise NoBodyError(f"{missed}, and {also}") from None
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:
@@ -140,13 +165,18 @@ def _extract_with_site(soup: BeautifulSoup, site: Site) -> WebPage:
     text = "\n\n".join(_paragraphs(body))
     if not text:
         raise NoBodyError(f"the {site.name} body element ({site.body!r}) holds no text")
-    return WebPage(title=title, text=text, published_raw=published or None)
+    return WebPage(title=title, text=text, published_raw=published or None,
+                   extractor=site.name)
 
 
-def _extract_generic(html: str, soup: BeautifulSoup, url: str | None) -> WebPage:
+def _extract_generic(html: str, soup: BeautifulSoup, url: str | None, *,
+                     extractor: str = GENERIC) -> WebPage:
     title = _meta_title(soup)
-    document = trafilatura.bare_extraction(html, url=url, include_comments=False,
-                                           include_tables=False, with_metadata=False)
+    if _deeper_than(soup, _MAX_DEPTH):
+        html = _flattened(soup, _MAX_DEPTH)
+    with _trafilatura_quiet():
+        document = trafilatura.bare_extraction(html, url=url, include_comments=False,
+                                               include_tables=False, with_metadata=False)
     if document is None or document.body is None:
         raise NoBodyError("the generic extractor (trafilatura) found no main text")
     paragraphs = []
@@ -162,36 +192,83 @@ def _extract_generic(html: str, soup: BeautifulSoup, url: str | None) -> WebPage
     if not paragraphs:
         raise NoBodyError("the generic extractor (trafilatura) found no main text")
     return WebPage(title=title, text="\n\n".join(paragraphs),
-                   published_raw=_meta_date(soup) or _visible_date(soup))
+                   published_raw=_meta_date(soup) or _visible_date(soup), extractor=extractor)
+
+
+@contextmanager
+def _trafilatura_quiet() -> Iterator[None]:
+    """trafilatura logs its own verdicts ("discarding data: None"); the reject or the fallback
+    warning says the same once, in the user's terms, so its lines show only with -v."""
+    trafilatura_logger = logging.getLogger("trafilatura")
+    if logger.isEnabledFor(logging.INFO):
+        yield
+        return
+    level = trafilatura_logger.level
+    trafilatura_logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        trafilatura_logger.setLevel(level)
+
+
+def _deeper_than(root: Tag, limit: int) -> bool:
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node.contents if isinstance(child, Tag))
+    return False
+
+
+def _flattened(root: Tag, limit: int) -> str:
+    """The page's HTML with its nesting cut to ``limit`` levels: deeper wrappers give way to
+    their content, paragraphs stay paragraphs. Iterative, so no depth can exhaust the stack."""
+    out: list[str] = []
+    stack: list[tuple[PageElement, int] | str] = [(child, 0) for child in reversed(root.contents)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        node, depth = item
+        if isinstance(node, Tag):
+            keep = depth < limit or node.name in _PARAGRAPH_TAGS
+            if keep:
+                attributes = "".join(
+                    f' {name}="{markup.escape(value if isinstance(value, str) else " ".join(value))}"'
+                    for name, value in node.attrs.items())
+                out.append(f"<{node.name}{attributes}>")
+                if node.name not in _VOID_TAGS:
+                    stack.append(f"</{node.name}>")
+            stack.extend((child, depth + keep) for child in reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            out.append(markup.escape(str(node), quote=False))
+    return "".join(out)
 
 
 def _paragraphs(root: Tag) -> list[str]:
     """Text of each block under ``root``, block boundaries becoming paragraph breaks."""
     paragraphs: list[str] = []
     pending: list[str] = []
-
-    def flush() -> None:
-        text = _squash("".join(pending))
-        if text:
-            paragraphs.append(text)
-        pending.clear()
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                pending.append(str(child))
-            elif isinstance(child, Tag):
-                block = child.name in _BLOCKS
-                if block:
-                    flush()
-                walk(child)
-                if block:
-                    flush()
-
-    walk(root)
-    flush()
+    # Iterative, so that no depth of nesting exhausts the stack; None marks a block's end.
+    stack: list[PageElement | None] = list(reversed(root.contents))
+    while stack:
+        node = stack.pop()
+        if node is None or (isinstance(node, Tag) and node.name in _BLOCKS):
+            text = _squash("".join(pending))
+            if text:
+                paragraphs.append(text)
+            pending.clear()
+        if isinstance(node, Tag):
+            if node.name in _BLOCKS:
+                stack.append(None)
+            stack.extend(reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+            pending.append(str(node))
+    text = _squash("".join(pending))
+    if text:
+        paragraphs.append(text)
     return paragraphs
 
 

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-
 from corpora import write_corpus
 
 HERE = Path(__file__).resolve().parent
@@ -151,7 +150,7 @@ def main() -> None:
               f"{one['wall'] / workers['wall']:.2f}× ({workers['peak_mb']:.0f} MB); "
               f"--processes 2 {processes['wall']:.1f} s = "
               f"{one['wall'] / processes['wall']:.2f}× ({processes['peak_mb']:.0f} MB)")
-        same = all((folder / f"workers-out" / table).read_bytes()
+        same = all((folder / "workers-out" / table).read_bytes()
                    == (folder / f"repeating-{ratio_size}-out" / table).read_bytes()
                    == (folder / "processes-out" / table).read_bytes()
                    for table in ("documents.csv", "mentions.csv", "entities.csv", "edges.csv",

@@ -30,7 +30,9 @@ def timed(section: str, function: Callable[..., Any]) -> Callable[..., Any]:
         _depth[section] += 1
         start = time.perf_counter()
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+            # A generator's work happens as it is consumed: consume it inside the timer.
+            return iter(list(result)) if isinstance(result, Iterator) else result
         finally:
             _depth[section] -= 1
             if _depth[section] == 0:

@@ -73,8 +73,8 @@ def analyse_on_cluster(pending: Pending, store: ResultStore, settings: Settings)
                 store.add_shard(name)
             count += processed
             future.release()
-            if (batch := next(queue, None)) is not None:
-                submit(batch)
+            if (following := next(queue, None)) is not None:
+                submit(following)
         return count
     finally:
         client.close()

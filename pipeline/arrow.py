@@ -53,7 +53,7 @@ class Codec:
     >>> from pipeline.records import Reject
     >>> codec = Codec(Reject)
     >>> codec.decode(codec.encode(Reject("a.txt", "clean", "no text")))
-    Reject(path='a.txt', stage='clean', reason='no text')
+    Reject(path='a.txt', stage='clean', reason='no text', error='')
     """
 
     def __init__(self, hint: Any) -> None:

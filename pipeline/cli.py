@@ -29,18 +29,21 @@ def _progress_bar(unit: str) -> Callable[[int], Callable[[], None]]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.publish.outputs import FAILED_REJECTS
     from pipeline.run import extract_corpus  # spaCy loads only for commands that need it
 
     settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes,
-                         workers=args.workers, scheduler=args.scheduler, interim=args.interim)
+                         workers=args.workers, scheduler=args.scheduler, interim=args.interim,
+                         include_private_persons=args.include_private_persons)
     summary = extract_corpus(args.input, args.output, settings=settings,
                              progress=None if args.quiet else _progress_bar("file"),
                              since=args.since, until=args.until, by_year=args.by == "year",
                              rebuild=args.rebuild)
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
-        print(f"error: no release under {args.input} could be processed; "
-              f"see {args.output / 'rejects.csv'}", file=sys.stderr)
+        print(f"error: no release under {args.input} could be processed, so nothing was "
+              f"published ({args.output} keeps the results it had); why: "
+              f"{args.output / FAILED_REJECTS}", file=sys.stderr)
         return 1
     return 0
 
@@ -107,7 +110,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="prensa-red-eval-") as scratch:
         output = args.output or Path(scratch)
         # A store of its own: the annotated corpus never prunes the results of data/raw.
-        settings = _settings(model=args.model, interim=str(Path(scratch) / "interim"))
+        # Scoring compares every person with the annotations, so nobody is withheld.
+        settings = _settings(model=args.model, interim=str(Path(scratch) / "interim"),
+                             include_private_persons=True)
         extract_corpus(args.input, output, settings=settings)
         print(format_report(evaluate_tables(load_tables(output), args.gold,
                                             aliases=args.aliases)))
@@ -146,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "or an fsspec URL (default: data/interim)")
     extract.add_argument("--rebuild", action="store_true",
                          help="process every release again, ignoring stored results")
+    extract.add_argument("--include-private-persons", action="store_true", default=None,
+                         help="name every person, also those no release gives a public role "
+                              "or an institution (default: withheld; README \"Privacy\")")
     extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
                          help="network files: only events dated on or after this day")
     extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
@@ -231,6 +239,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; outputs already written are complete, the rest were not written",
-              file=sys.stderr)
+        print("interrupted; nothing half-written was published (extract keeps the previous "
+              "results whole)", file=sys.stderr)
         return 130

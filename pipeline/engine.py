@@ -43,24 +43,25 @@ def model_in_use(settings: Settings, nlp: Language | None) -> str:
 
 
 def analyse_pending(pending: Pending, store: ResultStore, settings: Settings,
-                    nlp: Language | None = None) -> int:
+                    nlp: Language | None = None, privacy_key: bytes | None = None) -> int:
     """Run the per-document stage on ``pending`` where the settings say: a cluster when
     ``scheduler`` or ``workers`` is set, else here (with ``nlp``, or the model built when a
-    first release needs it). Return the number of releases processed."""
+    first release needs it). ``privacy_key``: see :func:`pipeline.document.stage.analyse`.
+    Return the number of releases processed."""
     if settings.scheduler or settings.workers:
         from pipeline.cluster import analyse_on_cluster  # dask loads only for a cluster
 
-        return analyse_on_cluster(pending, store, settings)
+        return analyse_on_cluster(pending, store, settings, privacy_key)
     pending = iter(pending)
     first = next(pending, None)
     if first is None:
         return 0
     return analyse_into(chain([first], pending), store, nlp or worker_nlp(settings.model),
-                        settings)
+                        settings, privacy_key)
 
 
-def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: Settings
-                 ) -> int:
+def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: Settings,
+                 privacy_key: bytes | None) -> int:
     """Run the per-document stage here on ``pending``; store every outcome in shards of
     ``settings.shard_size``. Return the number of releases processed."""
     from pipeline.document.stage import analyse
@@ -84,7 +85,7 @@ def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: 
             store.write_shard(shard)
             shard.clear()
 
-    for result in analyse(raws(), nlp, settings, rejects):
+    for result in analyse(raws(), nlp, settings, rejects, privacy_key=privacy_key):
         for reject in rejects:
             take(reject)
         rejects.clear()
@@ -112,8 +113,9 @@ def worker_nlp(model: str | None) -> Language:
 
 
 def analyse_batch(batch: list[tuple[str, RawDocument]], settings: Settings, location: str,
-                  fingerprint: str) -> tuple[int, list[str]]:
+                  fingerprint: str, privacy_key: bytes | None) -> tuple[int, list[str]]:
     """A cluster task, run on a worker: process ``batch``, write its shard straight to the
     store, return the number processed and the shard names (never the results)."""
     store = ResultStore(location, fingerprint, index=False)
-    return analyse_into(batch, store, worker_nlp(settings.model), settings), store.written
+    processed = analyse_into(batch, store, worker_nlp(settings.model), settings, privacy_key)
+    return processed, store.written

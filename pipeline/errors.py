@@ -20,3 +20,9 @@ class OutputError(UserError):
 
 class ModelNotFound(UserError):
     """No usable Spanish model is installed; the message gives the install command."""
+
+
+def one_line(error: BaseException) -> str:
+    """An exception's message on one line of at most 300 characters, for logs and rejects."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."

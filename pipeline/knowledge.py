@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -23,7 +23,8 @@ Sector = Literal[
     "other",
 ]
 SECTORS: frozenset[str] = frozenset(get_args(Sector))
-OrgTermKind = Literal["head", "legal_suffix", "connector"]
+OrgTermKind = Literal["head", "legal_suffix", "connector", "modifier", "venue", "plural", "prefix",
+                      "unique"]
 Gender = Literal["m", "f", "n"]
 
 GAZETTEER_FILE = RESOURCES_DIR / "institutions.jsonl"
@@ -42,18 +43,27 @@ class KnowledgeError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Institution:
-    """A known body: canonical name, acronyms, other names and sector."""
+    """A known body: canonical name, acronyms, other names and sector.
+
+    ``exact`` forms are matched only as written: short forms that are also common words in
+    lower case ("Municipio" is the city government, "municipio" any municipality).
+    """
 
     id: str
     name: str
     acronyms: tuple[str, ...]
     aliases: tuple[str, ...]
     sector: Sector
+    # Where its names mean this body: a municipality ("Juárez, Chihuahua") or a state
+    # ("Chihuahua"); "" = anywhere. "Instituto Municipal de las Mujeres" is Juárez's only in
+    # Juárez's releases.
+    jurisdiction: str = ""
+    exact: tuple[str, ...] = ()
 
     @property
     def forms(self) -> tuple[str, ...]:
-        """Every surface form of the body: name, acronyms, aliases."""
-        return (self.name, *self.acronyms, *self.aliases)
+        """Every surface form of the body: name, acronyms, aliases, exact forms."""
+        return (self.name, *self.acronyms, *self.aliases, *self.exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +99,13 @@ def fold(text: str) -> str:
     'instituto municipal de las mujeres imm'
     """
     return " ".join(text.translate(_FOLD_TABLE).split())
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_word(word: str) -> str:
+    """:func:`fold` of one token's text, cached: the rules fold the same words again and
+    again."""
+    return fold(word)
 
 
 def data_lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -151,6 +168,9 @@ def load_gazetteer() -> tuple[Institution, ...]:
             acronyms=_texts(where, record, "acronyms"),
             aliases=_texts(where, record, "aliases"),
             sector=_sector(where, _text(where, record, "sector")),
+            jurisdiction=_text(where, record, "jurisdiction") if "jurisdiction" in record
+            else "",
+            exact=_texts(where, record, "exact"),
         )
         if not _ID.fullmatch(body.id):
             raise KnowledgeError(f"{where}: id {body.id!r} is invalid; use lower-case words "
@@ -178,8 +198,14 @@ def gazetteer_index() -> dict[str, Institution]:
 
 
 @cache
+def gazetteer_ids() -> dict[str, Institution]:
+    """Known institutions by id ("imm-juarez")."""
+    return {body.id: body for body in load_gazetteer()}
+
+
+@cache
 def _org_terms() -> dict[OrgTermKind, tuple[str, ...]]:
-    terms: dict[OrgTermKind, list[str]] = {"head": [], "legal_suffix": [], "connector": []}
+    terms: dict[OrgTermKind, list[str]] = {kind: [] for kind in get_args(OrgTermKind)}
     for where, record in _json_lines(ORG_PATTERNS_FILE):
         kind = _text(where, record, "kind")
         if kind not in terms:
@@ -202,6 +228,12 @@ def load_legal_suffixes() -> tuple[str, ...]:
 def load_name_connectors() -> tuple[str, ...]:
     """Lower-case words allowed between capitalised words of a name ("de las", "para", …)."""
     return _org_terms()["connector"]
+
+
+def org_terms(kind: OrgTermKind) -> tuple[str, ...]:
+    """The ``org_patterns.jsonl`` words of one kind (see ``resources/KNOWLEDGE.md``):
+    ``org_terms("venue")`` → ("Centro", "Casa", …)."""
+    return _org_terms()[kind]
 
 
 @cache

@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from pipeline.errors import one_line
+
 Label = Literal["PER", "ORG", "DATE"]
 DateKind = Literal["published", "mentioned", "event"]
+# Where a date's year came from (dates.csv year_source); "none": the date has no value.
+YearSource = Literal["published", "url", "text", "weekday", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +26,10 @@ class RawDocument:
     title: str | None = None  # given by jsonl or a scrape manifest
     published_raw: str | None = None
     charset: str | None = None  # declared by the HTTP response, when scraped
+    published_source: str = "metadata"  # of published_raw: "metadata" (jsonl) or "manifest"
+    title_source: str = "metadata"  # of title: "metadata" (jsonl) or "manifest"
+    source: str | None = None  # the outlet, as a manifest names it ("netnoticias.mx")
+    decoding: str | None = None  # set when ingest decoded ``data`` (jsonl): how it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +43,11 @@ class Article:
     text: str  # body only: no title, date line or page chrome; mention offsets point here
     published: date | None
     published_raw: str | None  # the string the date came from, for audit
+    # Where ``published`` came from: "text", "metadata", "manifest", "url" ("" when none).
+    published_source: str = ""
+    title_source: str = ""  # "headline", "metadata", "manifest", "url" (slug), "sentence"
     extractor: str = "text"  # what read the body: "text", a site adapter's name, "generic", …
+    decoding: str = "utf-8"  # how the bytes became text: utf-8, utf-8-repaired, cp1252, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +62,18 @@ class Mention:
     sentence: str
     origin: str  # "ner", "ruler:<pattern id>", …: which rule produced it
     canonical: str = ""  # the entity's canonical name once resolved; "" until then
+    withheld: bool = False  # a private person's: no text, "[persona]" in the sentence
 
 
 @dataclass(frozen=True, slots=True)
 class DateMention:
-    """A date in a release, resolved to a calendar day."""
+    """A date in a release, resolved to a calendar day when its year can be known."""
 
     doc_id: str
     text: str
-    value: date
+    value: date | None  # None: day and month written, year unknown (kind "mentioned")
     kind: DateKind
+    year_source: YearSource = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +88,8 @@ class Entity:
     doc_ids: frozenset[str] = field(default_factory=frozenset)
     first_seen: date | None = None
     last_seen: date | None = None
+    jurisdiction: str = ""  # the municipality ("Juárez, Chihuahua") or state of its body
+    withheld: bool = False  # a private person: counted, not named (corpus/privacy.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +97,7 @@ class Event:
     """One activity reported by one or more releases (near-duplicates merged): events → graph."""
 
     event_id: str
-    date: date | None  # earliest event date of its releases, else earliest publication date
+    date: date | None  # first activity date of its releases, else earliest publication date
     event_type: str
     title: str
     gbv_related: bool
@@ -92,6 +108,8 @@ class Event:
     institutions: frozenset[str]  # entity ids of the ORGs its releases mention
     people: frozenset[str]  # entity ids of the PERs
     sentence_pairs: frozenset[tuple[str, str]] = frozenset()  # ORG pairs (sorted) in one sentence
+    date_end: date | None = None  # last activity date, when the activities span several days
+    date_source: str = ""  # "event" (an activity date), "published", or "" (undated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +129,12 @@ class Reject:
     path: str
     stage: str
     reason: str
+    error: str = ""  # the exception type when a fault of the pipeline caused it, else ""
+
+    @classmethod
+    def fault(cls, path: str, stage: str, error: Exception) -> Reject:
+        """The reject for an exception the pipeline's own code raised on one input."""
+        return cls(path, stage, one_line(error), error=type(error).__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,4 +160,8 @@ class DocumentResult:
     dates: tuple[DateMention, ...]  # published, event and mentioned dates
     affiliations: tuple[Affiliation, ...]
     signature: tuple[int, ...]  # MinHash of the release's shingles, for near-duplicates
+    published_source: str = ""  # as Article.published_source
+    title_source: str = ""  # as Article.title_source
     extractor: str = "text"  # what read the body (Article.extractor)
+    jurisdiction: str = ""  # the municipality it is about, "Juárez, Chihuahua" (jurisdiction.py)
+    decoding: str = "utf-8"  # how the bytes became text (see Article)

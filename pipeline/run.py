@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Settings
 from pipeline.corpus.network import Betweenness
+from pipeline.corpus.privacy import PublicPeople
 from pipeline.corpus.stage import identify, index_corpus
+from pipeline.document.privacy import privacy_key_for
 from pipeline.engine import analyse_pending, model_in_use
 from pipeline.fingerprint import pipeline_fingerprint
-from pipeline.publish import export
+from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult
 from pipeline.sources.ingest import list_inputs, read_inputs
@@ -46,6 +48,7 @@ class Summary:
     events: int = 0
     duplicates: int = 0  # releases merged into an earlier release's event
     web_pages: tuple[tuple[str, int], ...] = ()  # (extractor, pages it read), most first
+    withheld: int = 0  # private persons counted but not named
     processed: int = 0  # inputs the per-document stage ran on; the others came from the store
     reused: int = 0
 
@@ -58,6 +61,9 @@ class Summary:
         if self.web_pages:  # a fallback here means a site adapter needs updating
             pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
             text += f"; web pages read by {pages}"
+        if self.withheld:
+            text += (f"; {self.withheld} private persons withheld (no public role; "
+                     "--include-private-persons names them)")
         return text
 
 
@@ -87,22 +93,27 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
     """
     started = time.perf_counter()
-    paths = list_inputs(input_path)
+    paths = list_inputs(input_path, output=output_dir)
+    key = privacy_key_for(settings)
     tick = progress(len(paths)) if progress else (lambda: None)
-    export.ensure_folder(output_dir)
     model = model_in_use(settings, nlp)
-    fingerprint = pipeline_fingerprint(settings, model, nlp.pipe_names if nlp else ())
+    fingerprint = pipeline_fingerprint(settings, model, nlp.pipe_names if nlp else (), key)
     store = ResultStore(settings.interim, fingerprint, index=not rebuild)
     order = RunOrder(store)
-    # 1. Per document: every release the store lacks, written to the store.
-    inputs = _counted(read_inputs(input_path, paths), tick)
-    processed = analyse_pending(order.missing(inputs), store, settings, nlp)
-    # 2. Corpus: two passes over the stored results, in input order, then the tables.
-    results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
-    index = index_corpus(_tallied(results, extractors), settings)
-    written = write_tables(identify(results, index), index, rejects, output_dir,
-                           since=since, until=until, by_year=by_year, betweenness=Betweenness(
-                               settings.betweenness_exact_max, settings.betweenness_samples))
+    with OutputSet(output_dir) as outputs:
+        # 1. Per document: every release the store lacks, written to the store.
+        inputs = _counted(read_inputs(input_path, paths), tick)
+        processed = analyse_pending(order.missing(inputs), store, settings, nlp, key)
+        # 2. Corpus: passes over the stored results, in input order, then the tables.
+        results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
+        index = index_corpus(_tallied(results, extractors), settings,
+                             PublicPeople.learned_from(results, key))
+        written = write_tables(identify(results, index), index, rejects, outputs.staging,
+                               since=since, until=until, by_year=by_year,
+                               betweenness=Betweenness(settings.betweenness_exact_max,
+                                                       settings.betweenness_samples))
+        outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
+                        source=input_path)
     store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(index.entities), edges=written.network.edges,
@@ -110,4 +121,5 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    events=written.events, duplicates=index.duplicates,
                    web_pages=tuple((name, n) for name, n in extractors.most_common()
                                    if name != "text"),
+                   withheld=sum(e.withheld for e in index.entities),
                    processed=processed, reused=order.reused)

@@ -64,13 +64,12 @@ class _Row:
     reject: Reject | None  # rejects are kept in the index: small, and read for rejects.csv
 
 
-_CODEC = Codec(DocumentResult)
+_CODEC, _REJECT = Codec(DocumentResult), Codec(Reject)
 _SCHEMA = pa.schema([pa.field("key", pa.string(), nullable=False),
                      pa.field("path", pa.string(), nullable=False),
-                     pa.field("reject_stage", pa.string()),
-                     pa.field("reject_reason", pa.string()),
+                     pa.field("reject", _REJECT.arrow_type),  # null when there is a result
                      pa.field("result", _CODEC.arrow_type)])
-_INDEX_COLUMNS = ["key", "path", "reject_stage", "reject_reason"]
+_INDEX_COLUMNS = ["key", "reject"]
 
 
 def _fs(location: str) -> tuple[fsspec.AbstractFileSystem, str]:
@@ -89,7 +88,7 @@ class ResultStore:
     >>> key = document_key(raw, store.fingerprint)
     >>> _ = store.write_shard([(key, Reject("a.txt", "clean", "no text"))])
     >>> store.get_reject(key)
-    Reject(path='a.txt', stage='clean', reason='no text')
+    Reject(path='a.txt', stage='clean', reason='no text', error='')
     """
 
     def __init__(self, location: str, fingerprint: str, *, index: bool = True) -> None:
@@ -136,10 +135,9 @@ class ResultStore:
         self._add_to_index(shard, table)
 
     def _add_to_index(self, shard: str, table: pa.Table) -> None:
-        for row, (key, path, stage, reason) in enumerate(zip(
+        for row, (key, reject) in enumerate(zip(
                 *(table.column(c).to_pylist() for c in _INDEX_COLUMNS), strict=True)):
-            reject = Reject(path, stage, reason) if stage is not None else None
-            self._index[key] = _Row(shard, row, reject)
+            self._index[key] = _Row(shard, row, _REJECT.decode(reject))
         self._rows[shard] = table.num_rows
 
     def write_shard(self, outcomes: Sequence[tuple[str, Outcome]]) -> str:
@@ -149,8 +147,7 @@ class ResultStore:
             + ".parquet"
         table = pa.Table.from_pylist([
             {"key": key, "path": outcome.path,
-             "reject_stage": outcome.stage if isinstance(outcome, Reject) else None,
-             "reject_reason": outcome.reason if isinstance(outcome, Reject) else None,
+             "reject": _REJECT.encode(outcome) if isinstance(outcome, Reject) else None,
              "result": _CODEC.encode(outcome) if isinstance(outcome, DocumentResult) else None}
             for key, outcome in outcomes], schema=_SCHEMA)
         buffer = io.BytesIO()
@@ -177,13 +174,11 @@ class ResultStore:
         if shard in self._cache:
             self._cache.move_to_end(shard)
             return self._cache[shard]
-        table = self._read(shard)
+        table = self._read(shard, ["reject", "result"])
         outcomes: list[Outcome] = [
-            Reject(path, stage, reason) if stage is not None else _CODEC.decode(result)
-            for path, stage, reason, result in zip(
-                *(table.column(c).to_pylist() for c in ("path", "reject_stage",
-                                                        "reject_reason", "result")),
-                strict=True)]
+            _REJECT.decode(reject) if reject is not None else _CODEC.decode(result)
+            for reject, result in zip(table.column("reject").to_pylist(),
+                                      table.column("result").to_pylist(), strict=True)]
         self._cache[shard] = outcomes
         while len(self._cache) > _SHARDS_KEPT:
             self._cache.popitem(last=False)

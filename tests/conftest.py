@@ -4,6 +4,8 @@ guard that keeps every test on the loopback interface."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,21 @@ SEED = SHARED / "seed" / "000_ef73d91f2b0b8c72.txt"
 # The same release, shipped as the sample input of `make extract`.
 SHIPPED_SEED = PROJECT / "data" / "raw" / "juarez-2022-12-07-imm-reunion-iniciativa-spotlight.txt"
 CORPUS = SHARED / "corpus"
+_KEY_FOLDER = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The privacy key of every run in the tests lives in a temporary folder, never in the
+    project's data/interim; set before any test module is imported, so that the environments
+    modules copy for their subprocesses carry it too."""
+    folder = Path(tempfile.mkdtemp(prefix="prensa-red-test-key-"))
+    config.stash[_KEY_FOLDER] = folder
+    os.environ["PIPELINE_PRIVACY_KEY"] = str(folder / "privacy.key")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (folder := config.stash.get(_KEY_FOLDER, None)) is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,29 +8,51 @@ without the project's rules) is run for real, so the margin is measured, not rem
 
 from __future__ import annotations
 
+import csv
+import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.config import load_settings
+from pipeline.config import Settings, load_settings
 from pipeline.document.nlp import choose_model
+from pipeline.document.titles import is_byline, is_site_name
 from pipeline.evaluate import Report
-from pipeline.publish.tables import evaluate_tables, load_tables
+from pipeline.knowledge import fold
+from pipeline.publish.tables import evaluate_tables, load_tables, read_table
 from pipeline.run import extract_corpus
+
+
+def _every_person_named() -> Settings:
+    """The settings `make evaluate` extracts with: every person named, to be scored."""
+    return replace(load_settings(), include_private_persons=True)
 
 
 def _score_extraction(corpus: Path, nlp: Language, output: Path) -> Report:
     """Extract the corpus and score it as `make evaluate` does (aliases.json beside the gold)."""
-    extract_corpus(corpus, output, settings=load_settings(), nlp=nlp)
+    extract_corpus(corpus, output, settings=_every_person_named(), nlp=nlp)
+    # Nothing is rejected (metadata beside the releases is skipped): a fault of the code on
+    # one release becomes a reject, and must not hide there.
+    rejects = read_table(output / "rejects.csv")
+    assert rejects.empty, rejects.to_string()
     return evaluate_tables(load_tables(output), corpus / "gold.jsonl")
 
 
 @pytest.fixture(scope="module")
-def report(corpus: Path, nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> Report:
-    return _score_extraction(corpus, nlp, tmp_path_factory.mktemp("accuracy"))
+def extracted(corpus: Path, nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus's tables, as `make evaluate` writes them."""
+    output = tmp_path_factory.mktemp("accuracy")
+    extract_corpus(corpus, output, settings=_every_person_named(), nlp=nlp)
+    return output
+
+
+@pytest.fixture(scope="module")
+def report(corpus: Path, extracted: Path) -> Report:
+    return evaluate_tables(load_tables(extracted), corpus / "gold.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -45,48 +67,90 @@ def plain_report(corpus: Path, nlp: Language,
 
 
 def test_publication_dates_floor(report: Report) -> None:
-    # measured: 24 of the 26 files that state a date (058 and 062 missed), none spurious
+    # measured: 26 of the 26 files that state a date, none spurious
     assert report.dates_stated > 0
-    assert report.date_accuracy >= 0.92
+    assert report.date_accuracy == 1.0
     assert report.spurious_dates == ()
 
 
+def test_url_dates_floor(report: Report) -> None:
+    # measured: 6 of the 6 files without a stated date whose URL carries a day
+    assert report.url_dates > 0
+    assert report.url_date_errors == ()
+
+
+def _documents(extracted: Path) -> list[dict[str, str]]:
+    with (extracted / "documents.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_document_has_its_url_and_a_clean_title(corpus: Path, extracted: Path) -> None:
+    """URLs from the manifest beside the corpus; no title is a byline, a site name or cut
+    mid-word (a cut title ends with "…" after a whole word of the text)."""
+    documents = _documents(extracted)
+    assert documents and all(row["url"].startswith("http") for row in documents)
+    for row in documents:
+        title, body = row["title"], (corpus / row["path"]).read_text(encoding="utf-8")
+        assert title and not is_byline(title), row
+        assert not is_site_name(title, url=row["url"]), row
+        assert row["title_source"] in ("headline", "url", "sentence", "manifest", "metadata")
+        if title.endswith("…"):
+            words = re.findall(r"\w+", fold(body))
+            assert fold(title.removesuffix("…")).split()[-1] in words, row
+
+
 def test_org_f1_floor(report: Report) -> None:
-    # measured: ORG P 0.773, R 0.780, F1 0.777
-    assert report.entities["ORG"].f1 >= 0.77
+    # measured: ORG P 0.934, R 0.946, F1 0.940
+    assert report.entities["ORG"].f1 >= 0.93
+    assert report.entities["ORG"].precision >= 0.92
+    assert report.entities["ORG"].recall >= 0.93
 
 
 def test_per_f1_floor(report: Report) -> None:
-    # measured: PER P 0.889, R 0.901, F1 0.895
-    assert report.entities["PER"].f1 >= 0.89
-    assert report.entities["PER"].recall >= 0.89
+    # measured: PER P 0.979, R 0.940, F1 0.959
+    assert report.entities["PER"].f1 >= 0.95
+    assert report.entities["PER"].recall >= 0.93
 
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
-    # measured: plain model ORG F1 0.273, PER F1 0.665; with the rules 0.777 and 0.895
-    assert report.entities["ORG"].f1 >= plain_report.entities["ORG"].f1 + 0.45
-    assert report.entities["PER"].f1 >= plain_report.entities["PER"].f1 + 0.20
+    # measured: plain model ORG F1 0.274, PER F1 0.813; with the rules 0.940 and 0.959. The
+    # plain model's people also go through the document stage's span fixes (person_spans.py),
+    # which read the word lists the institution rules share (heads, sector keywords), so its
+    # PER margin is the spaCy components' alone.
+    assert report.entities["ORG"].f1 >= plain_report.entities["ORG"].f1 + 0.64
+    assert report.entities["PER"].f1 >= plain_report.entities["PER"].f1 + 0.13
     assert report.entities["PER"].precision > plain_report.entities["PER"].precision
 
 
 def test_identity_floors(report: Report) -> None:
-    # measured on canonical gold names (aliases.json, per-city `canonical`): ORG P 0.797,
-    # R 0.943, F1 0.864; PER F1 0.967
-    assert report.identity["ORG"].recall >= 0.94
-    assert report.identity["ORG"].f1 >= 0.86
-    assert report.identity["PER"].f1 >= 0.96
+    # measured on canonical gold names (aliases.json, per-city `canonical`): ORG P 0.971,
+    # R 0.992, F1 0.981; PER P 0.966, R 0.994, F1 0.980
+    assert report.identity["ORG"].recall >= 0.98
+    assert report.identity["ORG"].precision >= 0.96
+    assert report.identity["ORG"].f1 >= 0.975
+    assert report.identity["PER"].f1 >= 0.975
 
 
 def test_edge_floor(report: Report) -> None:
-    # measured: 196 of 392 gold pairs found, 190 false (P 0.508, R 0.500, F1 0.504)
-    assert report.edges.f1 >= 0.50
+    # measured: 337 of 392 gold pairs found, 38 false (P 0.899, R 0.860, F1 0.879)
+    assert report.edges.f1 >= 0.87
+    assert report.edges.precision >= 0.88
+
+
+def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:
+    # measured: 5 of 122 institutions in nodes.csv are "other" (4.1 %); the issue allows 10 %
+    with (extracted / "nodes.csv").open(encoding="utf-8-sig", newline="") as handle:
+        sectors = [row["sector"] for row in csv.DictReader(handle)]
+    assert sectors and sectors.count("other") / len(sectors) <= 0.08
 
 
 def test_event_date_floor(report: Report) -> None:
-    # measured: 7 of 26 gold event dates found, 3 false (P 0.700, R 0.269)
-    assert report.event_dates.recall >= 0.26
-    assert report.event_dates.precision >= 0.70
+    # measured: 26 of 26 gold event dates found, 7 false (P 0.788, R 1.000). All 7 are in
+    # files whose gold has no publication date (R10) while their URL or text dates them
+    # (003, 011, 048): the gold lists no event dates there, the pipeline resolves the year.
+    assert report.event_dates.recall >= 0.96
+    assert report.event_dates.precision >= 0.78
 
 
 def test_gbv_relevance_floor(report: Report) -> None:

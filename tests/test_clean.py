@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.document.clean import CleanError, clean, decode_text
+from pipeline.document.clean import CleanError, clean
 from pipeline.records import RawDocument
 
 PRESS_ROOM = """Sala de Prensa Comunicación Social
@@ -50,11 +50,11 @@ def test_paragraphs_are_separated_by_a_blank_line() -> None:
                             "Segundo párrafo, también.")
 
 
-def test_plain_text_is_taken_whole_with_first_line_as_title() -> None:
+def test_plain_text_is_taken_whole_with_its_first_sentence_as_title() -> None:
     text = "El Instituto inauguró un espacio para mujeres en la colonia Centro de la ciudad."
     article = clean(raw(text))
     assert article.text == text
-    assert article.title == text
+    assert (article.title, article.title_source) == (text.rstrip("."), "sentence")
     assert article.published is None
 
 
@@ -69,6 +69,7 @@ def test_archive_prefix_with_only_a_month_gives_no_date() -> None:
     article = clean(raw(" date 2024-02 Chihuahua.- El comité vecinal repartió volantes sobre "
                         "la feria de salud del próximo mes."))
     assert article.published is None
+    assert article.published_raw == "2024-02"  # kept: it dates the release's days by month
     assert article.text.startswith("Chihuahua.- El comité")
 
 
@@ -76,6 +77,27 @@ def test_jsonl_record_keeps_its_own_title_and_date() -> None:
     article = clean(raw("Texto completo del boletín con suficientes caracteres para procesarse.",
                         fmt="json", title="Un título", published_raw="2023-11-21"))
     assert (article.title, article.published) == ("Un título", date(2023, 11, 21))
+    assert (article.title_source, article.published_source) == ("metadata", "metadata")
+
+
+@pytest.mark.parametrize(("text", "url", "published", "source"), [
+    # The press-room date line.
+    ("Abren taller de defensa personal para mujeres\nViernes 3 de Mayo del 2024\n" + "x" * 60,
+     None, date(2024, 5, 3), "text"),
+    # A dateline opening the body.
+    ("Culiacán, Sin., a 12 de junio de 2021.- El alcalde recorrió las colonias del norte de "
+     "la ciudad.", None, date(2021, 6, 12), "text"),
+    # The archive's prefix.
+    (" date 2022-05-04 El comité vecinal repartió volantes sobre la feria de salud.", None,
+     date(2022, 5, 4), "metadata"),
+    # Nothing in the text: the day written in the URL.
+    ("El comité vecinal repartió volantes sobre la feria de salud del mes.",
+     "https://noticias.example/2020/07/15/reparten-volantes", date(2020, 7, 15), "url"),
+])
+def test_publication_date_and_its_source(text: str, url: str | None, published: date,
+                                         source: str) -> None:
+    article = clean(raw(text, url=url) if url else raw(text))
+    assert (article.published, article.published_source) == (published, source)
 
 
 @pytest.mark.parametrize(("data", "reason"), [
@@ -87,11 +109,6 @@ def test_jsonl_record_keeps_its_own_title_and_date() -> None:
 def test_unusable_inputs_raise_clean_error_with_reason(data: bytes, reason: str) -> None:
     with pytest.raises(CleanError, match=reason):
         clean(raw(data))
-
-
-def test_latin1_text_is_decoded_with_accents() -> None:
-    text = "La señora Muñoz habló de la prevención en la región de Juárez, año con año."
-    assert decode_text(text.encode("cp1252")) == text
 
 
 def test_html_page_goes_through_the_page_extractor() -> None:

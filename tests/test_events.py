@@ -12,7 +12,7 @@ from spacy.language import Language
 
 from pipeline.config import load_settings
 from pipeline.corpus.events import EventTable, event_id_for
-from pipeline.document.relevance import event_type, gbv_relevance, mark_event_dates
+from pipeline.document.relevance import event_type, gbv_relevance
 from pipeline.records import DateMention, Mention
 from pipeline.run import extract_corpus
 
@@ -47,41 +47,6 @@ def test_event_type(title: str, text: str, kind: str) -> None:
     assert event_type(title, text) == kind
 
 
-def _date(text: str, sentence: str, value: date) -> tuple[DateMention, Mention]:
-    return (DateMention("d", text, value, "mentioned"),
-            Mention("d", "DATE", text, 0, len(text), sentence, "dateparser",
-                    value.isoformat()))
-
-
-@pytest.mark.parametrize(("text", "sentence", "value", "published", "kind"), [
-    # Announced: on or after the publication date.
-    ("22 de noviembre", "Las actividades inician mañana 22 de noviembre.", date(2023, 11, 22),
-     date(2023, 11, 21), "event"),
-    # Reported: before publication, with an activity word near it.
-    ("15 de noviembre", "El 15 de noviembre se llevó a cabo el taller.", date(2023, 11, 15),
-     date(2023, 11, 21), "event"),
-    # Before publication and no activity near: context, not an event.
-    ("1 de febrero de 2007", "La ley vigente desde el 1 de febrero de 2007 obliga a todos.",
-     date(2007, 2, 1), date(2023, 11, 21), "mentioned"),
-    # A street name, though after publication.
-    ("16 de Septiembre", "Abrirá un centro en la colonia 16 de Septiembre.",
-     date(2024, 9, 16), date(2024, 2, 10), "mentioned"),
-    # No publication date and no written year: the year is unknown.
-    ("25 de noviembre", "La marcha será el 25 de noviembre.", date(2026, 11, 25), None,
-     "mentioned"),
-    # No publication date but a written year, with an activity word.
-    ("23 de febrero de 2010", "La marcha del 23 de febrero de 2010 recorrió el centro.",
-     date(2010, 2, 23), None, "event"),
-])
-def test_event_dates(text: str, sentence: str, value: date, published: date | None,
-                     kind: str) -> None:
-    dated, mention = _date(text, sentence, value)
-    published_row = DateMention("d", "Martes 21", date(2023, 11, 21), "published")
-    marked = mark_event_dates([published_row, dated], [mention], published)
-    assert [d.kind for d in marked] == ["published", kind]
-    assert marked[1].value == value
-
-
 def _org(doc_id: str, text: str, sentence: str) -> Mention:
     return Mention(doc_id, "ORG", text, 0, len(text), sentence, "ner", text)
 
@@ -104,14 +69,38 @@ def test_event_table_merges_the_releases_of_one_event() -> None:
     table.add({**base, "doc_id": "c", "event_id": "ev-c", "title": "Otra", "gbv_score": 0.0,
                "gbv_related": False, "gbv_terms": [], "published": None}, [], [])
     first, second = table.events()
-    assert (first.event_id, first.date, first.title, first.event_type) == (
-        "ev-a", date(2023, 11, 22), "Se reúnen IMM y Red", "reunión")
+    assert (first.event_id, first.date, first.date_source, first.title, first.event_type) == (
+        "ev-a", date(2023, 11, 22), "event", "Se reúnen IMM y Red", "reunión")
     assert first.doc_ids == ("a", "b")
     assert first.urls == ("https://juarez.gob.mx/1", "https://outlet.mx/1")
     assert (first.gbv_score, first.gbv_terms) == (5.0, ("x", "y"))
     assert first.institutions == {"o-imm", "o-red", "o-uacj"}
     assert first.sentence_pairs == {("o-imm", "o-red")}
-    assert (second.event_id, second.date, second.gbv_related) == ("ev-c", None, False)
+    assert (second.event_id, second.date, second.date_source, second.gbv_related) == (
+        "ev-c", None, "", False)
+
+
+def _add_dated(table: EventTable, doc_id: str, published: date | None, *days: date) -> None:
+    row = {"doc_id": doc_id, "event_id": f"ev-{doc_id}", "title": "t", "url": "",
+           "published": published, "gbv_related": True, "gbv_score": 3.0, "gbv_terms": [],
+           "event_type": "other"}
+    table.add(row, [], [DateMention(doc_id, "x", day, "event") for day in days])
+
+
+def test_event_date_is_its_first_activity_date_with_the_last_as_end() -> None:
+    table = EventTable()
+    # A range of activities, and an incident years before publication (not the activity).
+    _add_dated(table, "a", date(2023, 11, 21), date(2023, 11, 25), date(2023, 12, 10),
+               date(2010, 2, 23))
+    _add_dated(table, "b", date(2023, 2, 26), date(2010, 2, 23))
+    _add_dated(table, "c", None, date(2024, 3, 3), date(2024, 3, 19))
+    events = {e.event_id: e for e in table.events()}
+    assert (events["ev-a"].date, events["ev-a"].date_end, events["ev-a"].date_source) == (
+        date(2023, 11, 25), date(2023, 12, 10), "event")
+    assert (events["ev-b"].date, events["ev-b"].date_end, events["ev-b"].date_source) == (
+        date(2023, 2, 26), None, "published")
+    assert (events["ev-c"].date, events["ev-c"].date_end) == (date(2024, 3, 3),
+                                                              date(2024, 3, 19))
 
 
 def _table(path: Path) -> list[dict[str, str]]:
@@ -142,7 +131,8 @@ def test_extract_merges_republished_releases(tmp_path: Path, nlp: Language) -> N
     source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines),
                       encoding="utf-8")
     out = tmp_path / "out"
-    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim")})
+    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim"),
+                              "PIPELINE_PRIVACY_KEY": str(tmp_path / "privacy.key")})
     summary = extract_corpus(source, out, settings=settings, nlp=nlp)
     assert (summary.documents, summary.events, summary.duplicates) == (3, 2, 1)
     documents = {row["url"].split("/")[2]: row for row in _table(out / "documents.csv")}
@@ -169,7 +159,8 @@ def test_corpus_relevance_floor(tmp_path: Path, corpus: Path, nlp: Language) -> 
     for line in (corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         gold[record["id"]] = record["gbv_prevention"]
-    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim")})
+    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim"),
+                              "PIPELINE_PRIVACY_KEY": str(tmp_path / "privacy.key")})
     extract_corpus(corpus, tmp_path, settings=settings, nlp=nlp)
     predicted = {Path(row["path"]).stem: row["gbv_related"] == "true"
                  for row in _table(tmp_path / "documents.csv") if row["path"].endswith(".txt")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.publish import export
 from pipeline.publish.explain import ExplainError, explain
+from pipeline.publish.outputs import OutputSet
 
 IMM, RED, UACJ, IMMX = "org-imm", "org-red", "org-uacj", "org-immx"
 BOTH = "El IMM y la Red Mesa de Mujeres firmaron el convenio."
@@ -49,7 +51,17 @@ def processed(tmp_path: Path) -> Path:
         {"event_id": "ev-3", "date": "2024-05-01", "event_type": "other", "title": "Otro",
          "gbv_related": True, "doc_ids": ["d4"], "urls": []},
     ])
-    return tmp_path
+    return _published(tmp_path)
+
+
+def _published(written: Path) -> Path:
+    """The hand-written tables as the whole set of a run, published as extract does."""
+    folder = written / "processed"
+    with OutputSet(folder) as outputs:
+        for table in written.glob("*.csv"):
+            shutil.move(table, outputs.staging / table.name)
+        outputs.publish(documents=4, rejected=0, model="hand-written", source=written)
+    return folder
 
 
 def test_explain_lists_shared_events_newest_first(processed: Path) -> None:

@@ -6,16 +6,25 @@ import networkx as nx
 import pytest
 
 from pipeline.publish.export import CsvTable, cell, write_csv, write_graph
+from pipeline.publish.tables import read_table
 
 
 @pytest.mark.parametrize(("value", "expected"), [
     (None, ""), (True, "true"), (False, "false"), (date(2022, 12, 7), "2022-12-07"),
     (["a", "b"], "a; b"), (frozenset({"b", "a"}), "a; b"), (3, "3"), (-2.5, "-2.5"),
     ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+52 656", "'+52 656"), ("@cmd", "'@cmd"),
-    ("-texto", "'-texto"), ("Instituto", "Instituto"),
+    ("-texto", "'-texto"), ("Instituto", "Instituto"), ("-inf", "'-inf"), ("+nan", "'+nan"),
+    ("1_000", "1_000"), ("-1_000", "'-1_000"), ("'=1+1", "''=1+1"), ("'hola", "'hola"),
 ])
 def test_cell_formats_for_spreadsheets(value: object, expected: str) -> None:
     assert cell(value) == expected
+
+
+@pytest.mark.parametrize("value", ["=1+1", "'=1+1", "''@x", "-inf", "+nan", "-Infinity",
+                                   "'hola", "-2.5", "+52 656", "\tcódigo"])
+def test_every_value_reads_back_as_it_was(tmp_path: Path, value: str) -> None:
+    write_csv(tmp_path / "t.csv", ["a"], [{"a": value}])
+    assert read_table(tmp_path / "t.csv")["a"].item() == value
 
 
 def test_csv_has_bom_header_and_rows(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ def _event(event_id: str, day: date | None, institutions: str, gbv: bool = True,
     return Event(event_id, day, "reunión", f"Título {event_id}", gbv, 3.0 if gbv else 0.0,
                  ("feminicidio",) if gbv else (), (f"doc-{event_id}",),
                  (f"https://example.org/{event_id}",), frozenset(institutions), frozenset(),
-                 pairs)
+                 pairs, date_source="event" if day else "")
 
 
 EVENTS = [
@@ -52,7 +52,8 @@ def test_projection_counts_shared_gbv_events_only() -> None:
     assert _pairs(graph) == [("A", "B"), ("A", "C"), ("B", "C"), ("B", "D"), ("C", "D")]
     assert dict(graph.edges["A", "B"]) == {
         "weight": 2, "sentence_weight": 1, "first_date": date(2023, 3, 8),
-        "last_date": date(2023, 11, 25), "event_ids": ["e1", "e2"]}
+        "last_date": date(2023, 11, 25), "event_ids": ["e1", "e2"],
+        "sentence_event_ids": ["e1"]}
     assert graph.edges["C", "D"]["first_date"] is None  # its only event is undated
     assert not graph.has_edge("A", "D")  # they share only a non-GBV event
 
@@ -66,6 +67,8 @@ def test_node_attributes_and_metrics() -> None:
     # A–D has two shortest paths, through B and through C: each gets 1/2 of 3 pairs.
     assert [graph.nodes[n]["betweenness"] for n in "ABCD"] == [0.0, 0.166667, 0.166667, 0.0]
     assert graph.nodes["A"]["n_events"] == 2
+    # A–B is strong (named in one sentence, and repeated); no other tie is.
+    assert [graph.nodes[n]["strong_degree"] for n in "ABCD"] == [1, 1, 0, 0]
     labels = {n: graph.nodes[n]["community"] for n in "ABCD"}
     assert set(labels.values()) <= {0, 1, 2, 3}
     assert labels == {n: institution_network(EVENTS, ENTITIES).nodes[n]["community"]
@@ -119,12 +122,14 @@ def test_gexf_is_dynamic_and_graphml_reads_back(tmp_path: Path) -> None:
     assert (ab["start"], ab["end"], ab["weight"]) == ("2023-03-08", "2023-11-25", 2)
     assert ab["event_ids"] == "e1; e2"
     assert "start" not in gexf.edges["C", "D"]  # undated: present throughout
-    assert gexf.nodes["B"]["label"] == "B" and gexf.nodes["B"]["name"] == "Red Mesa de Mujeres"
+    assert gexf.edges["C", "D"]["undated"] is True and ab["undated"] is False
+    assert gexf.nodes["B"]["label"] == "Red Mesa de Mujeres"
     graphml = nx.read_graphml(tmp_path / "g.graphml")
     assert _pairs(graphml) == _pairs(graph)
     assert dict(graphml.edges["A", "B"]) == {"weight": 2, "sentence_weight": 1,
                                              "first_date": "2023-03-08",
-                                             "last_date": "2023-11-25", "event_ids": "e1; e2"}
+                                             "last_date": "2023-11-25", "event_ids": "e1; e2",
+                                             "sentence_event_ids": "e1"}
     assert graphml.nodes["C"]["sector"] == "state"
     assert graphml.nodes["B"]["betweenness"] == pytest.approx(0.166667)
 
@@ -137,19 +142,20 @@ def test_write_network_tables_and_year_slices(tmp_path: Path) -> None:
     summary = write_network(EVENTS, ENTITIES, tmp_path, by_year=True)
     assert (summary.events, summary.gbv_events, summary.nodes, summary.edges) == (5, 4, 4, 5)
     events = _rows(tmp_path / "events.csv")
-    assert events[0] == ["event_id", "date", "event_type", "title", "gbv_related",
-                         "gbv_score", "gbv_terms", "n_documents", "doc_ids", "urls",
-                         "institutions", "people"]
-    assert events[1] == ["e1", "2023-03-08", "reunión", "Título e1", "true", "3.0",
+    assert events[0] == ["event_id", "date", "date_end", "date_source", "event_type", "title",
+                         "gbv_related", "gbv_score", "gbv_terms", "n_documents", "doc_ids",
+                         "urls", "institutions", "people"]
+    assert events[1] == ["e1", "2023-03-08", "", "event", "reunión", "Título e1", "true", "3.0",
                          "feminicidio", "1", "doc-e1", "https://example.org/e1",
                          "Fiscalía Especializada de la Mujer; Instituto Municipal de las "
                          "Mujeres; Red Mesa de Mujeres", ""]
     edges = _rows(tmp_path / "edges.csv")
     assert edges[1] == ["A", "B", "Instituto Municipal de las Mujeres", "Red Mesa de Mujeres",
-                        "2", "1", "2023-03-08", "2023-11-25", "e1; e2"]
+                        "2", "1", "2023-03-08", "2023-11-25", "e1; e2", "e1"]
     nodes = _rows(tmp_path / "nodes.csv")
     assert nodes[0] == ["entity_id", "name", "sector", "n_events", "first_date", "last_date",
-                        "degree", "weighted_degree", "betweenness", "community"]
+                        "degree", "weighted_degree", "betweenness", "community",
+                        "strong_degree"]
     assert nodes[2][:9] == ["B", "Red Mesa de Mujeres", "civil_society", "3", "2023-03-08",
                             "2024-05-01", "3", "4", "0.166667"]
     assert _rows(tmp_path / "edges-2024.csv")[1][:5] == ["B", "D", "Red Mesa de Mujeres",
@@ -158,6 +164,10 @@ def test_write_network_tables_and_year_slices(tmp_path: Path) -> None:
     bipartite = nx.read_graphml(tmp_path / "events_graph.graphml")
     assert bipartite.number_of_nodes() == 9 and bipartite.number_of_edges() == 11
     assert nx.read_gexf(tmp_path / "graph-2023.gexf").number_of_edges() == 3
+    # The undated event (e5: C–D) has its own slice, so --by year loses no event.
+    assert _rows(tmp_path / "edges-undated.csv")[1][:4] == ["C", "D", "Fiscalía Especializada "
+                                                            "de la Mujer", "UACJ"]
+    assert (tmp_path / "graph-undated.gexf").is_file()
 
 
 def test_write_network_period(tmp_path: Path) -> None:
@@ -165,4 +175,5 @@ def test_write_network_period(tmp_path: Path) -> None:
                             until=date(2023, 12, 31))
     assert (summary.events, summary.nodes, summary.edges) == (1, 2, 1)
     assert len(_rows(tmp_path / "events.csv")) == 6  # events.csv keeps every event
-    assert _rows(tmp_path / "edges.csv")[1][4:] == ["1", "0", "2023-11-25", "2023-11-25", "e2"]
+    assert _rows(tmp_path / "edges.csv")[1][4:] == ["1", "0", "2023-11-25", "2023-11-25", "e2",
+                                                     ""]

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.records import RawDocument, Reject
-from pipeline.sources.ingest import InputError, read_inputs
+from pipeline.sources.ingest import InputError, list_inputs, read_inputs
 
 
 def test_folder_is_read_recursively_with_stable_ids(tmp_path: Path) -> None:
@@ -73,6 +73,46 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_jsonl_without_any_release_is_one_reject(tmp_path: Path) -> None:
-    (tmp_path / "gold.jsonl").write_text('{"id": "001", "persons": []}\n{"id": "002"}\n',
-                                         encoding="utf-8")
-    assert [(r.path, r.stage) for r in read_inputs(tmp_path)] == [("gold.jsonl", "ingest")]
+    (tmp_path / "notas.jsonl").write_text('{"id": "001", "persons": []}\n{"id": "002"}\n',
+                                          encoding="utf-8")
+    assert [(r.path, r.stage) for r in read_inputs(tmp_path)] == [("notas.jsonl", "ingest")]
+
+
+def test_output_folder_is_not_input_and_an_output_set_in_the_root_is_skipped(tmp_path: Path
+                                                                            ) -> None:
+    (tmp_path / "nota.txt").write_text("uno", encoding="utf-8")
+    out = tmp_path / "procesado"
+    out.mkdir()
+    (out / "documents.csv").write_text("doc_id\n", encoding="utf-8")
+    assert list_inputs(tmp_path, output=out) == [tmp_path / "nota.txt"]
+    # The output folder is the input folder: only the files of its set are skipped.
+    run = {"generator": "prensa-red", "schema_version": 1, "files": {"documents.csv": {}}}
+    (out / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    (out / "nota.txt").write_text("dos", encoding="utf-8")
+    assert list_inputs(out, output=out) == [out / "nota.txt"]
+    assert list_inputs(tmp_path) == [tmp_path / "nota.txt"]  # a run.json marks it as ours
+
+
+def test_jsonl_with_a_stray_byte_is_read_repaired(tmp_path: Path) -> None:
+    line = json.dumps({"id": 1, "text": "La señora Núñez en Ciudad Juárez."}, ensure_ascii=False)
+    (tmp_path / "lote.jsonl").write_bytes(line.encode().replace(b"Ju\xc3\xa1rez", b"Ju\xe1rez"))
+    (doc,) = read_inputs(tmp_path)
+    assert isinstance(doc, RawDocument) and doc.decoding == "utf-8-repaired"
+    assert doc.data.decode() == "La señora Núñez en Ciudad Juárez."
+
+
+def test_a_number_id_is_a_string_id(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"id": 7, "text": "uno"}\n', encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"id": "7", "text": "uno"}\n', encoding="utf-8")
+    first, second = read_inputs(tmp_path)
+    assert isinstance(first, RawDocument) and isinstance(second, RawDocument)
+    assert first.doc_id != second.doc_id  # ids are per file: the same id in two files is fine
+
+
+def test_a_line_separator_inside_a_jsonl_string_is_no_line_break(tmp_path: Path) -> None:
+    release = {"id": "1", "title": "Taller\u2028de prevención", "text": "Primera\u2029segunda."}
+    (tmp_path / "a.jsonl").write_text(json.dumps(release, ensure_ascii=False) + "\r\n",
+                                      encoding="utf-8")
+    read = list(read_inputs(tmp_path))
+    assert [type(item).__name__ for item in read] == ["RawDocument"]
+    assert read[0].title == "Taller\u2028de prevención"

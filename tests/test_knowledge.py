@@ -21,6 +21,7 @@ from pipeline.knowledge import (
     load_org_heads,
     load_roles,
     load_sector_rules,
+    org_terms,
 )
 
 
@@ -37,6 +38,11 @@ def test_every_resource_parses() -> None:
     assert {"Instituto", "Secretaría", "Fiscalía", "Universidad"} <= set(load_org_heads())
     assert {"A. C.", "A.C.", "S. C.", "I. A. P."} <= set(load_legal_suffixes())
     assert {"de", "de las", "para", "y", "contra"} <= set(load_name_connectors())
+    assert {"Centro", "Casa", "Unidad"} <= set(org_terms("venue"))
+    assert {"direcciones", "comisiones"} <= set(org_terms("plural"))
+    assert {"edilicia", "general"} <= set(org_terms("modifier"))
+    assert set(org_terms("unique")) <= set(load_org_heads())
+    assert set(org_terms("venue")) <= set(load_org_heads())
 
 
 def test_gazetteer_ids_unique_and_no_form_names_two_bodies() -> None:
@@ -46,6 +52,11 @@ def test_gazetteer_ids_unique_and_no_form_names_two_bodies() -> None:
     for body in bodies:
         for form in body.forms:
             assert owners.setdefault(fold(form), body.id) == body.id, form
+
+
+def test_exact_forms_name_a_body_only_as_written() -> None:
+    body = gazetteer_index()[fold("Municipio")]
+    assert body.id == "gobierno-municipal-juarez" and "Municipio" in body.exact
 
 
 def test_gazetteer_index_resolves_acronyms_and_aliases() -> None:
@@ -70,7 +81,16 @@ def test_gazetteer_index_resolves_acronyms_and_aliases() -> None:
     ("Instituto Tecnológico de Parral", "academic"),
     ("Programa de las Naciones Unidas para el Medio Ambiente", "international"),
     ("Comercializadora del Norte S.A. de C.V.", "private"),
-    ("Obras Públicas", "other"),
+    ("Obras Públicas", "municipal"),  # a department named by its function (R2)
+    ("Comisión de Hacienda", "municipal"),  # a council commission
+    ("Fiscalía de Distrito Zona Sur", "state"),
+    ("Centro de Reinserción Social Femenil", "state"),
+    ("Tribunal Especializado", "state"),
+    ("Fiscalía General de la República", "federal"),
+    ("Movimiento de Mujeres de Parral", "civil_society"),
+    ("Sala Regional Monterrey", "federal"),
+    ("Gobierno de la Ciudad de México", "state"),
+    ("Sociedad de Amigos", "other"),
 ])
 def test_infer_sector(name: str, sector: str) -> None:
     assert infer_sector(name) == sector

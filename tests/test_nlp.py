@@ -7,7 +7,6 @@ import spacy
 from spacy.language import Language
 
 from pipeline.document.nlp import add_org_rules
-from pipeline.document.rules import org_patterns
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +20,11 @@ def ents(nlp: Language, text: str) -> list[tuple[str, str, str]]:
     return [(e.text, e.label_, e.id_) for e in nlp(text).ents]
 
 
-def test_every_pattern_has_an_id_and_a_label() -> None:
-    patterns = org_patterns(lambda text: text.split())
-    assert patterns and all(p["id"] and p["label"] == "ORG" for p in patterns)
-    assert {"gaz:imm-juarez", "head:secretaria", "legal:ac", "short:instituto"} <= {
-        p["id"] for p in patterns}
+def test_every_rule_says_which_rule_found_it(blank: Language) -> None:
+    found = ents(blank, "El Instituto y la Secretaría de Cultura firmaron con el IMM y con "
+                        "Transforma A. C. ayer.")
+    assert {e[2].partition(":")[0] for e in found} == {"short", "head", "gaz", "legal"}
+    assert ("Secretaría de Cultura", "ORG", "head:secretaria") in found
 
 
 def test_gazetteer_names_and_acronyms(blank: Language) -> None:
@@ -82,8 +81,14 @@ def test_body_named_after_a_role(blank: Language) -> None:
     assert found == [("Participación Ciudadana", "ORG", "rule:role-of")]
 
 
-def test_one_word_after_a_role_is_not_a_body(blank: Language) -> None:
+def test_the_state_after_a_role_is_not_a_body(blank: Language) -> None:
     assert ents(blank, "Lo dijo el fiscal general del Estado ayer.") == []
+
+
+def test_one_word_department_after_a_role_is_a_body(blank: Language) -> None:
+    # R2: a department named only through its head's role
+    assert ents(blank, "Lo explicó el director de Limpia en la reunión.") == [
+        ("Limpia", "ORG", "rule:role-of")]
 
 
 def test_events_and_programmes_are_not_bodies(blank: Language) -> None:
@@ -94,8 +99,7 @@ def test_events_and_programmes_are_not_bodies(blank: Language) -> None:
 def test_a_given_name_listed_beside_a_person_is_a_person(blank: Language) -> None:
     from spacy.tokens import Span
 
-    from pipeline.document.entity_fixes import entity_fixes
     doc = blank.make_doc("Recordaron a Esmeralda Herrera y Norma Laguna en la misa.")
     doc.ents = [Span(doc, 2, 4, label="PER"), Span(doc, 5, 7, label="ORG")]
-    assert [(e.text, e.label_) for e in entity_fixes(doc).ents] == [
+    assert [(e.text, e.label_) for e in blank.get_pipe("entity_fixes")(doc).ents] == [
         ("Esmeralda Herrera", "PER"), ("Norma Laguna", "PER")]

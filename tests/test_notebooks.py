@@ -1,18 +1,26 @@
-"""The notebooks: stored without outputs, and run top to bottom on the small corpus's tables."""
+"""The notebooks: stored without outputs, in Spanish, and run top to bottom on the small corpus's
+tables, then exported to HTML as `make notebooks-run` does."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbconvert import HTMLExporter
 from spacy.language import Language
 from test_report import SMALL_CORPUS, small_outputs
 
+from pipeline.publish.tables import load_events
+
 PROJECT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((PROJECT / "notebooks").glob("*.ipynb"))
+# Words that give away an English heading or sentence in a notebook's text.
+ENGLISH = re.compile(r"\b(the|and|of|per|with|network|growth|scores|errors|explore|evaluate|"
+                     r"reads|where|which)\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +43,27 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path: Path, processed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_text_is_in_spanish(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            prose = re.sub(r"`[^`]*`", "", cell.source)  # code names stay as they are
+            assert not ENGLISH.search(prose), f"{path.name}: English in {cell.source[:80]!r}"
+        else:
+            for text in re.findall(r'(?:title|set_title|set_xlabel|set_ylabel|print)\(\s*f?"'
+                                   r'([^"]*)"', cell.source):
+                assert not ENGLISH.search(text), f"{path.name}: English in {text!r}"
+
+
+def _outputs_text(notebook: nbformat.NotebookNode) -> str:
+    return "\n".join(str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", ""))
+                     + str(output.get("data", {}).get("text/html", ""))
+                     for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs(path: Path, processed: Path, monkeypatch: pytest.MonkeyPatch,
+                       tmp_path: Path) -> None:
     monkeypatch.setenv("PIPELINE_PROCESSED_DIR", str(processed))
     monkeypatch.setenv("PIPELINE_GOLD", str(SMALL_CORPUS / "gold.jsonl"))
     # The kernel imports this checkout's package even where it is not pip-installed.
@@ -45,10 +73,21 @@ def test_notebook_runs(path: Path, processed: Path, monkeypatch: pytest.MonkeyPa
     # Raises CellExecutionError, naming the cell and its traceback, on any error.
     NotebookClient(notebook, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    text = "\n".join(str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", ""))
-                     for cell in notebook.cells for output in cell.get("outputs", []))
+    text = _outputs_text(notebook)
     assert "Traceback" not in text
     assert not any(o.get("output_type") == "error" for c in notebook.cells
                    for o in c.get("outputs", []))
+    events = load_events(processed)
+    undated = int(events["date"].isna().sum())
+    html, _ = HTMLExporter().from_notebook_node(notebook)  # what `make notebooks-run` writes
+    (tmp_path / f"{path.stem}.html").write_text(html, encoding="utf-8")
+    if path.stem == "1.0-explore-entities":
+        assert f"de ellos {undated} sin fecha" in text
+    if path.stem == "2.0-institution-network":
+        undated_gbv = int((events["date"].isna() & events["gbv_related"]).sum())
+        assert f"{undated_gbv} de ellos sin fecha" in text
+        assert "<iframe" in text and "network-data" in text, "the interactive widget is missing"
+        assert "srcdoc=" in html and "instituciones rotuladas" in html
     if path.stem == "3.0-evaluation":
-        assert "PER entities" in text and "No gold file" not in text
+        assert f"gold: {SMALL_CORPUS / 'gold.jsonl'}" in text
+        assert "personas" in text and "instituciones" in text and "se extraen" not in text

@@ -1,4 +1,9 @@
-"""The report: built from the small corpus, then opened in headless Chromium over DevTools."""
+"""The report: built from extracted tables, then opened in headless Chromium over DevTools.
+
+The browser checks run on the small corpus shipped in tests/fixtures (releases with web
+addresses), on ../shared/corpus when it is beside the project (a corpus-sized network), and on
+releases of our own whose titles and addresses try to break the page.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +29,25 @@ from spacy.language import Language
 
 from pipeline.cli import main
 from pipeline.config import load_settings
-from pipeline.publish.report import ReportFiles, _json_for_script, build_report
+from pipeline.publish.report import (
+    VENDOR,
+    ReportFiles,
+    build_report,
+    is_web_address,
+    with_distinct_names,
+    script_json,
+    vendor_scripts,
+)
 from pipeline.publish.tables import load_edges, load_nodes, load_tables
 from pipeline.run import extract_corpus
 
+PROJECT = Path(__file__).resolve().parents[1]
 SMALL_CORPUS = Path(__file__).parent / "fixtures" / "corpus_small"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--disable-quic", "--remote-debugging-port=0",
-                  "--window-size=1280,1600"]
+                  "--window-size=1400,1600"]
+HOSTILE_TITLE = "Taller <!--<script> contra la violencia </script><b>&amp;"
 
 
 def small_outputs(base: Path, nlp: Language) -> Path:
@@ -38,6 +55,14 @@ def small_outputs(base: Path, nlp: Language) -> Path:
     folder = base / "corpus_small_processed"
     if not (folder / "documents.csv").is_file():
         extract_corpus(SMALL_CORPUS, folder, settings=load_settings(), nlp=nlp)
+    return folder
+
+
+def corpus_outputs(base: Path, corpus: Path, nlp: Language) -> Path:
+    """The extract tables of ../shared/corpus, built once under pytest's session folder."""
+    folder = base / "shared_corpus_processed"
+    if not (folder / "documents.csv").is_file():
+        extract_corpus(corpus, folder, settings=load_settings(), nlp=nlp)
     return folder
 
 
@@ -50,6 +75,126 @@ def processed(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
 def report(processed: Path, tmp_path_factory: pytest.TempPathFactory) -> ReportFiles:
     return build_report(processed, tmp_path_factory.mktemp("report"))
 
+
+@pytest.fixture(scope="session")
+def corpus_processed(tmp_path_factory: pytest.TempPathFactory, corpus: Path,
+                     nlp: Language) -> Path:
+    return corpus_outputs(tmp_path_factory.getbasetemp(), corpus, nlp)
+
+
+@pytest.fixture(scope="session")
+def corpus_report(corpus_processed: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> ReportFiles:
+    return build_report(corpus_processed, tmp_path_factory.mktemp("corpus-report"))
+
+
+def _release(number: int, url: str, title: str, body: str) -> str:
+    # ASCII JSON: a raw U+2028 would split the line for the reader of jsonl files.
+    return json.dumps({"id": f"hostil-{number}", "url": url, "title": title,
+                       "published": f"2024-0{number}-15", "text": body})
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> ReportFiles:
+    """Releases of our own whose titles and addresses try to break out of the page."""
+    folder = tmp_path_factory.mktemp("hostile")
+    body = ("El Instituto Municipal de las Mujeres y la Red Mesa de Mujeres de Ciudad Juárez "
+            "organizaron un taller para la prevención de la violencia de género dirigido a "
+            "madres de familia de la colonia.\n\nLa Secretaría de Seguridad Pública Municipal "
+            "explicó cómo denunciar la violencia contra las mujeres y pidió a las asistentes "
+            "compartir la información sobre la línea de emergencia.")
+    lines = [_release(1, "javascript:alert(document.title)", HOSTILE_TITLE, body),
+             _release(2, "data:text/html,<script>alert(1)</script>",
+                      "Foro \u2028sobre\u2029 violencia de género", body.replace("taller", "foro")),
+             _release(3, "https://example.org/comunicado-3", "Campaña $$ contra la violencia",
+                      body.replace("taller", "campaña"))]
+    (folder / "releases.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    extract_corpus(folder / "releases.jsonl", folder / "processed", settings=load_settings(),
+                   nlp=nlp)
+    return build_report(folder / "processed", folder / "report")
+
+
+def test_report_files(report: ReportFiles) -> None:
+    for png in (report.network_png, report.timeline_png, report.top_institutions_png):
+        assert png.parent == report.html.parent
+        assert png.with_suffix(".svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+        with Image.open(png) as image:
+            image.verify()
+        with Image.open(png) as image:
+            assert image.format == "PNG"
+            assert round(image.info["dpi"][0]) == 300, image.info.get("dpi")
+            assert 2000 <= image.width <= 4500 and 900 <= image.height <= 4500, image.size
+
+
+def test_report_is_self_contained(report: ReportFiles) -> None:
+    page = report.html.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+\bsrc=", page), "scripts must be inline"
+    assert not re.search(r"<link[^>]+stylesheet", page), "styles must be inline"
+    assert all(src.startswith("data:image/png;base64,")
+               for src in re.findall(r'<img[^>]*\bsrc="([^"]*)"', page))
+    assert "{{" not in page
+    for heading in ("Resumen del corpus", "Red de instituciones", "Instituciones principales",
+                    "Línea de tiempo", "Figuras para publicar"):
+        assert heading in page
+
+
+def test_report_states_the_undated_events(report: ReportFiles, processed: Path) -> None:
+    events = load_tables(processed).events
+    undated = int(events["date"].isna().sum())
+    undated_gbv = int((events["date"].isna() & events["gbv_related"]).sum())
+    page = report.html.read_text(encoding="utf-8")
+    summary = re.search(r'id="undated-summary">([^<]*)<', page)
+    timeline = re.search(r'id="undated-timeline">([^<]*)<', page)
+    assert summary and summary[1].startswith(f"{undated} evento")
+    assert timeline and timeline[1].startswith(f"{undated_gbv} evento")
+    assert "sin fecha" in summary[1] and "sin fecha" in timeline[1]
+
+
+def test_institutions_sharing_a_name_are_told_apart(processed: Path) -> None:
+    tables = load_tables(processed)
+    first, second = tables.nodes["entity_id"].iloc[:2]
+    nodes = tables.nodes.assign(name=tables.nodes["name"].where(
+        ~tables.nodes["entity_id"].isin([first, second]), "Instituto Municipal de las Mujeres"))
+    entities = tables.entities.assign(jurisdiction=tables.entities["entity_id"].map(
+        {first: "Juárez, Chihuahua", second: "Mazatlán, Sinaloa"}).fillna(""))
+    shown = with_distinct_names(replace(tables, nodes=nodes, entities=entities)).nodes
+    names = dict(zip(shown["entity_id"], shown["name"]))
+    assert names[first] == "Instituto Municipal de las Mujeres (Juárez, Chihuahua)"
+    assert names[second] == "Instituto Municipal de las Mujeres (Mazatlán, Sinaloa)"
+    others = shown[~shown["entity_id"].isin([first, second])]
+    assert list(others["name"]) == list(tables.nodes["name"].iloc[2:])
+
+
+def test_script_json_cannot_end_its_script_element() -> None:
+    data = {"title": "</script><!--<script>alert(1)</script>&amp; \u2028 \u2029 >"}
+    text = script_json(data)
+    assert not re.search("[<>&\u2028\u2029]", text)
+    assert json.loads(text) == data
+
+
+def test_only_web_addresses_become_links() -> None:
+    assert is_web_address("https://www.juarez.gob.mx/noticia/1")
+    assert is_web_address("HTTP://example.org")
+    for address in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x",
+                    "file:///etc/passwd", "/home/ana/comunicado.txt", "corpus/001.txt",
+                    "http:/missing-host", "vbscript:x", ""):
+        assert not is_web_address(address), address
+
+
+def test_vendored_viewer_has_its_licences_and_versions() -> None:
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    versions = dict(line.split("\t") for line in
+                    (VENDOR / "VERSIONS.tsv").read_text(encoding="utf-8").splitlines())
+    for package in ("sigma", "graphology"):
+        assert re.search(rf"^{package.upper()}_VERSION := {re.escape(versions[package])}$",
+                         makefile, re.MULTILINE), package
+        assert "Permission is hereby granted, free of charge" in (VENDOR / f"{package}.LICENSE.txt").read_text(encoding="utf-8")
+    total = sum(path.stat().st_size for path in VENDOR.iterdir())
+    assert total < 5_000_000, f"the vendored files take {total} bytes"
+    assert "</script" not in vendor_scripts().replace("\n</script>", "")
+
+
+# ---- the browser ----------------------------------------------------------------------------
 
 class DevTools:
     """The few Chrome DevTools Protocol calls the tests need, recording every event."""
@@ -78,10 +223,42 @@ class DevTools:
             self.events.append(json.loads(self.socket.recv()))
 
     def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True,
+                           awaitPromise=True)
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
+
+    def wait_until(self, expression: str, timeout: float = 10) -> Any:
+        """Poll ``expression`` until it is truthy; return its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{expression} stayed falsy for {timeout} s")
+            time.sleep(0.05)
+
+    def open(self, page: Path) -> None:
+        self.events.clear()
+        self.call("Page.navigate", url=page.resolve().as_uri())
+        self.wait_for("Page.loadEventFired")
+        self.wait_until("document.getElementById('network').dataset.labels !== undefined")
+
+    def click(self, x: float, y: float) -> None:
+        """A real left click at page coordinates (x, y)."""
+        self.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left",
+                      clickCount=1)
+
+    def press(self, key: str, code: str, key_code: int, text: str = "") -> None:
+        """A real key press (``text`` is what the key types, e.g. "\\r" for Enter)."""
+        self.call("Input.dispatchKeyEvent", type="keyDown", key=key, code=code,
+                  windowsVirtualKeyCode=key_code, text=text)
+        self.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=code,
+                  windowsVirtualKeyCode=key_code)
 
     def errors(self) -> list[str]:
         """Uncaught exceptions, console.error/assert calls and browser-logged errors."""
@@ -95,6 +272,13 @@ class DevTools:
             elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
                 found.append(params["entry"]["text"])
         return found
+
+    def screenshot(self, path: Path) -> float:
+        """Save a screenshot; return its pixel variance (about 0 for a blank page)."""
+        shot = base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+        path.write_bytes(shot)
+        with Image.open(io.BytesIO(shot)) as image:
+            return float(ImageStat.Stat(image.convert("L")).var[0])
 
 
 def _devtools_port(profile: Path, browser: subprocess.Popen[bytes]) -> int:
@@ -111,8 +295,8 @@ def _devtools_port(profile: Path, browser: subprocess.Popen[bytes]) -> int:
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     if binary is None:
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it with "
-                    "`apt-get install chromium`); the browser checks of report.html need it")
+        pytest.skip("Debian's chromium is not installed (`apt-get install chromium`; .ci/run "
+                    "installs it); the browser checks of report.html need it")
     profile = tmp_path_factory.mktemp("chromium-profile")
     process = subprocess.Popen([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
                                 "about:blank"], stdout=subprocess.DEVNULL,
@@ -122,6 +306,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as reply:
             page = next(t for t in json.load(reply) if t["type"] == "page")
         devtools = DevTools(page["webSocketDebuggerUrl"])
+        for domain in ("Runtime", "Log", "Page"):
+            devtools.call(f"{domain}.enable")
         yield devtools
         devtools.socket.close()
     finally:
@@ -129,75 +315,165 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def loaded(browser: DevTools, report: ReportFiles) -> DevTools:
-    for domain in ("Runtime", "Log", "Page"):
-        browser.call(f"{domain}.enable")
-    browser.call("Page.navigate", url=report.html.resolve().as_uri())
-    browser.wait_for("Page.loadEventFired")
-    return browser
+VISIBLE = "document.getElementById('network').dataset"
 
 
-def test_report_files(report: ReportFiles) -> None:
-    for png in (report.network_png, report.timeline_png, report.top_institutions_png):
-        assert png.parent == report.html.parent
-        assert png.stat().st_size > 10_000, f"{png.name} is suspiciously small"
-        with Image.open(png) as image:
-            image.verify()
-        with Image.open(png) as image:
-            assert image.format == "PNG"
-            assert 600 <= image.width <= 4000 and 400 <= image.height <= 4000, image.size
+def _node_on_page(browser: DevTools, key: str) -> tuple[float, float]:
+    """Where node ``key`` is drawn, in page coordinates."""
+    return tuple(browser.evaluate(f"""(() => {{
+        const view = window.prensaRed, box = document.getElementById('network');
+        const at = view.renderer.graphToViewport(view.graph.getNodeAttributes({json.dumps(key)}));
+        const frame = box.getBoundingClientRect();
+        return [frame.left + at.x, frame.top + at.y];
+    }})()"""))
 
 
-def test_report_is_self_contained(report: ReportFiles) -> None:
-    page = report.html.read_text(encoding="utf-8")
-    assert not re.search(r"<script[^>]+\bsrc=", page), "scripts must be inline"
-    assert not re.search(r"<link[^>]+stylesheet", page), "styles must be inline"
-    assert all(src.startswith("data:image/png;base64,")
-               for src in re.findall(r'<img[^>]*\bsrc="([^"]*)"', page))
-    assert "{{" not in page
-    for heading in ("Resumen del corpus", "Red de instituciones", "Instituciones principales",
-                    "Línea de tiempo"):
-        assert heading in page
+def _hub(processed: Path) -> Any:
+    return load_nodes(processed).sort_values(["degree", "n_events"], ascending=False).iloc[0]
 
 
-def test_script_data_cannot_close_the_script_element() -> None:
-    text = _json_for_script({"title": "</script><script>alert(1)</script>"})
-    assert "</script" not in text
-    assert json.loads(text) == {"title": "</script><script>alert(1)</script>"}
+def _click_node(browser: DevTools, key: str) -> None:
+    browser.evaluate("document.getElementById('network').scrollIntoView()")
+    browser.wait_until("!window.prensaRed.renderer.getCamera().isAnimated()")
+    browser.click(*_node_on_page(browser, key))
+    browser.wait_until(f"window.prensaRed.state.focus === {json.dumps(key)}")
 
 
-def test_report_in_browser(loaded: DevTools, processed: Path, tmp_path: Path) -> None:
-    expected = len(load_nodes(processed))
-    assert expected > 3, "the small corpus should yield a network worth drawing"
-    assert loaded.evaluate("document.getElementById('network').dataset.ready") == "true"
-    assert loaded.evaluate("document.getElementById('network').dataset.nodes") == str(expected)
-    assert loaded.evaluate("document.querySelectorAll('#network circle.node').length") == expected
-    assert loaded.evaluate("document.querySelectorAll('#network line.edge').length") == len(
-        load_edges(processed))
-    shot = base64.b64decode(loaded.call("Page.captureScreenshot", format="png")["data"])
-    (tmp_path / "report.png").write_bytes(shot)
-    with Image.open(io.BytesIO(shot)) as image:
-        assert image.width >= 800
-        variance = ImageStat.Stat(image.convert("L")).var[0]
+def test_corpus_network_in_browser(browser: DevTools, corpus_report: ReportFiles,
+                                   corpus_processed: Path, tmp_path: Path) -> None:
+    browser.open(corpus_report.html)
+    nodes, edges = load_nodes(corpus_processed), load_edges(corpus_processed)
+    assert len(nodes) > 50, "../shared/corpus should yield a corpus-sized network"
+    assert browser.evaluate(f"{VISIBLE}.visibleNodes") == str(len(nodes))
+    assert browser.evaluate(f"{VISIBLE}.visibleEdges") == str(len(edges))
+    assert browser.evaluate("window.prensaRed.graph.order") == len(nodes)
+    assert browser.evaluate("window.prensaRed.graph.size") == len(edges)
+    counted = browser.evaluate("JSON.parse(document.getElementById('network-data').textContent)"
+                               ".nodes.map(n => [n.key, n.events.length])")
+    assert dict(counted) == dict(zip(nodes["entity_id"], nodes["n_events"].astype(int)))
+
+    # At the default view the drawn labels do not overlap and lie inside the canvas.
+    boxes = browser.evaluate("window.prensaRed.labelBoxes")
+    width, height = browser.evaluate("[document.getElementById('network').clientWidth, "
+                                     "document.getElementById('network').clientHeight]")
+    assert len(boxes) >= 15, f"only {len(boxes)} labels drawn"
+    for one, two in combinations(boxes, 2):
+        assert not (one["x"] < two["x"] + two["w"] and two["x"] < one["x"] + one["w"]
+                    and one["y"] < two["y"] + two["h"] and two["y"] < one["y"] + one["h"]), (
+            one["name"], two["name"])
+    for box in boxes:
+        assert 0 <= box["x"] and box["x"] + box["w"] <= width, box
+        assert 0 <= box["y"] and box["y"] + box["h"] <= height, box
+    hub = _hub(corpus_processed)
+    assert hub["entity_id"] in {box["key"] for box in boxes}, "the hub must be labelled"
+    assert all("…" not in box["name"] for box in boxes)
+    variance = browser.screenshot(tmp_path / "corpus-report.png")
     assert variance > 100, f"the screenshot looks blank (pixel variance {variance:.1f})"
-    assert loaded.errors() == []
+    assert browser.errors() == []
 
 
-def test_hover_and_click_show_the_shared_events(loaded: DevTools, processed: Path) -> None:
+def test_search_finds_an_acronym_and_focuses_it(browser: DevTools, corpus_report: ReportFiles,
+                                                corpus_processed: Path) -> None:
+    browser.open(corpus_report.html)
+    entities = load_tables(corpus_processed).entities
+    imm = entities[(entities["name"] == "Instituto Municipal de las Mujeres")
+                   & entities["aliases"].map(lambda aliases: "IMM" in aliases)]
+    assert len(imm) == 1, "the corpus names the Instituto Municipal de las Mujeres (IMM)"
+    browser.evaluate("document.getElementById('network-search').focus()")
+    browser.call("Input.insertText", text="IMM")
+    browser.press("Enter", "Enter", 13, "\r")
+    key = imm["entity_id"].iloc[0]
+    browser.wait_until(f"window.prensaRed.state.focus === {json.dumps(key)}")
+    assert browser.evaluate("document.querySelector('#details h3').textContent").startswith(
+        "Instituto Municipal de las Mujeres")
+    browser.wait_until("!window.prensaRed.renderer.getCamera().isAnimated()")
+    x, y = browser.evaluate(f"""(() => {{
+        const view = window.prensaRed;
+        return Object.values(view.renderer.graphToViewport(
+            view.graph.getNodeAttributes({json.dumps(key)})));
+    }})()""")
+    width, height = browser.evaluate("[document.getElementById('network').clientWidth, "
+                                     "document.getElementById('network').clientHeight]")
+    assert abs(x - width / 2) < 3 and abs(y - height / 2) < 3, (x, y, width, height)
+    labelled = {box["key"] for box in browser.evaluate("window.prensaRed.labelBoxes")}
+    assert key in labelled
+    assert browser.errors() == []
+
+
+def test_tie_filters_change_the_visible_edges(browser: DevTools, corpus_report: ReportFiles,
+                                              corpus_processed: Path) -> None:
+    browser.open(corpus_report.html)
+    edges = load_edges(corpus_processed)
+    browser.evaluate("document.getElementById('tie-min').focus()")
+    browser.press("ArrowRight", "ArrowRight", 39)  # the slider's handle moves to 2
+    assert browser.evaluate("document.getElementById('tie-min-value').textContent") == "2"
+    repeated = int((edges["weight"] >= 2).sum())
+    assert 0 < repeated < len(edges)
+    assert browser.evaluate(f"{VISIBLE}.visibleEdges") == str(repeated)
+    assert int(browser.evaluate(f"{VISIBLE}.visibleNodes")) < len(load_nodes(corpus_processed))
+
+    browser.evaluate("""(() => { const mode = document.getElementById('tie-mode');
+        mode.value = 'sentence'; mode.dispatchEvent(new Event('change')); })()""")
+    sentence = int((edges["sentence_weight"] >= 1).sum())
+    assert browser.evaluate(f"{VISIBLE}.visibleEdges") == str(sentence)
+    browser.evaluate("""(() => { const mode = document.getElementById('tie-mode');
+        mode.value = 'strong'; mode.dispatchEvent(new Event('change')); })()""")
+    strong = int(((edges["sentence_weight"] >= 1) | (edges["weight"] >= 2)).sum())
+    assert browser.evaluate(f"{VISIBLE}.visibleEdges") == str(strong)
+
+    first = load_tables(corpus_processed).events.dropna(subset=["date"])["date"].min()
+    browser.evaluate(f"""(() => {{ const from = document.getElementById('period-from');
+        from.value = {json.dumps(first.strftime('%Y-%m'))};
+        from.dispatchEvent(new Event('change')); }})()""")
+    assert int(browser.evaluate(f"{VISIBLE}.visibleEdges")) <= strong
+    browser.evaluate("document.getElementById('network-reset').click()")
+    assert browser.evaluate(f"{VISIBLE}.visibleEdges") == str(len(edges))
+    assert browser.errors() == []
+
+
+def test_click_lists_the_events_with_links(browser: DevTools, report: ReportFiles,
+                                           processed: Path) -> None:
+    browser.open(report.html)
     tables = load_tables(processed)
-    hub = tables.nodes.sort_values("degree", ascending=False).iloc[0]
-    index = loaded.evaluate("JSON.parse(document.getElementById('network-data').textContent)"
-                            f".nodes.findIndex(n => n.name === {json.dumps(hub['name'])})")
-    circle = f"document.querySelectorAll('#network circle.node')[{index}]"
-    loaded.evaluate(f"{circle}.dispatchEvent(new MouseEvent('mousemove', {{bubbles: true}}))")
-    tooltip = loaded.evaluate("document.getElementById('tooltip').innerText")
-    assert hub["name"] in tooltip and "Sector" in tooltip and "Eventos" in tooltip
-    loaded.evaluate(f"{circle}.dispatchEvent(new MouseEvent('click', {{bubbles: true}}))")
-    links = loaded.evaluate("[...document.querySelectorAll('#details a')].map(a => a.href)")
+    hub = _hub(processed)
+    _click_node(browser, hub["entity_id"])
+    assert browser.evaluate("document.querySelector('#details h3').textContent") == hub["name"]
+    items = browser.evaluate("document.querySelectorAll('#details ul.events > li').length")
+    assert items == int(hub["n_events"])
+    links = browser.evaluate("[...document.querySelectorAll('#details a')].map(a => a.href)")
     shared = {url for urls in tables.events["urls"] for url in urls}
     assert links and set(links) <= shared
-    assert loaded.errors() == []
+    assert all(link.startswith("https://") for link in links)
+
+    browser.evaluate("window.prensaRed.selectEdge('e0')")
+    edge = browser.evaluate("window.prensaRed.state.edge")
+    assert edge == "e0"
+    assert " — " in browser.evaluate("document.querySelector('#details h3').textContent")
+    assert browser.evaluate("document.querySelectorAll('#details ul.events > li').length") >= 1
+    assert browser.errors() == []
+
+
+def test_hostile_text_stays_text(browser: DevTools, hostile_report: ReportFiles,
+                                 tmp_path: Path) -> None:
+    page = hostile_report.html.read_text(encoding="utf-8")
+    assert "<!--<script" not in page and "javascript:alert" in page
+    browser.open(hostile_report.html)
+    assert browser.evaluate("document.getElementById('figuras') !== null"), \
+        "the page after the data block is gone"
+    titles = browser.evaluate("window.prensaRed && JSON.parse(document.getElementById("
+                              "'network-data').textContent).events.map(e => e.title)")
+    assert HOSTILE_TITLE in titles and any(title.startswith("Foro") for title in titles)
+    hub = browser.evaluate("window.prensaRed.graph.nodes().sort((a, b) => "
+                           "window.prensaRed.graph.degree(b) - window.prensaRed.graph.degree(a))[0]")
+    browser.evaluate(f"window.prensaRed.select({json.dumps(hub)})")
+    hrefs = browser.evaluate("[...document.querySelectorAll('#details a')].map(a => a.href)")
+    assert hrefs == ["https://example.org/comunicado-3"]
+    shown = browser.evaluate("[...document.querySelectorAll('#details .source')]"
+                             ".map(s => s.textContent)")
+    assert "javascript:alert(document.title)" in shown
+    assert any(text.startswith("data:text/html") for text in shown)
+    assert browser.evaluate("document.querySelectorAll('script').length") == 4
+    assert browser.errors() == []
 
 
 def test_cli_report(processed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

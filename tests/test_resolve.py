@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from itertools import combinations
+
+from rapidfuzz import fuzz
 
 from pipeline.corpus.identities import EntityIndex, entity_id_for, identity_key
 from pipeline.document.people import find_affiliations
-from pipeline.document.resolve import resolve_document
+from pipeline.document.resolve import aligned_name, resolve_document
 from pipeline.records import Mention
 
 
@@ -128,11 +132,12 @@ def test_sector_from_gazetteer_then_name_then_other() -> None:
 
 
 def test_fuzzy_merge_never_across_different_acronyms() -> None:
-    a = mention("Comisión Estatal CEDH Chihuahua", canonical="Comisión Estatal CEDH Chihuahua")
-    b = mention("Comisión Estatal CNDH Chihuahua", doc_id="b",
-                canonical="Comisión Estatal CNDH Chihuahua")
-    c = mention("Comision Estatal CEDH Chihuahuaa", doc_id="c",
-                canonical="Comision Estatal CEDH Chihuahuaa")
+    a = mention("Comisión Estatal de Derechos Humanos CEDH Chihuahua",
+                canonical="Comisión Estatal de Derechos Humanos CEDH Chihuahua")
+    b = mention("Comisión Estatal de Derechos Humanos CNDH Chihuahua", doc_id="b",
+                canonical="Comisión Estatal de Derechos Humanos CNDH Chihuahua")
+    c = mention("Comision Estatal de Derchos Humanos CEDH Chihuahua", doc_id="c",
+                canonical="Comision Estatal de Derchos Humanos CEDH Chihuahua")
     index = index_of(a, b, c)
     assert index.entity_id(a) == index.entity_id(c) != index.entity_id(b)
 
@@ -167,3 +172,159 @@ def test_role_of_institution_before_the_name() -> None:
         mention("IMM", "ORG", text.index("IMM"), canonical="Instituto Municipal de las Mujeres"),
         mention("Elvira Urrutia", "PER", text.index("Elvira"), canonical="Elvira Urrutia")])
     assert [(a.role, a.org) for a in found] == [("titular", "Instituto Municipal de las Mujeres")]
+
+
+def placed(*items: tuple[str, str, str]) -> tuple[EntityIndex, list[tuple[Mention, str]]]:
+    """An index fed ``(label, name, jurisdiction)`` mentions, one release each."""
+    index = EntityIndex()
+    fed = []
+    for i, (label, name, place) in enumerate(items):
+        m = mention(name, label, doc_id=str(i), canonical=name)
+        index.add(m, date(2024, 1, 1), place)
+        fed.append((m, place))
+    return index, fed
+
+
+def ids(index: EntityIndex, fed: list[tuple[Mention, str]]) -> list[str]:
+    return [index.entity_id(m, place) for m, place in fed]
+
+
+JUAREZ, MAZATLAN = "Juárez, Chihuahua", "Mazatlán, Sinaloa"
+
+
+def test_municipal_bodies_of_two_cities_never_share_an_id() -> None:
+    index, fed = placed(("ORG", "Instituto Municipal de las Mujeres", JUAREZ),
+                        ("ORG", "Instituto Municipal de la Mujer", JUAREZ),
+                        ("ORG", "Instituto Municipal de las Mujeres", MAZATLAN),
+                        ("ORG", "Fondo de las Naciones Unidas para la Infancia", JUAREZ),
+                        ("ORG", "Fondo de las Naciones Unidas para la Infancia", MAZATLAN))
+    juarez, juarez_singular, mazatlan, unicef_a, unicef_b = ids(index, fed)
+    assert juarez == juarez_singular != mazatlan
+    assert unicef_a == unicef_b  # an international body has no city
+    assert {e.jurisdiction for e in index.entities() if e.name.startswith("Instituto")} == {
+        JUAREZ, MAZATLAN}
+
+
+def test_a_city_government_under_its_usual_names_is_one_body() -> None:
+    index, fed = placed(("ORG", "Ayuntamiento de Mazatlán", MAZATLAN),
+                        ("ORG", "Gobierno de Mazatlán", MAZATLAN),
+                        ("ORG", "Gobierno Municipal", MAZATLAN),
+                        ("ORG", "Gobierno Municipal", JUAREZ),
+                        ("ORG", "Gobierno del Estado", JUAREZ),
+                        ("ORG", "Gobierno de Chihuahua", JUAREZ))
+    a, b, c, juarez, state, state_named = ids(index, fed)
+    assert a == b == c != juarez
+    assert state == state_named != juarez
+
+
+def test_a_body_named_with_its_city_is_that_citys_wherever_it_is_named() -> None:
+    index, fed = placed(("ORG", "Red Mesa de Mujeres de Ciudad Juárez", JUAREZ),
+                        ("ORG", "Red Mesa de Mujeres", JUAREZ),
+                        ("ORG", "Movimiento de Mujeres de Juárez", JUAREZ),
+                        ("ORG", "Movimiento de Mujeres de Ciudad Juárez", MAZATLAN),
+                        ("ORG", "Movimiento de Mujeres de Mazatlán", MAZATLAN))
+    red, red_short, movement, movement_named_elsewhere, other_movement = ids(index, fed)
+    assert red == red_short and movement == movement_named_elsewhere != other_movement
+
+
+def test_name_structure_equivalences_within_one_place() -> None:
+    index, fed = placed(("ORG", "DABA", JUAREZ),
+                        ("ORG", "Dirección de Atención y Bienestar Animal", JUAREZ),
+                        ("ORG", "Atención Ciudadana del Suroriente", JUAREZ),
+                        ("ORG", "Coordinación de Atención Ciudadana Suroriente", JUAREZ),
+                        ("ORG", "Comisión Edilicia de la Familia", JUAREZ),
+                        ("ORG", "Comisión de la Familia y Asistencia Social", JUAREZ),
+                        ("ORG", "Sistema DIF Municipal", JUAREZ),
+                        ("ORG", "DIF Municipal", JUAREZ),
+                        ("ORG", "Dirección de Atención y Bienestar Animal", MAZATLAN))
+    found = ids(index, fed)
+    assert found[0] == found[1] and found[2] == found[3] and found[4] == found[5]
+    assert found[6] == found[7] and found[8] != found[1]
+
+
+def test_a_head_less_name_shared_by_two_headed_names_stays_apart() -> None:
+    index, fed = placed(("ORG", "Secretaría de Cultura", MAZATLAN),
+                        ("ORG", "Instituto de Cultura", MAZATLAN),
+                        ("ORG", "Cultura", MAZATLAN))
+    assert len(set(ids(index, fed))) == 3
+
+
+def test_people_sharing_a_given_name_and_a_later_surname_stay_apart() -> None:
+    index, fed = placed(("PER", "Laura Elena Ríos Díaz", ""), ("PER", "Laura Díaz", ""),
+                        ("PER", "Laura Ríos", ""), ("PER", "Laura Elena Ríos", ""))
+    full, other, short, shorter = ids(index, fed)
+    assert other != full and short == shorter == full
+
+
+def test_spelling_variants_of_one_person_merge() -> None:
+    index, fed = placed(("PER", "Idali Juache Laguna", ""), ("PER", "Idaly Juache", ""),
+                        ("PER", "Idalí Juache Laguna", ""), ("PER", "Idaly Juárez", ""))
+    full, variant, accent, other = ids(index, fed)
+    assert full == variant == accent != other
+    assert "Idali Juache Laguna" in {e.name for e in index.entities()}
+
+
+def test_generic_short_forms_are_no_corpus_alias() -> None:
+    index = EntityIndex()
+    for doc, text in (("a", "Instituto"), ("b", "IMM"), ("c", "Instituto Municipal de las "
+                                                               "Mujeres"), ("d", "Ayuntamiento")):
+        index.add(mention(text, doc_id=doc, canonical="Instituto Municipal de las Mujeres"),
+                  None, JUAREZ)
+    [body] = index.entities()
+    assert body.aliases == ("IMM",)
+
+
+def _generated_index(size: int) -> EntityIndex:
+    """Generated institutions and people of three cities, with one-letter typos and shorter
+    names of some."""
+    rng = random.Random(7)
+    heads = ["Instituto", "Dirección", "Comisión", "Centro", "Red", "Consejo"]
+    topics = ["Cultura", "Deporte", "Salud", "Vivienda", "Mujeres", "Juventud", "Movilidad",
+              "Ecología", "Turismo", "Migración", "Familia", "Planeación"]
+    given = ["Ana", "María", "Laura", "José", "Juan", "Luis", "Elena", "Carmen", "Rosa"]
+    surnames = ["García", "López", "Ríos", "Díaz", "Soto", "Ruiz", "Cruz", "Mena", "Salas",
+                "Ortega", "Campos", "Reyes"]
+    places = [JUAREZ, MAZATLAN, "Hermosillo, Sonora"]
+    index = EntityIndex()
+    for i in range(size):
+        place = rng.choice(places)
+        if i % 6 == 1:
+            label, name = "ORG", rng.choice(["Transformación", "Interculturalidad",
+                                             "Mitotianiyoliztli", "Compañerismo"])
+        elif i % 2:
+            label, name = "ORG", (f"{rng.choice(heads)} de {rng.choice(topics)} y "
+                                  f"{rng.choice(topics)} {rng.randrange(40)}")
+        else:
+            label = "PER"
+            name = " ".join([*rng.sample(given, rng.choice([1, 2])),
+                             *rng.sample(surnames, rng.choice([1, 2]))])
+        if rng.random() < 0.15:
+            cut = rng.randrange(1, len(name) - 1)
+            name = name[:cut] + name[cut + 1:]
+        index.add(mention(name, label, doc_id=str(i), canonical=name), None, place)
+    return index
+
+
+def test_blocked_merges_find_what_all_pairs_find() -> None:
+    index = _generated_index(1500)
+    tallies = index._tallies
+    for label in ("ORG", "PER"):
+        keys = sorted(k for k in tallies if k[0] == label)
+        blocked = {frozenset(pair) for pair in index._fuzzy_merges(keys)}
+        every = {frozenset((a, b)) for a, b in combinations(keys, 2)
+                 if len("".join(tallies[a].words)) >= index.FUZZY_MIN_CHARS
+                 and len("".join(tallies[b].words)) >= index.FUZZY_MIN_CHARS
+                 and tallies[a].scope == tallies[b].scope
+                 and fuzz.ratio("".join(tallies[a].words), "".join(tallies[b].words))
+                 >= index.FUZZY_MIN}
+        assert blocked == every and every
+    people = sorted(k for k in tallies if k[0] == "PER")
+    expected = set()
+    for key in people:
+        words = tallies[key].words
+        longer = [k for k in people if aligned_name(words, tallies[k].words)]
+        fullest = {tallies[k].words for k in longer if not any(
+            aligned_name(tallies[k].words, tallies[o].words) for o in longer)}
+        if len(fullest) == 1:
+            expected.add((key, min(k for k in longer if tallies[k].words in fullest)))
+    assert set(index._shorter_name_merges(people)) == expected and expected

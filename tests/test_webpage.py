@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.sources.decoding import decode_html
 from pipeline.sources.rawstore import MANIFEST_FIELDS
-from pipeline.sources.webpage import NoBodyError, WebPage, decode_html, extract_webpage
+from pipeline.sources.webpage import NoBodyError, WebPage, extract_webpage
 
 WEB = Path(__file__).parent / "fixtures" / "web"
 CHROME = ("Últimas Publicaciones", "Francisco Villa 950", "Inicio", "Compartir", "Cortesía",
@@ -149,10 +150,10 @@ def test_single_byte_pages_keep_accents(name: str, charset: str | None, expected
 
 def test_decode_prefers_bom_then_header() -> None:
     text = "Niñez"
-    assert decode_html(b"\xef\xbb\xbf" + text.encode(), "iso-8859-1") == text
-    assert decode_html(text.encode("utf-16")) == text
-    assert decode_html(text.encode("cp1252"), "windows-1252") == text
-    assert decode_html(text.encode(), "no-such-charset") == text
+    assert decode_html(b"\xef\xbb\xbf" + text.encode(), "iso-8859-1").text == text
+    assert decode_html(text.encode("utf-16")).text == text
+    assert decode_html(text.encode("cp1252"), "windows-1252").text == text
+    assert decode_html(text.encode(), "no-such-charset").text == text
 
 
 def test_webpage_is_frozen() -> None:
@@ -237,4 +238,4 @@ def test_bad_input_trafilatura_lines_hidden_with_quiet(extracted: tuple[int, str
     assert "trafilatura." not in stderr  # its loggers are trafilatura.core, …
     assert table(out, "rejects.csv") == [{
         "path": "diario.example/vacia.html", "stage": "clean",
-        "reason": "the generic extractor (trafilatura) found no main text"}]
+        "reason": "the generic extractor (trafilatura) found no main text", "error": ""}]

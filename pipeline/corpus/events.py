@@ -10,12 +10,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
 from pipeline.corpus.dedupe import NearDuplicates
 from pipeline.records import DateMention, Event, Mention
+
+# An event's activity dates start at most this long before its publication: older dates
+# in a release are the history it recalls (an incident years ago), not its activity.
+ACTIVITY_LOOKBACK = timedelta(days=31)
 
 
 def event_id_for(doc_id: str) -> str:
@@ -97,9 +101,8 @@ class EventTable:
     def events(self) -> list[Event]:
         """The events, by date (undated last), then id."""
         events = [
-            Event(event_id=event_id,
-                  date=min(draft.event_dates or draft.published, default=None),
-                  event_type=draft.event_type, title=draft.title,
+            Event(event_id=event_id, **_when(draft), event_type=draft.event_type,
+                  title=draft.title,
                   gbv_related=draft.relevance[1], gbv_score=draft.relevance[0],
                   gbv_terms=draft.relevance[2], doc_ids=tuple(draft.doc_ids),
                   urls=tuple(draft.urls), institutions=frozenset(draft.institutions),
@@ -107,3 +110,22 @@ class EventTable:
                   sentence_pairs=frozenset(draft.sentence_pairs))
             for event_id, draft in self._drafts.items()]
         return sorted(events, key=lambda e: (e.date is None, e.date or date.min, e.event_id))
+
+
+def _when(draft: _Draft) -> dict[str, Any]:
+    """``date``, ``date_end`` and ``date_source`` of an event: its first and last activity
+    dates (those from a month before its first publication on), else its publication date.
+
+    >>> _when(_Draft("other", "t", event_dates={date(2010, 2, 23), date(2023, 2, 20)},
+    ...              published={date(2023, 2, 26)}))["date"]
+    datetime.date(2023, 2, 20)
+    """
+    published = min(draft.published, default=None)
+    activity = sorted(d for d in draft.event_dates
+                      if published is None or d >= published - ACTIVITY_LOOKBACK)
+    if activity:
+        return {"date": activity[0], "date_end": activity[-1] if len(activity) > 1 else None,
+                "date_source": "event"}
+    if published is not None:
+        return {"date": published, "date_end": None, "date_source": "published"}
+    return {"date": None, "date_end": None, "date_source": ""}

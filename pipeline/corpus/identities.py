@@ -2,85 +2,146 @@
 
 An :class:`EntityIndex` over every release's resolved mentions (see
 :func:`pipeline.document.resolve.resolve_document`) merges canonical names into entities with
-stable ids derived from the name, never from row order.
+stable ids derived from the name, never from row order. An institution's key carries its
+place (:mod:`pipeline.corpus.org_keys`), so two cities' institutes are two entities.
+
+Every merge rule looks its candidates up in an index (by acronym, initials, words, given name
+and surname, first or last word), so the index grows near-linearly with the corpus.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from itertools import combinations
+import numpy as np
+from rapidfuzz import fuzz, process
 
-from rapidfuzz import fuzz
-
-from pipeline.document.resolve import is_acronym, is_subsequence, name_words, normalize_form
-from pipeline.knowledge import fold, gazetteer_index, infer_sector, load_legal_suffixes
+from pipeline.corpus.org_keys import FUNCTION_WORDS, generic_names, org_key, singular
+from pipeline.document.jurisdiction import parse_label
+from pipeline.document.resolve import aligned_name, is_acronym, person_words, normalize_form
+from pipeline.document.rules import single_heads
+from pipeline.knowledge import fold, gazetteer_index, infer_sector
 from pipeline.records import Entity, Label, Mention
+
+Key = tuple[Label, str]
+_FUZZY_ROWS = 2000  # rows of a block scored at once: 2000 × block size bytes
+_FUZZY_ENDS = 6  # letters at each end of a one-word key that block it (half of FUZZY_MIN_CHARS)
 
 
 def entity_id_for(label: Label, key: str) -> str:
-    """Stable id of the entity whose normalised canonical name is ``key``."""
+    """Stable id of the entity whose identity key is ``key``."""
     return f"{label.lower()}-{hashlib.sha1(f'{label}:{key}'.encode()).hexdigest()[:12]}"
+
+
+def identity_key(label: Label, name: str, jurisdiction: str = "") -> str:
+    """The key under which variants of one name meet: for people :func:`normalize_form`; for
+    institutions :func:`org_key` in the release's ``jurisdiction``."""
+    if label == "ORG":
+        return org_key(name, jurisdiction, org_sector(name)).key
+    return normalize_form(name)
+
+
+@cache
+def org_sector(name: str) -> str:
+    """The gazetteer's sector of a name, else the one inferred from its words."""
+    body = gazetteer_index().get(fold(name))
+    return body.sector if body else infer_sector(name)
+
+
+@cache
+def _heads() -> frozenset[str]:
+    return frozenset(fold(head) for head in single_heads())
+
+
+def is_generic_form(form: str) -> bool:
+    """A short form any body could have: one head word ("Instituto", "Comisión") or a name
+    every municipality uses ("Ayuntamiento", "DIF"). It means a body inside its release only.
+    """
+    words = [w for w in fold(form).split() if w not in FUNCTION_WORDS]
+    return (len(words) == 1 and words[0] in _heads()) or \
+        tuple(singular(w) for w in words) in generic_names()
 
 
 @dataclass(slots=True)
 class _Tally:
     label: Label
+    scope: str = ""  # the place of a body that belongs to one (see org_key)
+    words: tuple[str, ...] = ()  # ORG: the key's words in order; PER: the name's words
+    initials: str = ""
     names: Counter[str] = field(default_factory=Counter)  # canonical names given
     forms: set[str] = field(default_factory=set)  # surface forms seen
     doc_ids: set[str] = field(default_factory=set)
+    jurisdictions: set[str] = field(default_factory=set)  # of its releases
     first_seen: date | None = None
     last_seen: date | None = None
 
+    @property
+    def name(self) -> str:
+        """The most frequent (then longest) canonical name given."""
+        return min(self.names, key=lambda n: (-self.names[n], -len(n), n))
 
-def identity_key(label: Label, name: str) -> str:
-    """The key under which variants of one name meet: :func:`normalize_form`, and for
-    institutions without a trailing legal form ("Transforma A. C." = "Transforma AC")."""
-    key = normalize_form(name)
-    if label == "ORG":
-        words = fold(name).split()
-        for suffix in _legal_suffixes():
-            if len(words) > len(suffix) and (words[-len(suffix):] == list(suffix)
-                                             or words[-1] == "".join(suffix)):
-                return normalize_form(" ".join(words[:-len(suffix)] if words[-len(suffix):]
-                                               == list(suffix) else words[:-1]))
-    return key
+    def fits(self, scope: str) -> bool:
+        """Unscoped, and its releases are all about ``scope`` (a municipality, or a state
+        that all their municipalities are in)."""
+        return not self.scope and all(j == scope or parse_label(j)[1] == scope
+                                      for j in self.jurisdictions)
 
 
-@cache
-def _legal_suffixes() -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted({tuple(fold(s).split()) for s in load_legal_suffixes()},
-                        key=len, reverse=True))
+def _same_place(a: _Tally, b: _Tally, *, known_sector: bool = False) -> bool:
+    """Both of one place: the same scope, or one unscoped whose releases are all about the
+    other's place; with ``known_sector=False`` the unscoped one must be of unknown sector
+    ("Atención Ciudadana del Suroriente" may be Juárez's; a federal body may not)."""
+    if a.scope == b.scope:
+        return True
+    loose, scoped = (a, b) if not a.scope else (b, a)
+    if loose.scope:
+        return False
+    return loose.fits(scoped.scope) and (known_sector or org_sector(loose.name) == "other")
 
 
 class EntityIndex:
     """The per-entity table of the corpus: fed mention by mention, read once complete.
 
-    When the corpus has been seen, variants meet under one root key: an acronym defined
-    anywhere stands for its long form, a person's shorter name for the one full name that
-    contains it, and near-identical spellings (:data:`FUZZY_MIN` on the key) for each other.
-    Ids derive from the root's key, so they do not depend on the order of the inputs.
+    When the corpus has been seen, variants meet under one root: an acronym defined anywhere,
+    or whose letters are a name's initials, stands for that name; a head-less name
+    ("Prevención Social") for the one headed name of its place; a name cut at a coordination
+    ("Comisión de la Familia") for the one it opens; a body named without its city for the one
+    of its releases' city; a person's shorter name for the one full name it abbreviates
+    (given names then first surnames: "Laura Díaz" is not "Laura Elena Ríos Díaz"); spelling
+    variants (y/i in a given name, accents) and near-identical keys (:data:`FUZZY_MIN`) for
+    each other. Ids derive from the root's key, so they do not depend on input order.
     """
 
     FUZZY_MIN = 95.0  # rapidfuzz ratio on keys: typos and hyphenation, not different bodies
     FUZZY_MIN_CHARS = 12  # short keys (acronyms, single names) never merge by similarity
 
     def __init__(self) -> None:
-        self._tallies: dict[tuple[Label, str], _Tally] = {}
+        self._tallies: dict[Key, _Tally] = {}
         self._acronyms: dict[str, set[str]] = {}  # acronym key → long-form keys
-        self._root: dict[tuple[Label, str], str] | None = None
+        self._root: dict[Key, str] | None = None
 
-    def add(self, mention: Mention, published: date | None) -> None:
+    def add(self, mention: Mention, published: date | None, jurisdiction: str = "") -> None:
+        """Count one mention of a release about ``jurisdiction`` (a label, "" = unknown)."""
         name = mention.canonical or mention.text
-        key = (mention.label, identity_key(mention.label, name))
-        tally = self._tallies.setdefault(key, _Tally(mention.label))
+        key = self._key(mention.label, name, jurisdiction)
+        tally = self._tallies.get(key)
+        if tally is None:
+            tally = self._tallies[key] = _Tally(mention.label)
+            if mention.label == "ORG":
+                found = org_key(name, jurisdiction, org_sector(name))
+                tally.scope, tally.words, tally.initials = found.scope, found.words, \
+                    found.initials
+            else:
+                tally.words = tuple(person_words(name))
         tally.names[name] += 1
-        tally.forms.add(mention.text)
+        if not is_generic_form(mention.text):
+            tally.forms.add(mention.text)
         tally.doc_ids.add(mention.doc_id)
+        tally.jurisdictions.add(jurisdiction)
         if published is not None:
             tally.first_seen = min(filter(None, (tally.first_seen, published)))
             tally.last_seen = max(filter(None, (tally.last_seen, published)))
@@ -88,72 +149,225 @@ class EntityIndex:
             self._acronyms.setdefault(normalize_form(mention.text), set()).add(key[1])
         self._root = None
 
-    def _roots(self) -> dict[tuple[Label, str], str]:
+    @staticmethod
+    def _key(label: Label, name: str, jurisdiction: str) -> Key:
+        return label, identity_key(label, name, jurisdiction)
+
+    def _roots(self) -> dict[Key, str]:
+        """Each key's root: the best-ranked key of its merged group."""
         if self._root is None:
-            parent = {key: key[1] for key in self._tallies}
-            for (label, key), target in self._merges():
-                parent[(label, key)] = target
-            self._root = {key: _follow(parent, key) for key in parent}
+            parent = {key: key for key in self._tallies}
+
+            def find(key: Key) -> Key:
+                while parent[key] != key:
+                    parent[key] = parent[parent[key]]
+                    key = parent[key]
+                return key
+
+            for a, b in self._merges():
+                parent[find(a)] = find(b)
+            groups: dict[Key, list[Key]] = defaultdict(list)
+            for key in self._tallies:
+                groups[find(key)].append(key)
+            self._root = {}
+            for members in groups.values():
+                best = max(members, key=self._rank)
+                self._root.update((key, best[1]) for key in members)
         return self._root
 
-    def _merges(self) -> Iterator[tuple[tuple[Label, str], str]]:
-        """``((label, key), target key)`` for every variant that is another entity's alias."""
-        keys = {label: sorted(k for lab, k in self._tallies if lab == label)
-                for label in ("ORG", "PER")}
-        for key in keys["ORG"]:
-            targets = self._acronyms.get(key, set()) - {key}
-            if len(targets) == 1:
-                yield ("ORG", key), targets.pop()
-        words = {k: name_words(self._name(("PER", k))) for k in keys["PER"]}
-        for key in keys["PER"]:
-            longer = [k for k in keys["PER"] if len(words[k]) > len(words[key]) >= 2
-                      and words[k][0] == words[key][0] and is_subsequence(words[key], words[k])]
-            if len(longer) == 1:
-                yield ("PER", key), longer[0]
-        for label, group in keys.items():
-            for a, b in combinations([k for k in group if len(k) >= self.FUZZY_MIN_CHARS], 2):
-                if fuzz.ratio(a, b) >= self.FUZZY_MIN and not _acronym_clash(
-                        self._name((label, a)), self._name((label, b))):
-                    yield (label, b), a
+    def _rank(self, key: Key) -> tuple[bool, int, bool, int, int, str]:
+        """Which key of a group names it: a gazetteer name, a person's fullest name, the most
+        mentioned, the longest; the key itself breaks ties."""
+        tally = self._tallies[key]
+        name = tally.name
+        body = gazetteer_index().get(fold(name))
+        return (body is not None and body.name == name, len(tally.words) if key[0] == "PER"
+                else 0, not is_acronym(name), sum(tally.names.values()), len(name), key[1])
 
-    def _name(self, key: tuple[Label, str]) -> str:
-        names = self._tallies[key].names
-        return min(names, key=lambda n: (-names[n], -len(n), n))
+    def _merges(self) -> Iterator[tuple[Key, Key]]:
+        orgs = sorted(k for k in self._tallies if k[0] == "ORG")
+        people = sorted(k for k in self._tallies if k[0] == "PER")
+        yield from self._acronym_merges(orgs)
+        yield from self._place_merges(orgs)
+        yield from self._head_merges(orgs)
+        yield from self._coordination_merges(orgs)
+        yield from self._spelling_merges(people)
+        yield from self._shorter_name_merges(people)
+        for group in (orgs, people):
+            yield from self._fuzzy_merges(group)
 
-    def entity_id(self, mention: Mention) -> str:
-        return self.id_for(mention.label, mention.canonical or mention.text)
+    def _unique(self, key: Key, candidates: Iterable[Key]) -> Iterator[tuple[Key, Key]]:
+        """A merge of ``key`` with the one candidate that is not itself, if one."""
+        found = set(candidates) - {key}
+        if len(found) == 1:
+            yield key, found.pop()
 
-    def id_for(self, label: Label, name: str) -> str:
-        """The entity id of a canonical name, after the corpus-wide merges."""
-        key = (label, identity_key(label, name))
+    def _acronym_merges(self, orgs: list[Key]) -> Iterator[tuple[Key, Key]]:
+        """An acronym defined anywhere stands for its long form; one never defined stands for
+        the one name of its place whose initials it spells ("DABA")."""
+        by_initials: dict[str, list[Key]] = defaultdict(list)
+        for key in orgs:
+            tally = self._tallies[key]
+            if len(tally.initials) >= 3 and not is_acronym(tally.name):
+                by_initials[tally.initials].append(key)
+        for key in orgs:
+            tally = self._tallies[key]
+            if not is_acronym(tally.name):
+                continue
+            acronym = normalize_form(tally.name)
+            defined = {("ORG", k) for k in self._acronyms.get(acronym, ())}
+            spelled = by_initials.get(acronym, []) if len(acronym) >= 3 else []
+            for candidates in (defined, spelled):
+                fitting = [k for k in candidates if _same_place(tally, self._tallies[k])]
+                if len(set(fitting) - {key}) == 1:
+                    yield from self._unique(key, fitting)
+                    break
+
+    def _place_merges(self, orgs: list[Key]) -> Iterator[tuple[Key, Key]]:
+        """"Red Mesa de Mujeres" in Juárez's releases is "Red Mesa de Mujeres de Ciudad
+        Juárez": a body named without a place joins the one of its releases' place."""
+        scoped: dict[tuple[str, ...], list[Key]] = defaultdict(list)
+        for key in orgs:
+            if self._tallies[key].scope:
+                scoped[tuple(sorted(self._tallies[key].words))].append(key)
+        for key in orgs:
+            tally = self._tallies[key]
+            if not tally.scope:
+                yield from self._unique(key, [
+                    k for k in scoped.get(tuple(sorted(tally.words)), [])
+                    if _same_place(tally, self._tallies[k], known_sector=True)])
+
+    def _head_merges(self, orgs: list[Key]) -> Iterator[tuple[Key, Key]]:
+        """"Atención Ciudadana del Suroriente" is "Coordinación de Atención Ciudadana
+        Suroriente": a name without a head word is the one headed name of its place that
+        ends with it."""
+        headed: dict[tuple[str, ...], list[Key]] = defaultdict(list)
+        for key in orgs:
+            words = self._tallies[key].words
+            if len(words) >= 2 and words[0] in _heads():
+                tail = words[2:] if len(words) > 2 and words[1] == "general" else words[1:]
+                headed[tail].append(key)
+        for key in orgs:
+            tally = self._tallies[key]
+            if len(tally.words) >= 2 and tally.words[0] not in _heads():
+                yield from self._unique(key, [k for k in headed.get(tally.words, [])
+                                              if _same_place(tally, self._tallies[k])])
+
+    def _coordination_merges(self, orgs: list[Key]) -> Iterator[tuple[Key, Key]]:
+        """"Comisión de la Familia" is "Comisión de la Familia y Asistencia Social" when it is
+        the one such name of a municipality or state."""
+        opening: dict[tuple[str, ...], list[Key]] = defaultdict(list)
+        for key in orgs:
+            words = self._tallies[key].words
+            if "y" in words[1:]:
+                opening[words[:words.index("y", 1)]].append(key)
+        for key in orgs:
+            tally = self._tallies[key]
+            yield from self._unique(key, [
+                k for k in opening.get(tally.words, [])
+                if (tally.scope or self._tallies[k].scope)
+                and _same_place(tally, self._tallies[k])])
+
+    def _spelling_merges(self, people: list[Key]) -> Iterator[tuple[Key, Key]]:
+        """Names that are spelled alike once y/i in given names is set aside ("Idaly
+        Juache" = "Idali Juache")."""
+        first: dict[tuple[str, ...], Key] = {}
+        for key in people:
+            words = self._tallies[key].words
+            if len(words) >= 2:
+                other = first.setdefault(words, key)
+                if other != key:
+                    yield key, other
+
+    def _shorter_name_merges(self, people: list[Key]) -> Iterator[tuple[Key, Key]]:
+        """A shorter name joins the one fullest name it abbreviates (:func:`aligned_name`)."""
+        by_start: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for key in people:
+            words = self._tallies[key].words
+            for i in range(1, len(words)):
+                by_start[(words[0], words[i])].append(key)
+        for key in people:
+            words = self._tallies[key].words
+            if len(words) < 2:
+                continue
+            candidates = {k for i in range(1, len(words)) for k in by_start[(words[0], words[i])]
+                          if len(self._tallies[k].words) > len(words)
+                          and aligned_name(words, self._tallies[k].words)}
+            fullest = {self._tallies[k].words for k in candidates
+                       if not any(aligned_name(self._tallies[k].words, self._tallies[o].words)
+                                  for o in candidates if o != k)}
+            if len(fullest) == 1:
+                yield key, min(k for k in candidates if self._tallies[k].words in fullest)
+
+    def _fuzzy_merges(self, group: list[Key]) -> Iterator[tuple[Key, Key]]:
+        """Near-identical keys of one place, compared within blocks of keys that share a word,
+        each block at once by rapidfuzz. Keys this close differ by fewer edits than they have
+        words (a 5 % difference is under one edit per 10 letters), so some word is intact; a
+        one-word key has one edit at most, which spares its first or its last letters."""
+        blocks: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for key in group:
+            tally = self._tallies[key]
+            text = "".join(tally.words)
+            if len(text) >= self.FUZZY_MIN_CHARS:
+                words = set(tally.words) - {"y"}
+                for word in words:
+                    blocks[(tally.scope, word)].append(key)
+                if len(words) == 1:
+                    blocks[(tally.scope, f"{text[:_FUZZY_ENDS]}…")].append(key)
+                    blocks[(tally.scope, f"…{text[-_FUZZY_ENDS:]}")].append(key)
+        found: set[tuple[Key, Key]] = set()
+        for block in blocks.values():
+            if len(block) < 2:
+                continue
+            texts = ["".join(self._tallies[key].words) for key in block]
+            for offset in range(0, len(block), _FUZZY_ROWS):
+                scores = process.cdist(texts[offset:offset + _FUZZY_ROWS], texts,
+                                       scorer=fuzz.ratio, score_cutoff=self.FUZZY_MIN,
+                                       dtype=np.uint8, workers=-1)
+                for row, column in zip(*np.nonzero(scores), strict=True):
+                    a, b = block[offset + int(row)], block[int(column)]
+                    if a < b and (a, b) not in found and not _acronym_clash(
+                            self._tallies[a].name, self._tallies[b].name):
+                        found.add((a, b))
+        for a, b in sorted(found):
+            yield b, a
+
+    def entity_id(self, mention: Mention, jurisdiction: str = "") -> str:
+        return self.id_for(mention.label, mention.canonical or mention.text, jurisdiction)
+
+    def id_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
+        """The entity id of a canonical name in a release about ``jurisdiction``, after the
+        corpus-wide merges."""
+        key = self._key(label, name, jurisdiction)
         return entity_id_for(label, self._roots().get(key, key[1]))
 
+    def name_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
+        """The entity's name (the root's) for a canonical name of a release."""
+        key = self._key(label, name, jurisdiction)
+        root = (label, self._roots().get(key, key[1]))
+        return self._tallies[root].name if root in self._tallies else name
+
     def entities(self) -> list[Entity]:
-        """One Entity per root, named by its gazetteer name, else the most frequent (then
-        longest) spelling; institutions get a sector."""
-        groups: dict[tuple[Label, str], list[_Tally]] = {}
+        """One Entity per root, named by its root's most frequent (then longest) spelling;
+        institutions get a sector and the place they belong to."""
+        groups: dict[Key, list[_Tally]] = {}
         for key, root in self._roots().items():
             groups.setdefault((key[0], root), []).append(self._tallies[key])
         result = []
         for (label, root), tallies in sorted(groups.items()):
+            name = self._tallies[(label, root)].name
             names: Counter[str] = sum((t.names for t in tallies), Counter())
-            name = self._name((label, root)) if (label, root) in self._tallies else \
-                min(names, key=lambda n: (-names[n], -len(n), n))
             forms = set().union(*(t.forms for t in tallies), names) - {name}
             seen = [d for t in tallies for d in (t.first_seen, t.last_seen) if d]
+            scopes = Counter(t.scope for t in tallies if t.scope)
             result.append(Entity(
                 entity_id=entity_id_for(label, root), label=label, name=name,
-                aliases=tuple(sorted(forms)), sector=_sector(name) if label == "ORG" else "",
+                aliases=tuple(sorted(f for f in forms if not is_generic_form(f))),
+                sector=org_sector(name) if label == "ORG" else "",
                 doc_ids=frozenset().union(*(t.doc_ids for t in tallies)),
-                first_seen=min(seen, default=None), last_seen=max(seen, default=None)))
+                first_seen=min(seen, default=None), last_seen=max(seen, default=None),
+                jurisdiction=scopes.most_common(1)[0][0] if scopes else ""))
         return result
-
-
-def _sector(name: str) -> str:
-    body = gazetteer_index().get(fold(name))
-    return body.sector if body else infer_sector(name)
-
-
 
 
 def _acronym_clash(a: str, b: str) -> bool:
@@ -161,15 +375,3 @@ def _acronym_clash(a: str, b: str) -> bool:
     first = {w for w in a.split() if is_acronym(w)}
     second = {w for w in b.split() if is_acronym(w)}
     return bool(first and second and first != second)
-
-
-
-
-def _follow(parent: dict[tuple[Label, str], str], key: tuple[Label, str]) -> str:
-    """The root of ``key``'s chain of merges (cycles, from mutual fuzzy merges, stop)."""
-    seen = {key[1]}
-    current = parent[key]
-    while (key[0], current) in parent and parent[(key[0], current)] not in seen:
-        seen.add(current)
-        current = parent[(key[0], current)]
-    return current

@@ -4,7 +4,8 @@ Participation rule: an institution takes part in an event when any release of th
 mentions it (an ORG mention resolved to its entity). Two institutions are joined when they
 take part in the same GBV-related event; the edge's ``weight`` counts such events, and its
 ``sentence_weight`` counts those in which a release names both in one sentence (a stronger
-sign of joint work than sharing a release).
+sign of joint work than sharing a release). A *strong* tie is one named in one sentence at
+least once or shared by two events or more; ``strong_degree`` counts a node's strong ties.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import networkx as nx
 from pipeline.records import Entity, Event
 
 COMMUNITY_SEED = 42  # Louvain is randomised; a fixed seed makes the labels reproducible
+STRONG_MIN_EVENTS = 2  # a tie repeated in this many events is strong even without a sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +94,9 @@ def institution_network(events: Iterable[Event], entities: Mapping[str, Entity],
 
     Nodes: ``name``, ``sector``, ``n_events``, ``first_date``, ``last_date``, ``degree``,
     ``weighted_degree``, ``betweenness`` (unweighted, normalised; sampled on large graphs,
-    see :class:`Betweenness`) and ``community`` (Louvain
-    on ``weight``, 0 = largest). Edges: ``weight``, ``sentence_weight``, ``first_date``,
-    ``last_date`` and ``event_ids`` (sorted).
+    see :class:`Betweenness`), ``community`` (Louvain on ``weight``, 0 = largest) and
+    ``strong_degree``. Edges: ``weight``, ``sentence_weight``, ``first_date``,
+    ``last_date``, ``event_ids`` and ``sentence_event_ids`` (sorted).
     """
     graph = nx.Graph()
     for event in events:
@@ -107,15 +109,19 @@ def institution_network(events: Iterable[Event], entities: Mapping[str, Entity],
         for pair in combinations(sorted(event.institutions), 2):
             if not graph.has_edge(*pair):
                 graph.add_edge(*pair, weight=0, sentence_weight=0, first_date=None,
-                               last_date=None, event_ids=[])
+                               last_date=None, event_ids=[], sentence_event_ids=[])
             edge = graph.edges[pair]
             edge["weight"] += 1
             edge["sentence_weight"] += pair in event.sentence_pairs
             edge["event_ids"].append(event.event_id)
+            if pair in event.sentence_pairs:
+                edge["sentence_event_ids"].append(event.event_id)
             _widen(edge, event.date)
     for *_, data in graph.edges(data=True):
         data["event_ids"].sort()
+        data["sentence_event_ids"].sort()
     _add_metrics(graph, betweenness)
+    _add_strong_degree(graph)
     return graph
 
 
@@ -130,6 +136,18 @@ def _add_metrics(graph: nx.Graph, settings: Betweenness) -> None:
         data["weighted_degree"] = graph.degree(node, weight="weight")
         data["betweenness"] = round(betweenness[node], 6)
         data["community"] = label[node]
+
+
+def is_strong_tie(weight: int, sentence_weight: int) -> bool:
+    """Named in one sentence at least once, or shared by :data:`STRONG_MIN_EVENTS` events."""
+    return sentence_weight > 0 or weight >= STRONG_MIN_EVENTS
+
+
+def _add_strong_degree(graph: nx.Graph) -> None:
+    for node in graph:
+        graph.nodes[node]["strong_degree"] = sum(
+            is_strong_tie(data["weight"], data["sentence_weight"])
+            for *_, data in graph.edges(node, data=True))
 
 
 def event_years(events: Iterable[Event]) -> list[int]:

@@ -3,7 +3,8 @@
 Two passes over the per-document results, which stay on disk: :func:`index_corpus` learns
 the corpus-wide facts (one identity per person and institution, which releases report one
 event), then :func:`identify` gives each release's mentions their entity ids, in input order,
-for the tables and the network.
+for the tables and the network. Both read the results as :class:`PublicPeople` reveals them
+(privacy by default: a pass before them learns whom some release names in a public role).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pipeline.config import Settings
 from pipeline.corpus.events import EventIds
 from pipeline.corpus.identities import EntityIndex
+from pipeline.corpus.privacy import PublicPeople, withhold_entity
 from pipeline.records import DocumentResult, Entity, Mention
 
 
@@ -25,6 +27,7 @@ class CorpusIndex:
     entities: tuple[Entity, ...]
     events_of: dict[str, tuple[str, str | None]]  # doc_id → (event_id, duplicate_of)
     duplicates: int  # releases merged into an earlier release's event
+    people: PublicPeople  # who is named, who withheld
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,26 +40,31 @@ class IdentifiedDocument:
     mentions: tuple[tuple[Mention, str], ...]  # each mention with its entity id ("" for dates)
 
 
-def index_corpus(results: Iterable[DocumentResult], settings: Settings) -> CorpusIndex:
-    """First pass: feed every mention to the identity index and every release to the
-    near-duplicate index, in input order (so that ids never depend on scheduling)."""
+def index_corpus(results: Iterable[DocumentResult], settings: Settings,
+                 people: PublicPeople) -> CorpusIndex:
+    """First pass: feed every mention (as ``people`` reveals it) to the identity index and
+    every release to the near-duplicate index, in input order (so that ids never depend on
+    scheduling)."""
     identities = EntityIndex()
     event_ids = EventIds(threshold=settings.duplicate_threshold,
                          max_days=settings.duplicate_max_days)
     events_of = {}
-    for result in results:
+    for stored in results:
+        result = people.reveal(stored)
         for mention in result.mentions:
-            identities.add(mention, result.published)
+            identities.add(mention, result.published, result.jurisdiction)
         events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
                                                     result.published)
-    return CorpusIndex(identities, tuple(identities.entities()), events_of,
-                       event_ids.duplicates)
+    return CorpusIndex(identities, tuple(map(withhold_entity, identities.entities())),
+                       events_of, event_ids.duplicates, people)
 
 
 def identify(results: Iterable[DocumentResult], index: CorpusIndex
              ) -> Iterator[IdentifiedDocument]:
-    """Second pass: each release with its event and its mentions' entity ids."""
-    for result in results:
+    """Second pass: each release as the tables show it, with its event and its mentions'
+    entity ids."""
+    for result in map(index.people.reveal, results):
         event_id, duplicate_of = index.events_of[result.doc_id]
         yield IdentifiedDocument(result, event_id, duplicate_of, tuple(
-            (mention, index.identities.entity_id(mention)) for mention in result.mentions))
+            (mention, index.identities.entity_id(mention, result.jurisdiction))
+            for mention in result.mentions))

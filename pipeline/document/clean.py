@@ -2,29 +2,40 @@
 
 Text files follow the press-room layout when they have one (section header, title, a Spanish
 date line, optional subtitle, body, then page chrome); other texts are taken whole. HTML goes
-through :mod:`pipeline.sources.webpage`. Paragraphs are joined by a blank line so that extraction can
-end sentences there.
+through :mod:`pipeline.sources.webpage`. Paragraphs are joined by a blank line so that
+extraction can end sentences there.
+
+The publication date is the first of: the one given with the input (a jsonl ``published``,
+a manifest's), an archive's " date 2025-08-08" prefix, the date line or the page's date
+(``text``, or ``metadata`` for a page's ISO meta date), a dateline opening the body
+("Acapulco, Gro., 01 de marzo de 2022.-"), the day written in the URL (``url``); its source
+is ``published_source``. The title: :mod:`pipeline.document.titles`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
-from charset_normalizer import from_bytes
-
 from pipeline.config import RESOURCES_DIR
-from pipeline.document.dates import NUMERIC_DATE, SHORT_DATE, SPANISH_DATE, parse_date
+from pipeline.document.dates import SPANISH_DATE, is_date_line, parse_date
+from pipeline.document.titles import choose_title
+from pipeline.document.years import url_day
 from pipeline.knowledge import data_lines
 from pipeline.records import Article, RawDocument
+from pipeline.sources.decoding import DecodingError, decode_text
 
 # The archive that stored some releases prefixes them with " date 2025-08-08" (or a bare month).
 _ARCHIVE_DATE = re.compile(r"^\s*date (\d{4}-\d\d(?:-\d\d)?)\b\s*")
 _HEADER_LINES = 8  # a date line further down is part of the body, not the header
-_DATE_LINE_MAX = 60  # "Miércoles 7 de Diciembre del 2022, 12:18" and little else
+_BODY_WORDS = 25  # a header line is short: a sentence this long has begun the body
+# "Acapulco, Gro., 01 de marzo de 2022.-": a place, a date with its year, a dash.
+_DATELINE = re.compile(rf"^[^\n]{{0,60}}?(?P<date>{SPANISH_DATE.pattern})\s*\.?\s*[-–—]",
+                       re.IGNORECASE)
+_ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d")
 
 
 class CleanError(ValueError):
@@ -49,28 +60,6 @@ def _chrome() -> _Chrome:
     return _Chrome(tuple(rules["end"]), tuple(rules["drop"]))
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252, else detected."""
-    if b"\x00" in data:
-        raise CleanError("binary file (contains NUL bytes), not a text release")
-    # Spanish text that is not UTF-8 is, in practice, Windows-1252 (or its subset Latin-1);
-    # generic detection mistakes it for Central European code pages and turns ñ into ń.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(data).best()
-    if best is None:
-        raise CleanError("undecodable bytes: neither UTF-8 nor Windows-1252, and no charset "
-                         "detected")
-    return str(best)
-
-
-def _is_date_line(line: str) -> bool:
-    if len(line) > _DATE_LINE_MAX:
-        return False
-    return any(p.search(line) for p in (SPANISH_DATE, NUMERIC_DATE, SHORT_DATE))
 
 
 def _body_lines(text: str) -> list[str]:
@@ -89,46 +78,72 @@ def _body_lines(text: str) -> list[str]:
     return lines
 
 
-def _split_header(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
-    """``(title, date_line, body_lines)`` for the press-room layout, else ``(None, None, lines)``."""
-    for index, line in enumerate(lines[:_HEADER_LINES]):
-        if _is_date_line(line):
-            if index == 0:
-                return None, line, lines[1:]
-            return lines[0], line, lines[1:index] + lines[index + 1:]
-        if len(line) > 200:  # the body has begun
-            break
-    return None, None, lines
+def _starts_body(line: str) -> bool:
+    return len(line) > 200 or len(line.split()) >= _BODY_WORDS or bool(_DATELINE.match(line)) \
+        or bool(re.match(r"^[^.]{2,60}?\.\s*[-–—_]", line))
 
 
-def _published(raw: str | None, base: date | None = None) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw[:10])
-    except ValueError:
-        return parse_date(raw, base=base, errors="null")
+def _split_header(lines: list[str]) -> tuple[list[str], str | None, list[str]]:
+    """``(header lines, date line, body lines)``: the short lines before the body begins, and
+    the press-room date line among them, which leaves the body."""
+    end = next((i for i, line in enumerate(lines[:_HEADER_LINES]) if _starts_body(line)),
+               min(len(lines), _HEADER_LINES))
+    at = next((i for i in range(end) if is_date_line(lines[i])), None)
+    if at is None:
+        return lines[:end], None, lines
+    return lines[:at] + lines[at + 1:end], lines[at], lines[:at] + lines[at + 1:]
 
 
-def _article(raw: RawDocument, *, text: str, title: str | None, published_raw: str | None,
-             min_chars: int, extractor: str = "text") -> Article:
+def _published(candidates: list[tuple[str | None, str]]) -> tuple[date | None, str | None, str]:
+    """``(published, published_raw, published_source)`` from the first candidate that reads
+    as a full date; without one, the first raw string is kept for audit (an archive's
+    bare month among them, which dates the release's days by month)."""
+    for raw, source in candidates:
+        if not raw:
+            continue
+        try:
+            day = date.fromisoformat(raw[:10])
+        except ValueError:
+            day = parse_date(raw, errors="null")
+        if day is not None:
+            return day, raw, "metadata" if source == "text" and _ISO_DAY.match(raw) else source
+    return None, next((raw for raw, _ in candidates if raw), None), ""
+
+
+def _without(lines: list[str], line: str) -> list[str]:
+    at = lines.index(line)
+    return lines[:at] + lines[at + 1:]
+
+
+def _article(raw: RawDocument, *, text: str, title: str | None, title_source: str,
+             page_date: str | None = None, min_chars: int,
+             extractor: str = "text") -> Article:
     text = unicodedata.normalize("NFC", text)
     archived = _ARCHIVE_DATE.match(text)
     if archived:
         text = text[archived.end():]
-        if len(archived.group(1)) == 10 and not published_raw:  # a bare month says too little
-            published_raw = archived.group(1)
     lines = _body_lines(text)
-    header_title, date_line, body = _split_header(lines) if title is None else (None, None, lines)
-    published_raw = published_raw or date_line
+    header, date_line, body = _split_header(lines) if raw.fmt != "html" else ([], None, lines)
+    chosen, chosen_source = choose_title(given=title, given_source=title_source, header=header,
+                                         body=body, url=raw.url, source=raw.source)
+    headline = next((line for line in header if line.strip(" \t-–—•·*") == chosen), None)
+    if date_line is not None and chosen_source == "headline" and headline is not None:
+        body = _without(body, headline)  # the press-room title line is not body text
     body_text = "\n\n".join(body)
     if len(body_text) < min_chars:
         raise CleanError(f"no text: the body has {len(body_text)} characters "
                          f"(minimum {min_chars})")
-    title = title or header_title or (body[0][:200] if body else "")
-    return Article(doc_id=raw.doc_id, path=raw.path, url=raw.url, title=title, text=body_text,
-                   published=_published(published_raw), published_raw=published_raw,
-                   extractor=extractor)
+    dateline = _DATELINE.match(body_text)
+    from_url = url_day(raw.url)
+    day, day_raw, day_source = _published([
+        (raw.published_raw, raw.published_source),
+        (archived.group(1) if archived else None, "metadata"),
+        (page_date, "text"), (date_line, "text"),
+        (dateline["date"] if dateline and dateline["year"] else None, "text"),
+        (from_url.isoformat() if from_url else None, "url")])
+    return Article(doc_id=raw.doc_id, path=raw.path, url=raw.url, title=chosen, text=body_text,
+                   published=day, published_raw=day_raw, published_source=day_source,
+                   title_source=chosen_source, extractor=extractor)
 
 
 def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
@@ -138,12 +153,18 @@ def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
         from pipeline.sources.webpage import NoBodyError, extract_webpage
 
         try:
-            page = extract_webpage(raw.data, url=raw.url, charset=raw.charset)
+            page = extract_webpage(raw.data, url=raw.url, charset=raw.charset,
+                                   source=raw.path)
         except NoBodyError as exc:
             raise CleanError(str(exc)) from None
-        return _article(raw, text=page.text, title=page.title or None,
-                        published_raw=raw.published_raw or page.published_raw,
-                        min_chars=min_chars, extractor=page.extractor)
-    text = decode_text(raw.data)
-    return _article(raw, text=text, title=raw.title, published_raw=raw.published_raw,
-                    min_chars=min_chars)
+        title, source = (raw.title, raw.title_source) if raw.title else (page.title, "headline")
+        return replace(_article(raw, text=page.text, title=title or None, title_source=source,
+                                page_date=page.published_raw, min_chars=min_chars,
+                                extractor=page.extractor), decoding=page.decoding)
+    try:
+        decoded = decode_text(raw.data, source=raw.path)
+    except DecodingError as exc:
+        raise CleanError(str(exc)) from None
+    return replace(_article(raw, text=decoded.text, title=raw.title,
+                            title_source=raw.title_source, min_chars=min_chars),
+                   decoding=raw.decoding or decoded.encoding)

@@ -3,11 +3,11 @@ domain, and add the institutions that rules find (role-named bodies, bracketed a
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
+import numpy
+from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER, ORTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
 
 from pipeline.document.names import (
     after_place_word,
@@ -18,24 +18,30 @@ from pipeline.document.names import (
     is_cut_off,
     opens_with_given_name,
 )
+from pipeline.document.org_context import org_context_fixes
+from pipeline.document.org_names import (
+    NameContext,
+    extend_name,
+    is_acronym,
+    is_capitalised,
+    name_end,
+)
 from pipeline.document.rules import (
-    CAPITALISED,
     connector_words,
     load_context_words,
     role_forms,
     single_heads,
 )
-from pipeline.knowledge import fold, load_legal_suffixes, load_not_entities
+from pipeline.knowledge import fold, fold_word, load_not_entities
 
 _ARTICLES = frozenset({"el", "la", "los", "las", "del", "al", "de"})
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
-_ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ]{1,11}")
-_CAP = re.compile(CAPITALISED)
-_MIN_ROLE_ORG_WORDS = 2  # "director de Obras Públicas"; "fiscal general del Estado" is no body
-
-
-def _is_capitalised(token: Token) -> bool:
-    return bool(_CAP.match(token.text))
+_ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
+# Spans whose structure says they name a body, whatever their first word ("las direcciones
+# de … y de Parques y Jardines", "titular de Parques y Jardines").
+_STRUCTURED = ("gaz:", "coord:", "rule:role-of")
+_MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
+_DATELINE_DASHES = ("-", "–", "—")
 
 
 def _trim(span: Span) -> Span | None:
@@ -60,17 +66,17 @@ def _is_name_word_list(span: Span, lower_words: set[str]) -> bool:
     return bool(words) and all(word in lower_words for word in words)
 
 
-def _strip_front(span: Span) -> Span:
+def _strip_front(span: Span, roles: RoleIndex) -> Span:
     """Drop leading words that are no part of a name: "También Daniel…", a verb ("Aseguró
     Urrutia"), a role ("Regidora Patricia Mendoza"), lower-case words the model took in."""
     doc = span.doc
     start = span.start
     while start < span.end - 1:
         token = doc[start]
-        role = _role_at(doc, start)
+        role = roles.at(start)
         if role and start + role < span.end:
             start += role
-        elif fold(token.text) in load_not_entities() or token.pos_ == "VERB" or (
+        elif fold_word(token.text) in load_not_entities() or token.pos_ == "VERB" or (
                 not span.id_ and token.is_lower):
             start += 1
         else:
@@ -78,19 +84,32 @@ def _strip_front(span: Span) -> Span:
     return Span(doc, start, span.end, label=span.label_, span_id=span.id_)
 
 
-def _role_at(doc: Doc, i: int) -> int:
-    """Length in tokens of the role phrase starting at token ``i`` (0 when none)."""
-    for size in (3, 2, 1):
-        if tuple(t.lower_ for t in doc[i:i + size]) in _role_tuples():
-            return size
-    return 0
+class RoleIndex:
+    """Where role phrases start in one document and how many tokens they take, found once by
+    a phrase matcher (singular and plural forms: "las regidoras X y Y")."""
+
+    def __init__(self, matcher: PhraseMatcher, doc: Doc) -> None:
+        self.sizes: dict[int, int] = {}
+        for _, start, end in matcher(doc):
+            self.sizes[start] = max(self.sizes.get(start, 0), end - start)
+
+    def at(self, i: int) -> int:
+        """Length in tokens of the role phrase starting at token ``i`` (0 when none)."""
+        return self.sizes.get(i, 0)
+
+    def ends_at(self, end: int) -> bool:
+        """A role phrase ends right before token ``end``."""
+        return any(self.sizes.get(end - size) == size for size in (1, 2, 3))
 
 
-@cache
-def _role_tuples() -> frozenset[tuple[str, ...]]:
-    """Role phrases as token tuples, singular and plural ("las regidoras X y Y")."""
-    singular = [tuple(form.split()) for form in role_forms()]
-    return frozenset(singular + [tuple(_plural(word) for word in form) for form in singular])
+def role_matcher(nlp: Language) -> PhraseMatcher:
+    """Role phrases of ``roles.tsv`` by lower case, singular and plural."""
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    singular = [form.split() for form in role_forms()]
+    phrases = {" ".join(words) for words in singular} | {
+        " ".join(_plural(word) for word in words) for words in singular}
+    matcher.add("role", [nlp.make_doc(phrase) for phrase in sorted(phrases)])
+    return matcher
 
 
 def _plural(word: str) -> str:
@@ -102,26 +121,25 @@ def _plural(word: str) -> str:
     return word + ("s" if word[-1] in "aeiouáéó" else "es")
 
 
-def _next_to_role(span: Span) -> bool:
+def _next_to_role(span: Span, roles: RoleIndex) -> bool:
     """"el alcalde, Cruz Pérez Cuéllar", "Víctor Valencia Carrasco, coordinador de…"."""
     doc = span.doc
     before = span.start - (1 if span.start and doc[span.start - 1].text == "," else 0)
-    if any(_role_at(doc, before - size) == size for size in (1, 2, 3) if before - size >= 0):
+    if roles.ends_at(before):
         return True
-    if before < span.start and _role_of_body_ends_at(doc, before):
+    if before < span.start and _role_of_body_ends_at(doc, before, roles):
         return True
     after = span.end + (1 if span.end < len(doc) and doc[span.end].text == "," else 0)
-    return after < len(doc) and _role_at(doc, after) > 0 and after > span.end
+    return after < len(doc) and roles.at(after) > 0 and after > span.end
 
 
-def _role_of_body_ends_at(doc: Doc, end: int) -> bool:
+def _role_of_body_ends_at(doc: Doc, end: int, roles: RoleIndex) -> bool:
     """"<role> de(l) <capitalised body>" ends right before token ``end``: "la integrante del
     Instituto, Gizéh Beltrán del Río"."""
     i = end - 1  # back over the body's name and the "de la" before it
-    while i >= 0 and (_is_capitalised(doc[i]) or doc[i].lower_ in connector_words()):
+    while i >= 0 and (is_capitalised(doc[i]) or doc[i].lower_ in connector_words()):
         i -= 1
-    return i + 1 < end and any(_role_at(doc, i + 1 - size) == size
-                               for size in (1, 2, 3) if i + 1 - size >= 0)
+    return i + 1 < end and roles.ends_at(i + 1)
 
 
 def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
@@ -134,25 +152,27 @@ def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
             and not (span.start and doc[span.start - 1].lower_ in ("en", "de", "del")))
 
 
-def _keep(span: Span, lower_words: set[str]) -> Span | None:
+def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     """The span to keep for one entity: relabelled, trimmed, or None when it is no name."""
     known = span.id_.startswith("gaz:")
     trimmed = _trim(span)
     if trimmed is None:
         return None
-    span = _strip_front(trimmed)
+    span = _strip_front(trimmed, roles)
     doc = span.doc
     text = fold(span.text)
-    first = fold(span[0].text)
+    first = fold_word(span[0].text)
     context = load_context_words()
     if text in load_not_entities() or (len(span) == 1 and first in load_not_entities()):
         return None
-    if not known and (_role_at(doc, span.start)
+    if not span.id_ and span[-1].text.endswith(_DATELINE_DASHES):
+        return None  # "Monterrey, N.L.- La Fiscalía…": a dateline's state, not a name
+    if not known and (roles.at(span.start)
                       or any(text == w or text.startswith(w + " ") for w in context.not_org)):
         return None
     if span.label_ != "ORG" and span[0].text in single_heads():
         return Span(doc, span.start, span.end, label="ORG", span_id=span.id_)
-    if not span.id_ and span.label_ != "PER" and (_next_to_role(span)
+    if not span.id_ and span.label_ != "PER" and (_next_to_role(span, roles)
                                                   or _looks_like_person(span, lower_words)):
         return Span(doc, span.start, span.end, label="PER")
     if span.label_ == "ORG" and not span.id_ and len(span) == 1 and not span.text.isupper():
@@ -162,12 +182,12 @@ def _keep(span: Span, lower_words: set[str]) -> Span | None:
     return span
 
 
-def _unsupported_name(span: Span) -> bool:
+def _unsupported_name(span: Span, roles: RoleIndex) -> bool:
     """Several words that neither open with a given name, nor have a full name's shape, nor
     stand beside a role: "Perspectiva de Género", "Mujer Ilustre", "Pavo Real"."""
     return (span.label_ == "PER" and not span.id_ and len(span) >= 2
             and not opens_with_given_name(span) and not has_full_name_shape(span)
-            and not _next_to_role(span) and not introduced_as_kin(span))
+            and not _next_to_role(span, roles) and not introduced_as_kin(span))
 
 
 def _drop_places(spans: list[Span]) -> list[Span]:
@@ -179,27 +199,57 @@ def _drop_places(spans: list[Span]) -> list[Span]:
     for span in spans:
         doc = span.doc
         before = doc[span.start - 1] if span.start else None
-        is_place = (fold(span[0].text) in place or after_place_word(span) or in_place_list(span)
+        is_place = (fold_word(span[0].text) in place or after_place_word(span)
+                    or in_place_list(span)
                     or before is not None and before.lower_ in (",", "y", "e")
                     and span.start - 1 == previous_place_end)
-        if is_place and not span.id_.startswith("gaz:"):
+        if is_place and not span.id_.startswith(_STRUCTURED):
             previous_place_end = span.end
             continue
         kept.append(span)
     return kept
 
 
-def _place_acronyms(before: list[Span], after: list[Span]) -> set[str]:
+def bracketed_acronym(span: Span, lower_words: set[str]) -> str | None:
+    """The acronym in brackets right after ``span``: "(SSPM)", or a title-case one that
+    starts like the name and is no word of the text ("Centro Municipal … (Cemath)")."""
+    doc, end = span.doc, span.end
+    if end + 2 >= len(doc) or doc[end].text != "(" or doc[end + 2].text != ")":
+        return None
+    token = doc[end + 1]
+    text = token.text
+    if is_acronym(token) or (text.istitle() and text.isalpha() and len(text) >= _MIN_TITLE_ACRONYM
+                             and text[0] == span[0].text[0] and text.lower() not in lower_words
+                             and fold(text) not in load_not_entities()):
+        return text
+    return None
+
+
+def _to_acronym_start(span: Span, lower_words: set[str]) -> Span:
+    """A model ORG that ends before "(Acronym)" starts where the acronym's first letter
+    does, back over the name's words: "Salud y [Bienestar Comunitaria] (Sabic)"."""
+    doc = span.doc
+    after = span.end + 1
+    if span.id_ or span.label_ != "ORG" or after >= len(doc) or doc[span.end].text != "(":
+        return span
+    letter = doc[after].text[:1]
+    i = span.start
+    while i > 0 and not doc[i - 1].is_space and (is_capitalised(doc[i - 1])
+                                                 or doc[i - 1].lower_ in connector_words()):
+        i -= 1
+    for start in range(i, span.start):
+        if is_capitalised(doc[start]) and doc[start].text[0] == letter:
+            wider = Span(doc, start, span.end, label="ORG")
+            return wider if bracketed_acronym(wider, lower_words) else span
+    return span
+
+
+def _place_acronyms(before: list[Span], after: list[Span], lower_words: set[str]) -> set[str]:
     """Acronyms in brackets after a name dropped as a place: "la explanada del Centro
     Municipal de las Artes (CMA)" makes a later "CMA" a place too."""
     kept = {(s.start, s.end) for s in after}
-    acronyms = set()
-    for span in before:
-        doc, end = span.doc, span.end
-        if ((span.start, span.end) not in kept and end + 2 < len(doc) and doc[end].text == "("
-                and doc[end + 2].text == ")" and _is_acronym_token(doc[end + 1])):
-            acronyms.add(doc[end + 1].text)
-    return acronyms
+    return {acronym for span in before if (span.start, span.end) not in kept
+            and (acronym := bracketed_acronym(span, lower_words))}
 
 
 def _merge_adjacent(spans: list[Span]) -> list[Span]:
@@ -215,95 +265,37 @@ def _merge_adjacent(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def _role_orgs(doc: Doc) -> list[Span]:
-    """Bodies named after a role: "director de Obras Públicas", "titular de Ecología y
-    Medio Ambiente" (two capitalised words at least, so "fiscal del Estado" is not one)."""
+def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
+    """R2: bodies named after a role: "director de Limpia", "titular de Ecología y Medio
+    Ambiente", "coordinadora de Prevención del IMM" (Prevención). A role of a place names
+    no body ("presidente municipal de Hermosillo"), nor does one word after "de la" ("la
+    alcaldesa de la Bicicleta": a title, where departments take a bare "de")."""
+    place_roles = load_context_words().place_role
     spans = []
-    for token in doc:
-        i = token.i + _role_at(doc, token.i)
-        if i == token.i:
-            continue
-        start = i
-        while i < len(doc) and doc[i].lower_ in ("de", "del", "la", "las", "los"):
+    for start, size in roles.sizes.items():
+        link = i = start + size
+        while i < len(doc) and doc[i].lower_ in _ROLE_LINKS:
             i += 1
-        if i == start or i >= len(doc) or not _is_capitalised(doc[i]):
+        if i == link or i >= len(doc) or not is_capitalised(doc[i]) or \
+                fold_word(doc[start:link].text) in place_roles:
             continue
-        end = i
-        while end < len(doc) and (_is_capitalised(doc[end])
-                                  or doc[end].lower_ in connector_words()):
-            end += 1
-        span = _trim(Span(doc, i, end, label="ORG", span_id="rule:role-of"))
-        if span is not None and sum(map(_is_capitalised, span)) >= _MIN_ROLE_ORG_WORDS:
-            spans.append(span)
+        end = extend_name(doc, i, name_end(doc, i, context, name_start=i, min_part=1), context)
+        if end - i == 1 and i - link > 1:
+            continue
+        if end > i:
+            spans.append(Span(doc, i, end, label="ORG", span_id="rule:role-of"))
     return spans
 
 
-def _starts_body(doc: Doc, i: int) -> bool:
-    """Token ``i`` (after an optional article) opens another body: a head word or an
-    acronym."""
-    if i < len(doc) and doc[i].lower_ in _ARTICLES - {"de", "del", "al"}:
-        i += 1
-    return i < len(doc) and (doc[i].text in single_heads() or _is_acronym_token(doc[i]))
-
-
-def _is_acronym_token(token: Token) -> bool:
-    return bool(_ACRONYM.fullmatch(token.text)) and sum(c.isupper() for c in token.text) >= 2
-
-
-def _ends_legal(span: Span) -> bool:
-    """"Red Mesa de Mujeres y Transforma A. C.": a legal form closes the last body only."""
-    return any(fold(span.text).endswith(" " + fold(s)) for s in load_legal_suffixes())
-
-
-def _split_points(span: Span) -> list[tuple[int, int]]:
-    """``(end of one part, start of the next)`` token indices inside a rule-made ORG span."""
-    doc, points = span.doc, []
-    legal = _ends_legal(span)
-    for token in span[1:]:
-        i = token.i
-        after = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in ("el", "la", "los", "las"))
-        if token.lower_ in ("y", "e") and (_starts_body(doc, i + 1) or legal):
-            points.append((i, after))  # "Centros Comunitarios y (la) Dirección de…"
-        elif token.lower_ in ("de", "del") and _starts_body(doc, i + 1) and \
-                i - span.start >= 2:
-            points.append((i, after))  # "Área de Prevención de la Secretaría…"
-        elif token.lower_ in _ARTICLES - {"de", "del", "al"} and \
-                doc[i - 1].lower_ not in connector_words():
-            points.append((i, i))  # an article only follows a preposition inside a name
-        elif _is_acronym_token(token) and doc[i - 1].is_title and i == span.end - 1:
-            points.append((i, i))  # "Instituto Municipal de la Mujer IMM"
-    return points
-
-
-def _split_conjoined(span: Span) -> list[Span]:
-    """Cut a rule-made ORG span where another body starts (see :func:`_split_points`)."""
-    if span.label_ != "ORG" or not span.id_.startswith(("head:", "rule:role-of")):
-        return [span]
-    parts, start, span_id = [], span.start, span.id_
-    for end, next_start in _split_points(span) + [(span.end, span.end)]:
-        part = _trim(Span(span.doc, start, end, label="ORG", span_id=span_id)) \
-            if end > start and span_id else None
-        if part is not None:
-            parts.append(part)
-        start = next_start
-        first = span.doc[next_start] if next_start < span.end else None
-        span_id = ("" if first is None else f"head:{fold(first.text)}"
-                   if first.text in single_heads() else "rule:acronym"
-                   if _is_acronym_token(first) else "rule:legal" if _ends_legal(span) else "")
-    return [part for part in parts if part.id_]  # a tail that opens no body is dropped
-
-
-def _acronyms(doc: Doc, orgs: list[Span]) -> list[Span]:
+def _acronyms(doc: Doc, orgs: list[Span], lower_words: set[str]) -> list[Span]:
     """"Secretaría de Seguridad Pública Municipal (SSPM)": the acronym in brackets after an
     institution, and every later bare use of it in the text."""
-    defined = set()
-    for span in orgs:
-        end = span.end
-        if (end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")"
-                and _is_acronym_token(doc[end + 1])):
-            defined.add(doc[end + 1].text)
-    return [Span(doc, t.i, t.i + 1, label="ORG", span_id="rule:acronym")
-            for t in doc if t.text in defined]
+    defined = {acronym for span in orgs if (acronym := bracketed_acronym(span, lower_words))}
+    if not defined:
+        return []
+    hashes = [doc.vocab.strings[text] for text in defined]
+    return [Span(doc, int(i), int(i) + 1, label="ORG", span_id="rule:acronym")
+            for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), hashes))]
 
 
 def _resolve_overlaps(spans: list[Span]) -> list[Span]:
@@ -317,31 +309,57 @@ def _resolve_overlaps(spans: list[Span]) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
-@Language.component("entity_fixes")
-def entity_fixes(doc: Doc) -> Doc:
+class EntityFixes:
+    """The component: see :func:`fix_entities`."""
+
+    def __init__(self, nlp: Language, name: str = "entity_fixes") -> None:
+        self.name = name
+        self.roles = role_matcher(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        return fix_entities(doc, RoleIndex(self.roles, doc))
+
+
+@Language.factory("entity_fixes")
+def make_entity_fixes(nlp: Language, name: str) -> EntityFixes:
+    return EntityFixes(nlp, name)
+
+
+def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
     """Relabel, trim and filter the entities for this domain; add role-named bodies and
     acronyms defined in brackets. Institutions matched by rules win over the model."""
-    lower_words = {t.lower_ for t in doc if t.is_lower and t.is_alpha}
-    ents = _merge_adjacent([e for e in doc.ents if "\n" not in e.text])
-    kept = [s for ent in ents if (s := _keep(ent, lower_words)) is not None
+    lower_words = _lower_words(doc)
+    ents = [_to_acronym_start(e, lower_words)
+            for e in _merge_adjacent([e for e in doc.ents if "\n" not in e.text])]
+    kept = [s for ent in ents if (s := _keep(ent, lower_words, roles)) is not None
             and not (is_cut_off(s) and not s.id_.startswith("gaz:"))]
     kept = _drop_places(_people_in_lists(kept))
-    place_acronyms = _place_acronyms(ents, kept)
+    place_acronyms = _place_acronyms(ents, kept, lower_words)
     kept = [s for s in kept if s.text not in place_acronyms]
-    kept = [part for span in kept for part in _split_conjoined(span)]
     orgs = [s for s in kept if s.label_ == "ORG"]
     ruled = [s for s in orgs if s.id_]
     others = [s for s in kept if not (s.label_ == "ORG" and s.id_)]
-    role_orgs = [s for span in _role_orgs(doc) if (s := _keep(span, lower_words)) is not None]
-    spans = _orgs_in_lists(_resolve_overlaps(ruled + _acronyms(doc, orgs) + role_orgs + others))
-    doc.ents = _supported(spans)
+    context = NameContext(body_starts=frozenset(s.start for s in ruled),
+                          place_starts=frozenset(e.start for e in ents if e.label_ == "LOC"))
+    role_orgs = [s for span in _role_orgs(doc, roles, context)
+                 if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
+    spans = _resolve_overlaps(ruled + _acronyms(doc, orgs, lower_words) + role_orgs + others)
+    spans = org_context_fixes(doc, _orgs_in_lists(spans), roles.ends_at)
+    doc.ents = _supported(spans, roles)
     return doc
 
 
-def _supported(spans: list[Span]) -> list[Span]:
+def _lower_words(doc: Doc) -> set[str]:
+    """Words the text writes in lower case ("trabajo", "social"), from the token arrays."""
+    flags = doc.to_array([IS_LOWER, IS_ALPHA, LOWER])
+    strings = doc.vocab.strings
+    return {strings[int(h)] for h in set(flags[(flags[:, 0] == 1) & (flags[:, 1] == 1), 2])}
+
+
+def _supported(spans: list[Span], roles: RoleIndex) -> list[Span]:
     """Drop people without evidence, unless listed beside a person who has it: "las
     regidoras Patricia Mendoza y Amparo Beltrán" (the role stands before the first only)."""
-    unsupported = [_unsupported_name(span) for span in spans]
+    unsupported = [_unsupported_name(span, roles) for span in spans]
 
     def listed_with_supported(index: int) -> bool:
         return any(0 <= other < len(spans) and not unsupported[other]

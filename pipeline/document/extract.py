@@ -1,16 +1,28 @@
-"""Find people, institutions and dates in articles. spaCy ``Doc``s stay in this module."""
+"""Find people, institutions and dates in articles. spaCy ``Doc``s stay in this module.
+
+A long body is parsed in chunks of at most ``chunk_chars`` characters, cut at paragraph
+ends (else sentence ends, else spaces) and joined back into one ``Doc``, so offsets point
+into the whole body. A batch that fails is parsed again one release at a time, so that
+only the release at fault is rejected.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import count
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.document.dates import find_dates
-from pipeline.records import Article, DateMention, Mention
+from pipeline.document.event_dates import article_dates, published_date
+from pipeline.errors import one_line
+from pipeline.records import Article, DateMention, Mention, Reject
+
+logger = logging.getLogger(__name__)
 
 # The model's labels that we keep, and what they become. LOC and MISC are dropped: places
 # are not actors in the network, and MISC is mostly events and programmes.
@@ -18,6 +30,8 @@ KEPT_LABELS = {"PER": "PER", "ORG": "ORG"}
 # Legal forms keep their final period ("Transforma A. C."); other edge punctuation goes.
 _STRIP = " \t\n.,;:«»\"“”'‘’()-–—"
 _KEEP_PERIOD = re.compile(r"\b[A-Z]\.$")
+_CUTS = (re.compile(r"\n\s*\n\s*"), re.compile(r"[.!?…][»”\")]*\s+"), re.compile(r"\s+"))
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +50,19 @@ def _span_mention(span: Span, text_of_doc: str, doc_id: str) -> Mention | None:
     start = span.start_char + (len(text) - len(text.lstrip(_STRIP)))
     tail = text.rstrip(" \t\n,;:")
     end = span.start_char + len(tail if _KEEP_PERIOD.search(tail) else text.rstrip(_STRIP))
+    if end < len(text_of_doc) and _open_quote(text_of_doc[start:end]):
+        end += text_of_doc[end] in "”»\""  # a quoted name keeps its closing quote
     surface = text_of_doc[start:end]
     if label is None or "\n" in surface or not any(c.isupper() for c in surface):
         return None
     return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
                    sentence=span.sent.text.strip(), origin=_origin(span))
+
+
+def _open_quote(surface: str) -> bool:
+    """A quote opens in ``surface`` and does not close: Comité Municipal "Puerta Violeta."""
+    curly = surface.count("“") + surface.count("«") - surface.count("”") - surface.count("»")
+    return curly > 0 or surface.count('"') % 2 == 1
 
 
 def _origin(span: Span) -> str:
@@ -56,26 +78,149 @@ def _sentence(doc: Doc, start: int, end: int) -> str:
     return span.sent.text.strip() if span is not None else ""
 
 
+def chunk_spans(text: str, size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` spans that tile ``text``, none longer than ``size``, each ending at
+    the last paragraph end that fits, else the last sentence end, else the last space.
+
+    >>> chunk_spans("Uno. Dos.\n\nTres.", 12)
+    [(0, 11), (11, 16)]
+    """
+    spans, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        end = size
+        for cut in _CUTS:
+            ends = [match.end() for match in cut.finditer(window) if match.end() < size]
+            if ends:
+                end = ends[-1]
+                break
+        spans.append((start, start + end))
+        start += end
+    spans.append((start, len(text)))
+    return spans
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    number: int  # position in the stream of chunks: spaCy gives Docs back in this order
+    article: Article
+    text: str
+    last: bool  # the article's final chunk
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[_Chunk]:
+    numbers = count()
+    for article in articles:
+        spans = chunk_spans(article.text, size)
+        for index, (start, end) in enumerate(spans):
+            yield _Chunk(next(numbers), article, article.text[start:end],
+                         last=index == len(spans) - 1)
+
+
+def _alone(nlp: Language, chunk: _Chunk) -> tuple[_Chunk, Doc | Exception]:
+    try:
+        return chunk, nlp(chunk.text)
+    except Exception as exc:  # this chunk's fault, reported as its article's reject
+        return chunk, exc
+
+
+def _parse(chunks: Iterator[_Chunk], nlp: Language, *, batch_size: int, processes: int
+           ) -> Iterator[tuple[_Chunk, Doc | Exception]]:
+    """Each chunk with its Doc, or with the exception that parsing it alone raised.
+
+    A failing batch ends spaCy's stream: its chunks are parsed again one at a time, then
+    a new stream takes the chunks not yet sent.
+    """
+    upstream: list[Exception] = []
+    while True:
+        pending: deque[_Chunk] = deque()
+
+        try:
+            for doc, number in nlp.pipe(_fed(chunks, pending, upstream), as_tuples=True,
+                                        batch_size=batch_size, n_process=processes):
+                while pending[0].number != number:  # dropped by spaCy: try it alone
+                    yield _alone(nlp, pending.popleft())
+                yield pending.popleft(), doc
+        except Exception as exc:
+            if upstream:
+                raise upstream[0] from None
+            logger.warning("nlp: a batch failed (%s: %s); parsing its %d chunk(s) one by one",
+                           type(exc).__name__, one_line(exc), len(pending))
+            while pending:
+                yield _alone(nlp, pending.popleft())
+            continue
+        while pending:
+            yield _alone(nlp, pending.popleft())
+        return
+
+
+def _fed(chunks: Iterator[_Chunk], pending: deque[_Chunk], errors: list[Exception]
+         ) -> Iterator[tuple[str, int]]:
+    """spaCy's input: each chunk, kept in ``pending`` until its Doc comes back; an exception
+    of ``chunks`` is noted in ``errors`` so that it is not taken for spaCy's."""
+    try:
+        for chunk in chunks:
+            pending.append(chunk)
+            yield chunk.text, chunk.number
+    except Exception as exc:
+        errors.append(exc)
+        raise
+
+
+def _docs(articles: Iterable[Article], nlp: Language, *, batch_size: int, processes: int,
+          chunk_chars: int) -> Iterator[tuple[Article, Doc | Exception]]:
+    """Each article with its whole Doc (chunks joined), or the exception of a chunk."""
+    size = max(1, min(chunk_chars, nlp.max_length))
+    parts: list[Doc] = []
+    failure: Exception | None = None
+    for chunk, parsed in _parse(_chunks(articles, size), nlp, batch_size=batch_size,
+                                processes=processes):
+        if isinstance(parsed, Exception):
+            failure = failure or parsed
+        else:
+            parts.append(parsed)
+        if chunk.last:
+            yield chunk.article, failure or _joined(parts)
+            parts, failure = [], None
+
+
+def _joined(parts: list[Doc]) -> Doc | Exception:
+    if len(parts) == 1:
+        return parts[0]
+    try:
+        return Doc.from_docs(parts, ensure_whitespace=False)
+    except Exception as exc:  # reported as the article's reject
+        return exc
+
+
 def extract(articles: Iterable[Article], nlp: Language, *, batch_size: int = 32,
-            processes: int = 1) -> Iterator[Extraction]:
-    """Run the pipeline over ``articles`` in batches, yielding one Extraction each, in order.
+            processes: int = 1, chunk_chars: int = 50_000) -> Iterator[Extraction | Reject]:
+    """Run the pipeline over ``articles`` in batches, yielding one Extraction each, in order,
+    or a Reject for an article that fails (stage ``nlp``: spaCy; ``extract``: what follows).
 
     ``processes`` > 1 runs spaCy in that many worker processes (spaCy's ``n_process``).
     """
-    for doc, article in nlp.pipe(((a.text, a) for a in articles), as_tuples=True,
-                                 batch_size=batch_size, n_process=processes):
-        mentions = [m for span in doc.ents
-                    if (m := _span_mention(span, article.text, article.doc_id))]
-        dates: list[DateMention] = []
-        if article.published is not None:
-            dates.append(DateMention(article.doc_id, article.published_raw or "",
-                                     article.published, "published"))
-        for start, end, value in find_dates(article.text, base=article.published):
-            text = article.text[start:end]
-            dates.append(DateMention(article.doc_id, text, value, "mentioned"))
-            mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=text,
+    for article, parsed in _docs(articles, nlp, batch_size=batch_size, processes=processes,
+                                 chunk_chars=chunk_chars):
+        if isinstance(parsed, Exception):
+            yield Reject.fault(article.path, "nlp", parsed)
+            continue
+        try:
+            yield _extraction(article, parsed)
+        except Exception as exc:  # a fault of this code for this article: the others go on
+            yield Reject.fault(article.path, "extract", exc)
+
+
+def _extraction(article: Article, doc: Doc) -> Extraction:
+    mentions = [m for span in doc.ents
+                if (m := _span_mention(span, article.text, article.doc_id))]
+    dates = [d for d in (published_date(article),) if d is not None]
+    for start, end, item in article_dates(article):
+        dates.append(item)
+        if item.value is not None:  # a day of unknown year is no calendar day
+            mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=item.text,
                                     start_char=start, end_char=end,
-                                    sentence=_sentence(doc, start, end),
-                                    origin="dateparser", canonical=value.isoformat()))
-        mentions.sort(key=lambda m: (m.start_char, m.end_char))
-        yield Extraction(article, tuple(mentions), tuple(dates))
+                                    sentence=_sentence(doc, start, end), origin="dates",
+                                    canonical=item.value.isoformat()))
+    mentions.sort(key=lambda m: (m.start_char, m.end_char))
+    return Extraction(article, tuple(mentions), tuple(dates))

@@ -7,11 +7,12 @@ Used by :mod:`pipeline.document.entity_fixes`. The words come from the resources
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
-from pipeline.document.rules import load_context_words
-from pipeline.knowledge import fold, load_given_names
+from pipeline.document.rules import connector_words, load_context_words
+from pipeline.knowledge import fold_word, load_given_names
 
 # Between a place noun and the name it introduces: "calle prolongación Santiago Troncoso",
 # "el memorial del Campo Algodonero". Verbs, pronouns and adverbs break the link
@@ -23,13 +24,14 @@ _MAX_PLACE_LINK = 2
 _MAX_LIST_INTRO = 6
 _CLAUSE_END = frozenset({".", ";", "!", "?"})
 _FINAL_PUNCT = ".!?\"”»)…"
+_MAX_CUT_FRAGMENT = 2  # words after a name cut off in the middle: "Instituto Nacional d"
 # The line after a byline's bare name: "04 de septiembre del 2024".
 _DATE_LINE = re.compile(r"\s*\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4}")
 
 
 def opens_with_given_name(span: Span) -> bool:
     """"María Teresa Graciela Manjarrez": the first word is a known given name."""
-    return fold(span[0].text) in load_given_names()
+    return fold_word(span[0].text) in load_given_names()
 
 
 def has_full_name_shape(span: Span) -> bool:
@@ -39,33 +41,50 @@ def has_full_name_shape(span: Span) -> bool:
 
 def is_cut_off(span: Span) -> bool:
     """The span runs to the end of a text that stops mid-sentence: a name cut off by the
-    stored copy ("…las regidoras Karla Michaeel Esc")."""
+    stored copy ("…las regidoras Karla Michaeel Esc", "…al Instituto Nacional d")."""
     # Tokens, not span.doc.text: spaCy rebuilds the text on every access.
-    return (all(token.is_space for token in span.doc[span.end:])
-            and not span.text.rstrip().endswith(tuple(_FINAL_PUNCT)))
+    rest = list(islice((t for t in span.doc[span.end:] if not t.is_space),
+                       _MAX_CUT_FRAGMENT + 1))
+    if rest and (len(rest) > _MAX_CUT_FRAGMENT or not all(
+            token.is_lower and any(c.startswith(token.lower_) for c in connector_words())
+            for token in rest)):
+        return False  # what follows is more than the start of a connector ("d", "pa")
+    return not span.text.rstrip().endswith(tuple(_FINAL_PUNCT))
 
 
-def _line_around(span: Span) -> tuple[str, str, str]:
-    """The span's line before and after it, and the next non-blank line."""
-    text = span.doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
-    end = len(text) if end < 0 else end
-    next_line = next((line for line in text[end:].splitlines() if line.strip()), "")
-    return text[start:span.start_char], text[span.end_char:end], next_line
+def _breaks_line(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a line break, or lies outside the document."""
+    return i < 0 or i >= len(doc) or "\n" in doc[i].text
+
+
+def _next_line(doc: Doc, i: int) -> str:
+    """The text of the first non-blank line from token ``i`` on."""
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    end = i
+    while not _breaks_line(doc, end):
+        end += 1
+    return doc[i:end].text
 
 
 def is_byline(span: Span) -> bool:
     """A reporter's credit, not a person in the news: a line "Por <name>", or a line holding
-    only a name with the date on the next line."""
-    before, after, next_line = _line_around(span)
-    if after.strip(" .") or before.strip().lower() not in ("", "por"):
+    only a name with the date on the next line. Read from the tokens around the span (the
+    document's text is rebuilt on every access)."""
+    doc = span.doc
+    after = span.end
+    while not _breaks_line(doc, after) and doc[after].text == ".":
+        after += 1
+    if not _breaks_line(doc, after):
         return False
-    return before.strip() != "" or bool(_DATE_LINE.match(next_line))
+    before = span.start - 1
+    if not _breaks_line(doc, before):
+        return doc[before].lower_ == "por" and _breaks_line(doc, before - 1)
+    return bool(_DATE_LINE.match(_next_line(doc, after)))
 
 
 def _is_place_word(token: Token) -> bool:
-    return fold(token.text) in load_context_words().place
+    return fold_word(token.text) in load_context_words().place
 
 
 def after_place_word(span: Span) -> bool:
@@ -99,4 +118,4 @@ def introduced_as_kin(span: Span) -> bool:
     doc, i = span.doc, span.start - 1
     if i >= 0 and doc[i].lower_ in ("de", ","):
         i -= 1
-    return i >= 0 and fold(doc[i].text) in load_context_words().kin
+    return i >= 0 and fold_word(doc[i].text) in load_context_words().kin

@@ -11,8 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.config import MODEL_INSTALL_HINT, MODELS
-from pipeline.document.entity_fixes import entity_fixes
-from pipeline.document.rules import org_patterns
+from pipeline.document import entity_fixes, org_ruler  # noqa: F401  (register factories)
 from pipeline.errors import ModelNotFound
 
 logger = logging.getLogger(__name__)
@@ -60,12 +59,11 @@ def model_label(nlp: Language) -> str:
 
 
 def add_org_rules(nlp: Language, *, after: str | None = None) -> None:
-    """Add the institution ``org_ruler`` (patterns from the resources) and ``entity_fixes``.
+    """Add the institution ``org_ruler`` (gazetteer and name grammar, see
+    :mod:`pipeline.document.org_ruler`) and ``entity_fixes`` after it.
 
     The ruler overwrites the model's spans it overlaps: a matched institution is an ORG even
     where the model saw a place, a person or nothing.
     """
-    ruler = nlp.add_pipe("entity_ruler", name="org_ruler", after=after,
-                         config={"overwrite_ents": True, "validate": True})
-    ruler.add_patterns(org_patterns(lambda text: [t.text for t in nlp.make_doc(text)]))
-    nlp.add_pipe(entity_fixes.__name__, after="org_ruler")
+    nlp.add_pipe("org_ruler", after=after)
+    nlp.add_pipe("entity_fixes", after="org_ruler")

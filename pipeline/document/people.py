@@ -2,73 +2,137 @@
 
 "Elvira Urrutia Castro, directora del Instituto Municipal de las Mujeres", "la directora del
 IMM, Elvira Urrutia", "la regidora Patricia Mendoza" and "el alcalde Cruz Pérez Cuéllar" say
-who holds which role where. Works on resolved mentions and the article text: the role words
-come from ``resources/roles.tsv``.
+who holds which role where. A role belongs to the person it is in apposition to: the one
+right before it ("Marta Ruiz, presidenta del DIF") or right after it ("la regidora Patricia
+Mendoza"), whose grammatical gender fits the role's ("su esposa, Marta Ruiz, presidenta del
+DIF": the role is hers, not her husband's). Role words come from ``resources/roles.tsv``,
+gender words from ``resources/genders.tsv``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
+from pipeline.config import RESOURCES_DIR
 from pipeline.document.rules import role_forms
+from pipeline.knowledge import Gender, KnowledgeError, data_lines, fold, load_roles
 from pipeline.records import Affiliation, Mention
 
-_WINDOW = 200  # characters looked at before a name for "<role> del <institution>,"
+GENDERS_FILE = RESOURCES_DIR / "genders.tsv"
 # Between a role and its institution: "directora del", "titular de la", "coordinador en el".
-_LINK = re.compile(r"\s*(?:de|del|en)?\s*(?:la|el|los|las)?\s*", re.IGNORECASE)
-_GAP = re.compile(r"\s*,?\s*")
+LINK = re.compile(r"\s*(?:de|del|en)?\s*(?:la|el|los|las)?\s*", re.IGNORECASE)
+# Between a role (and its institution) and the person it introduces: "regidora Ana", "la
+# directora del IMM, Ana".
+_BEFORE_PERSON = re.compile(r"\s*,?\s*")
+# Between a person and the role that follows: "Ana Ruiz, directora", "Ana Ruiz, la directora".
+_AFTER_PERSON = re.compile(r"\s*,\s*(?:(?:el|la)\s+)?", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"\b(el|la|los|las)\s+$", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([\wÁÉÍÓÚÑáéíóúñü]+)[\s,]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class GenderWords:
+    before: dict[str, Gender]  # "esposa" → f
+    names: dict[str, Gender]  # given names whose ending does not tell: "Carmen" → f
 
 
 @cache
-def _role_pattern() -> re.Pattern[str]:
+def load_gender_words() -> GenderWords:
+    """``genders.tsv``: ``before|name<TAB>word<TAB>m|f``."""
+    kinds: dict[str, dict[str, Gender]] = {"before": {}, "name": {}}
+    for number, line in data_lines(GENDERS_FILE):
+        cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) != 3 or cells[0] not in kinds or cells[2] not in ("m", "f"):
+            raise KnowledgeError(f"{GENDERS_FILE}:{number}: expected 'before|name<TAB>word"
+                                 f"<TAB>m|f', got {line!r}")
+        kinds[cells[0]][fold(cells[1])] = cells[2]  # type: ignore[assignment]
+    return GenderWords(kinds["before"], kinds["name"])
+
+
+@cache
+def role_pattern() -> re.Pattern[str]:
     alternatives = "|".join(re.escape(form) for form in role_forms())
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+@cache
+def _role_genders() -> dict[str, Gender]:
+    return {role.form: role.gender for role in load_roles()}
+
+
+def person_gender(person: Mention, text: str) -> Gender:
+    """"f" or "m" from the word right before the name ("su esposa Marta") or from its first
+    given name ("Carmen"; else -a feminine, -o masculine); "n" when nothing tells."""
+    words = load_gender_words()
+    before = _WORD_BEFORE.search(text, max(0, person.start_char - 30), person.start_char)
+    if before and (gender := words.before.get(fold(before[1]))):
+        return gender
+    first = fold(person.text).split()[:1]
+    if not first:
+        return "n"
+    if first[0] in words.names:
+        return words.names[first[0]]
+    return "f" if first[0].endswith("a") else "m" if first[0].endswith("o") else "n"
+
+
+def _role_gender(match: re.Match[str], text: str) -> Gender:
+    """The role form's gender; for a form of both genders ("titular"), its article's."""
+    gender = _role_genders().get(match.group().lower(), "n")
+    if gender == "n" and (article := _ARTICLE_BEFORE.search(text, 0, match.start())):
+        return "f" if article[1].lower() in ("la", "las") else "m"
+    return gender
+
+
+def _fits(role: Gender, person: Gender) -> bool:
+    return "n" in (role, person) or role == person
 
 
 def _org_after(position: int, orgs: list[Mention], text: str) -> Mention | None:
     """The institution named right after ``position`` ("… directora | del IMM")."""
     for org in orgs:
-        if org.start_char >= position and _LINK.fullmatch(text[position:org.start_char]):
+        if org.start_char >= position and LINK.fullmatch(text[position:org.start_char]):
             return org
     return None
 
 
-def _role_before(person: Mention, orgs: list[Mention], text: str) -> tuple[str, str] | None:
-    """``(role, org)`` from "<role> [del <org>][,] <person>"."""
-    start = max(0, person.start_char - _WINDOW)
-    for match in reversed(list(_role_pattern().finditer(text, start, person.start_char))):
-        org = _org_after(match.end(), orgs, text)
-        end = org.end_char if org is not None and org.end_char <= person.start_char \
-            else match.end()
-        if _GAP.fullmatch(text[end:person.start_char]):
-            return match.group().lower(), org.canonical if org and end == org.end_char else ""
-        break  # only the nearest role word can introduce the name
-    return None
+def inside(position: int, mentions: list[Mention]) -> bool:
+    return any(m.start_char <= position < m.end_char for m in mentions)
 
 
-def _role_after(person: Mention, orgs: list[Mention], text: str) -> tuple[str, str] | None:
-    """``(role, org)`` from "<person>, <role> [del <org>]"."""
-    gap = re.compile(r"\s*,\s*(?:(?:el|la)\s+)?").match(text, person.end_char)
-    if gap is None:
-        return None
-    match = _role_pattern().match(text, gap.end())
-    if match is None:
-        return None
-    org = _org_after(match.end(), orgs, text)
-    return match.group().lower(), org.canonical if org is not None else ""
+def _holder(start: int, end: int, gender: Gender, people: list[Mention],
+            text: str) -> Mention | None:
+    """The person a role (from ``start`` to ``end``, its institution included) stands in
+    apposition to: right after it with nothing but a space ("la regidora Ana Ruiz"), else the
+    one right before it ("Ana Ruiz, directora del IMM"), else the one after it behind a comma
+    ("la directora del IMM, Ana Ruiz"), skipping one whose gender does not fit."""
+    after = next((p for p in people if p.start_char >= end), None)
+    before = next((p for p in reversed(people) if p.end_char <= start), None)
+    tight = after is not None and text[end:after.start_char].isspace()
+    candidates = [
+        after if tight else None,
+        before if before and _AFTER_PERSON.fullmatch(text[before.end_char:start]) else None,
+        after if after and _BEFORE_PERSON.fullmatch(text[end:after.start_char]) else None]
+    return next((p for p in candidates
+                 if p is not None and _fits(gender, person_gender(p, text))), None)
 
 
 def find_affiliations(text: str, mentions: Iterable[Mention]) -> list[Affiliation]:
     """Each person's stated role and institution in one release, once per combination."""
     ordered = sorted(mentions, key=lambda m: m.start_char)
     orgs = [m for m in ordered if m.label == "ORG"]
+    people = [m for m in ordered if m.label == "PER"]
     found: dict[tuple[str, str, str], Affiliation] = {}
-    for person in (m for m in ordered if m.label == "PER"):
-        stated = _role_before(person, orgs, text) or _role_after(person, orgs, text)
-        if stated is not None:
-            role, org = stated
-            found.setdefault((person.canonical, role, org),
-                             Affiliation(person.doc_id, person.canonical, role, org))
+    for match in role_pattern().finditer(text):
+        if inside(match.start(), ordered):
+            continue  # "Comisión de Regidores", a role word inside a name
+        org = _org_after(match.end(), orgs, text)
+        end = org.end_char if org is not None else match.end()
+        person = _holder(match.start(), end, _role_gender(match, text), people, text)
+        if person is not None:
+            key = (person.canonical, match.group().lower(), org.canonical if org else "")
+            found.setdefault(key, Affiliation(person.doc_id, *key))
     return list(found.values())
+

@@ -1,30 +1,23 @@
-"""What a release reports: is it about gender-violence prevention (and why), what kind of
-activity it is, and which of its dates are the dates of that activity.
+"""What a release reports: is it about gender-violence prevention (and why), and what kind
+of activity it is (its dates: :mod:`pipeline.document.event_dates`).
 
-All three decisions are vocabulary lookups over data files in ``resources/``, so each one can
-be read back as the terms that made it.
+Both decisions are vocabulary lookups over data files in ``resources/``, so each one can be
+read back as the terms that made it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.knowledge import data_lines, fold
-from pipeline.records import DateMention, Mention
 
 GBV_TERMS_FILE = RESOURCES_DIR / "gbv_terms.tsv"
 EVENT_TYPES_FILE = RESOURCES_DIR / "event_types.tsv"
-EVENT_DATES_FILE = RESOURCES_DIR / "event_dates.tsv"
 OTHER = "other"
-# Characters of the sentence on each side of a date in which an activity cue counts.
-EVENT_DATE_WINDOW = 80
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +85,6 @@ def _type_vocabulary() -> tuple[Term, ...]:
                  for number, (kind, weight, term) in _rows(EVENT_TYPES_FILE, 3))
 
 
-@cache
-def _date_vocabulary() -> tuple[tuple[Term, ...], re.Pattern[str]]:
-    """Activity cues (with every event-type term), and the words that make a date a name."""
-    rows = [fields for _, fields in _rows(EVENT_DATES_FILE, 2)]
-    cues = [Term.of(term, "cue") for role, term in rows if role == "cue"]
-    cues += _type_vocabulary()
-    names = "|".join(re.escape(fold(term)) for role, term in rows if role == "name")
-    return tuple(cues), re.compile(rf"(?<!\w)(?:{names})\s*$")
-
-
 def gbv_relevance(text: str, *, threshold: float) -> Relevance:
     """Score ``text`` against the GBV vocabulary: the weights of the terms found add up.
 
@@ -129,49 +112,3 @@ def event_type(title: str, text: str) -> str:
             scores[term.label] = scores.get(term.label, 0.0) + count * term.weight
     # max() keeps the first of equal scores, and dicts keep the file's order.
     return max(scores, key=lambda kind: scores[kind]) if scores else OTHER
-
-
-def _is_event_date(mention: Mention, value: date, published: date | None) -> bool:
-    if published is None and not _YEAR.search(mention.text):
-        return False  # no year written and none to resolve it against
-    sentence = fold(mention.sentence)
-    at = sentence.find(fold(mention.text))
-    if at < 0:  # the sentence was not recorded: keep to the date itself
-        at, sentence = 0, fold(mention.text)
-    cues, name = _date_vocabulary()
-    if name.search(sentence[:at]):
-        return False
-    if published is not None and value >= published:
-        return True
-    window = sentence[max(0, at - EVENT_DATE_WINDOW):at + len(mention.text) + EVENT_DATE_WINDOW]
-    padded = f" {window} "
-    return any(cue.needle in padded for cue in cues)
-
-
-def mark_event_dates(dates: Sequence[DateMention], mentions: Sequence[Mention],
-                     published: date | None) -> tuple[DateMention, ...]:
-    """``dates`` with kind ``event`` on the mentioned dates that date an activity.
-
-    A mentioned date is an event date when its year is known (written, or resolved from the
-    publication date), it is not part of a name ("colonia 16 de Septiembre"), and it falls
-    on or after the publication date or has an activity cue near it in its sentence
-    (``event_dates.tsv``). Each date is matched to its DATE mention (same text and value)
-    for the sentence.
-
-    >>> m = Mention("d", "DATE", "23 de noviembre", 40, 55,
-    ...             "El taller será el 23 de noviembre.", "dateparser", "2023-11-23")
-    >>> d = DateMention("d", "23 de noviembre", date(2023, 11, 23), "mentioned")
-    >>> mark_event_dates([d], [m], date(2023, 11, 21))[0].kind
-    'event'
-    """
-    unused = [m for m in mentions if m.label == "DATE"]
-    result = []
-    for item in dates:
-        mention = next((m for m in unused if m.text == item.text
-                        and m.canonical == item.value.isoformat()), None)
-        if item.kind == "mentioned" and mention is not None:
-            unused.remove(mention)
-            if _is_event_date(mention, item.value, published):
-                item = replace(item, kind="event")
-        result.append(item)
-    return tuple(result)

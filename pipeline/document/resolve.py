@@ -10,8 +10,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from pipeline.document.jurisdiction import parse_label
 from pipeline.document.rules import single_heads
-from pipeline.knowledge import fold, gazetteer_index
+from pipeline.knowledge import (
+    Institution,
+    fold,
+    gazetteer_ids,
+    gazetteer_index,
+    load_given_names,
+)
 from pipeline.records import Mention
 
 _LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|del|de)\s+")
@@ -29,16 +36,18 @@ def normalize_form(text: str) -> str:
     return _LEADING_ARTICLE.sub("", fold(text)).replace(" ", "")
 
 
-def resolve_document(mentions: Iterable[Mention]) -> list[Mention]:
+def resolve_document(mentions: Iterable[Mention], *, jurisdiction: str = "") -> list[Mention]:
     """Set ``canonical`` on each mention of one release (dates keep their ISO value).
 
-    Institutions take their gazetteer name; an acronym defined in brackets, a short form
-    ("el Instituto") and a truncated name stand for the one institution they can mean in the
-    release. People take the one full name that contains their words ("Urrutia" → "Elvira
-    Urrutia Castro"). A short form or a lone word that can mean none or several is dropped.
+    Institutions take their gazetteer name where the gazetteer's entry applies (its
+    jurisdiction is the release's ``jurisdiction`` or its state; "" = any); an acronym defined
+    in brackets, a short form ("el Instituto") and a truncated name stand for the one
+    institution they can mean in the release. People take the one full name that contains
+    their words ("Urrutia" → "Elvira Urrutia Castro"). A short form or a lone word that can
+    mean none or several is dropped.
     """
     ordered = sorted(mentions, key=lambda m: (m.start_char, m.end_char))
-    orgs = _resolve_orgs([m for m in ordered if m.label == "ORG"])
+    orgs = _resolve_orgs([m for m in ordered if m.label == "ORG"], jurisdiction)
     org_keys = {normalize_form(f) for m in orgs for f in (m.text, m.canonical)}
     people = _resolve_people([m for m in ordered if m.label == "PER"], org_keys)
     rest = [m if m.canonical else replace(m, canonical=m.text)
@@ -46,10 +55,19 @@ def resolve_document(mentions: Iterable[Mention]) -> list[Mention]:
     return sorted(orgs + people + rest, key=lambda m: (m.start_char, m.end_char))
 
 
-def _org_name(text: str) -> str:
-    """The gazetteer name of a form, else the form with a capital first letter."""
-    body = gazetteer_index().get(fold(text))
-    return body.name if body else text[:1].upper() + text[1:]
+def applies_in(body: Institution, jurisdiction: str) -> bool:
+    """A gazetteer entry speaks of a release about ``jurisdiction`` ("" = any place)."""
+    return not body.jurisdiction or not jurisdiction or body.jurisdiction in (
+        jurisdiction, parse_label(jurisdiction)[1])
+
+
+def _org_name(mention: Mention, jurisdiction: str) -> str:
+    """The gazetteer name of a form or of the body its rule matched ("Casa Amiga A.C.",
+    ``ruler:gaz:casa-amiga``), else the form with a capital first letter."""
+    text = mention.text
+    body = gazetteer_index().get(fold(text)) or gazetteer_ids().get(
+        mention.origin.removeprefix("ruler:gaz:"))
+    return body.name if body and applies_in(body, jurisdiction) else text[:1].upper() + text[1:]
 
 
 def _is_short(mention: Mention) -> bool:
@@ -65,13 +83,13 @@ def _names_what_follows_head(name_words: list[str], other: str) -> bool:
             and words[-size - 1] in _LINKS and other.split()[0].capitalize() in single_heads())
 
 
-def _resolve_orgs(mentions: list[Mention]) -> list[Mention]:
+def _resolve_orgs(mentions: list[Mention], jurisdiction: str) -> list[Mention]:
     acronyms: dict[str, str] = {}
     named: list[Mention] = []
     for mention in mentions:
         if _is_short(mention):
             continue
-        canonical = _org_name(mention.text)
+        canonical = _org_name(mention, jurisdiction)
         previous = named[-1] if named else None
         if (previous is not None and mention.origin == "rule:acronym"
                 and 0 < mention.start_char - previous.end_char <= 2):
@@ -114,6 +132,36 @@ def name_words(name: str) -> list[str]:
     return [w for w in fold(name).split() if w not in _PARTICLES]
 
 
+def given_count(words: list[str] | tuple[str, ...]) -> int:
+    """How many of a full name's words are given names: the first, and the known given
+    names after it, leaving a surname (two when the name has four words or more)."""
+    most = len(words) - (2 if len(words) >= 4 else 1)
+    count = 1
+    while count < most and words[count] in load_given_names():
+        count += 1
+    return count
+
+
+def person_words(name: str) -> list[str]:
+    """A person's name words as compared: :func:`name_words`, and a given name's y written i
+    ("Idaly" = "Idali"), a spelling variant."""
+    words = name_words(name)
+    given = given_count(words) if len(words) >= 2 else 0  # a lone word may be a surname
+    return [w.replace("y", "i") if i < given else w for i, w in enumerate(words)]
+
+
+def aligned_name(short: list[str] | tuple[str, ...], full: list[str] | tuple[str, ...]) -> bool:
+    """``short`` abbreviates ``full`` as Spanish names are shortened: its first given names
+    then its first surnames ("Juan Escalante", "Juan Carlos Escalante" for "Juan Carlos
+    Escalante Suárez"), never a later surname alone ("Laura Díaz" is not "Laura Elena Ríos
+    Díaz")."""
+    given = given_count(full)
+    if len(short) >= len(full) or len(short) < 2:
+        return False
+    return any(short[:i] == full[:i] and short[i:] == full[given:given + len(short) - i]
+               for i in range(1, min(given, len(short) - 1) + 1))
+
+
 def _resolve_people(mentions: list[Mention], org_keys: set[str]) -> list[Mention]:
     """People by their fullest name; a "person" spelled like an institution of the same
     release ("Desarrollo Social") is that institution's name, so it is dropped."""
@@ -130,15 +178,15 @@ def _resolve_people(mentions: list[Mention], org_keys: set[str]) -> list[Mention
 
 def _fullest(name: str, full: set[str]) -> str | None:
     """The one fullest name in ``full`` whose words contain ``name``'s words in order."""
-    words = name_words(name)
+    words = person_words(name)
     if not words:
         return None
-    candidates = {other for other in full if _contains(name_words(other), words)}
+    candidates = {other for other in full if _contains(person_words(other), words)}
     maximal = {c for c in candidates
-               if not any(o != c and _contains(name_words(o), name_words(c))
-                          for o in candidates)}
-    if len(maximal) == 1:
-        return maximal.pop()
+               if not any(len(person_words(o)) > len(person_words(c))
+                          and _contains(person_words(o), person_words(c)) for o in candidates)}
+    if len({tuple(person_words(c)) for c in maximal}) == 1:
+        return min(maximal)  # one person, perhaps spelled two ways
     return name if len(words) >= 2 else None
 
 

@@ -53,7 +53,8 @@ class GoldDoc:
 
 def _read_lines(path: Path, what: str) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        # JSON Lines end at "\n" only: a U+2028 inside a string is no line break
+        return path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldError(f"cannot read {what} {path}: {exc}; give a UTF-8 file") from None
 

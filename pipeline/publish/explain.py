@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.document.resolve import normalize_form
 from pipeline.errors import InputError
+from pipeline.publish.outputs import verify
 
 
 class ExplainError(InputError):
@@ -58,6 +59,7 @@ def explain(folder: Path, first: str, second: str) -> str:
     edge counts.
     """
     entities = _read(folder, "entities.csv")
+    verify(folder)
     one, two = find_institution(entities, first), find_institution(entities, second)
     if one["entity_id"] == two["entity_id"]:
         raise ExplainError(f"{first!r} and {second!r} are the same institution "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,9 +20,14 @@ from typing import IO, Any
 import networkx as nx
 
 from pipeline.errors import OutputError
+from pipeline.publish import style
+from pipeline.publish.layout import network_layout
 
-# A cell starting with one of these is run as a formula by Excel and LibreOffice.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of "=+-@", a tab or a carriage return is run as a formula by
+# Excel and LibreOffice, unless it is a plain number; apostrophes before one are guarded
+# too, so that reading back (:func:`unquote`) restores every value exactly.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 LIST_SEPARATOR = "; "
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -65,17 +71,18 @@ def cell(value: Any) -> str:
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
         value = LIST_SEPARATOR.join(str(item) for item in items)
     text = str(value)
-    if text.startswith(FORMULA_START) and not _is_number(text):
+    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def unquote(text: str) -> str:
+    """A cell's value as it was before :func:`cell` guarded it.
+
+    >>> [unquote(cell(v)) for v in ("=1+1", "'=1+1", "-inf", "'hola", "-2.5")]
+    ['=1+1', "'=1+1", '-inf', "'hola", '-2.5']
+    """
+    return text[1:] if text.startswith("'") and _FORMULA.match(text) else text
 
 
 class CsvTable:
@@ -134,7 +141,11 @@ def _scalar_attributes(graph: nx.Graph) -> nx.Graph:
 
 
 def _with_intervals(graph: nx.Graph, start: str, end: str) -> nx.Graph:
-    """A copy with GEXF ``start``/``end`` taken from two date attributes (a dynamic graph)."""
+    """A copy with GEXF ``start``/``end`` taken from two date attributes (a dynamic graph).
+
+    An element without dates gets no interval, which Gephi shows throughout the timeline, and
+    ``undated`` = true, so that a filter can hide it.
+    """
     timed = graph.copy()
     timed.graph["mode"] = "dynamic"
     attributes = [data for _, data in timed.nodes(data=True)]
@@ -143,7 +154,31 @@ def _with_intervals(graph: nx.Graph, start: str, end: str) -> nx.Graph:
         for key, source in (("start", start), ("end", end)):
             if data.get(source):  # "" is an unknown date
                 data[key] = cell(data[source])
+        data["undated"] = "start" not in data
     return timed
+
+
+GEXF_SPREAD = 1000.0  # GEXF x positions in [-GEXF_SPREAD, GEXF_SPREAD]: Gephi's usual scale
+GEXF_ASPECT = 1.5
+GEXF_MIN_SIZE = 6.0
+
+
+def _styled_for_gephi(graph: nx.Graph) -> nx.Graph:
+    """A copy that Gephi opens readable: ``label`` = the ``name`` attribute, ``viz`` colour by
+    ``sector``, size by ``n_events`` and a ForceAtlas2 position."""
+    styled = graph.copy()
+    positions = network_layout(styled, aspect=GEXF_ASPECT)
+    scale = 2 * GEXF_SPREAD / GEXF_ASPECT
+    for node, data in styled.nodes(data=True):
+        if "name" in data:
+            data["label"] = str(data["name"])
+        red, green, blue = style.rgb(style.sector_colour(data.get("sector")))
+        x, y = positions[node]
+        data["viz"] = {"color": {"r": red, "g": green, "b": blue, "a": 1.0},
+                       "size": round(GEXF_MIN_SIZE * style.importance(data.get("n_events")), 2),
+                       "position": {"x": round((x - GEXF_ASPECT / 2) * scale, 2),
+                                    "y": round((y - 0.5) * scale, 2), "z": 0.0}}
+    return styled
 
 
 def write_graph(graph: nx.Graph, *, gexf: Path | None = None, graphml: Path | None = None,
@@ -152,13 +187,15 @@ def write_graph(graph: nx.Graph, *, gexf: Path | None = None, graphml: Path | No
 
     ``time`` names the date attributes that bound each node's and edge's life, e.g.
     ``("first_date", "last_date")``: the GEXF becomes dynamic, so Gephi's timeline plays it.
-    Elements without dates are present throughout.
+    Elements without dates are present throughout and carry ``undated`` = true. The GEXF's
+    nodes are labelled with their ``name`` and coloured, sized and placed (see
+    :func:`_styled_for_gephi`).
     """
     flat = _scalar_attributes(graph)
     if gexf is not None:
         timed = _with_intervals(flat, *time) if time else flat
         with atomic_path(gexf) as temporary:
-            nx.write_gexf(timed, temporary)
+            nx.write_gexf(_styled_for_gephi(timed), temporary)
     if graphml is not None:
         with atomic_path(graphml) as temporary:
             nx.write_graphml(flat, temporary)

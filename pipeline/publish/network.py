@@ -16,15 +16,17 @@ from pipeline.corpus.network import (
     institution_network,
     participation_graph,
 )
+from pipeline.document.privacy import WITHHELD
 from pipeline.publish import export
 from pipeline.records import Entity, Event
 
-EVENT_COLUMNS = ["event_id", "date", "event_type", "title", "gbv_related", "gbv_score",
-                 "gbv_terms", "n_documents", "doc_ids", "urls", "institutions", "people"]
+EVENT_COLUMNS = ["event_id", "date", "date_end", "date_source", "event_type", "title",
+                 "gbv_related", "gbv_score", "gbv_terms", "n_documents", "doc_ids", "urls",
+                 "institutions", "people"]
 EDGE_COLUMNS = ["source_id", "target_id", "source", "target", "weight", "sentence_weight",
-                "first_date", "last_date", "event_ids"]
+                "first_date", "last_date", "event_ids", "sentence_event_ids"]
 NODE_COLUMNS = ["entity_id", "name", "sector", "n_events", "first_date", "last_date", "degree",
-                "weighted_degree", "betweenness", "community"]
+                "weighted_degree", "betweenness", "community", "strong_degree"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,8 @@ class NetworkSummary:
 
 
 def _names(ids: Iterable[str], entities: Mapping[str, Entity]) -> list[str]:
-    return sorted(entities[i].name if i in entities else i for i in ids)
+    return sorted((WITHHELD if entities[i].withheld else entities[i].name) if i in entities
+                  else i for i in ids)
 
 
 def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:
@@ -58,7 +61,8 @@ def write_network(events: Sequence[Event], entities: Mapping[str, Entity], outpu
     """Write ``events.csv`` (every event) and the network of the events in
     ``[since, until]``: ``edges.csv``, ``nodes.csv``, ``graph.gexf``, ``graph.graphml``,
     ``events_graph.graphml``; with ``by_year``, also ``edges-YYYY.csv``, ``nodes-YYYY.csv``,
-    ``graph-YYYY.gexf`` and ``graph-YYYY.graphml`` for each year with dated events."""
+    ``graph-YYYY.gexf`` and ``graph-YYYY.graphml`` for each year with dated events, and the
+    same files with ``-undated`` for the events that have no date."""
     export.write_csv(output_dir / "events.csv", EVENT_COLUMNS, (
         {**{k: getattr(e, k) for k in EVENT_COLUMNS if hasattr(e, k)},
          "n_documents": len(e.doc_ids), "institutions": _names(e.institutions, entities),
@@ -74,5 +78,8 @@ def write_network(events: Sequence[Event], entities: Mapping[str, Entity], outpu
                 chosen, since=date(year, 1, 1), until=date(year, 12, 31)), entities,
                 betweenness),
                 output_dir, f"-{year}")
+        # Always written, empty or not, so that no file of an earlier run is left behind.
+        _write_slice(institution_network([e for e in chosen if e.date is None], entities),
+                     output_dir, "-undated")
     return NetworkSummary(events=len(chosen), gbv_events=sum(e.gbv_related for e in chosen),
                           nodes=network.number_of_nodes(), edges=network.number_of_edges())

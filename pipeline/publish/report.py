@@ -1,8 +1,11 @@
-"""The analysts' report: one self-contained ``report.html`` plus PNG figures beside it.
+"""The analysts' report: one self-contained ``report.html`` plus print figures beside it.
 
-The page needs no network: its CSS and JavaScript (``resources/report/``) are inlined, the
-figures are embedded as data URIs, and the network viewer draws precomputed positions. Labels
-are in Spanish for the report's readers.
+The page needs no network: its CSS, the vendored sigma.js and graphology (``resources/report/
+vendor/``, see ``make vendor-report``) and the viewer's script are inlined, and the figures are
+embedded as data URIs. The data travel as JSON inside a ``<script type="application/json">``
+element, escaped so that no text from a release can end that element; text reaches the page
+only through ``textContent``, and only ``http(s)`` addresses become links. Text is in Spanish
+for the report's readers.
 """
 
 from __future__ import annotations
@@ -10,29 +13,37 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import networkx as nx
 import pandas as pd
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.publish import figures
+from pipeline.publish import figures, style
 from pipeline.publish.export import atomic_path, ensure_folder
+from pipeline.publish.layout import Positions, network_layout
 from pipeline.publish.tables import Tables, institution_graph, load_tables
 
 REPORT_RESOURCES = RESOURCES_DIR / "report"
-CANVAS = 1000.0  # the viewer's coordinate space: positions map into [0, CANVAS]²
-MARGIN = 60.0
-TOP_N = 15
+VENDOR = REPORT_RESOURCES / "vendor"
+VENDOR_SCRIPTS = ("graphology.umd.min.js", "sigma.min.js")
+# Characters that could end or reopen a script element, or end a JavaScript line, escaped in
+# the JSON as JSON escapes (which JSON.parse reads back unchanged).
+SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                  "\u2029": "\\u2029"}
+LAYOUT_ASPECT = 1.5  # width / height of the layout, shared by network.png and the viewer
+ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9&.-]{1,11}$")
 
 
 @dataclass(frozen=True, slots=True)
 class ReportFiles:
-    """What :func:`build_report` wrote."""
+    """What :func:`build_report` wrote (each PNG has an SVG twin beside it)."""
 
     html: Path
     network_png: Path
@@ -41,11 +52,15 @@ class ReportFiles:
 
 
 def _es_date(value: Any) -> str:
-    """``2023-03-08`` → ``8 mar 2023``; blank for a missing date."""
+    """``2023-03-08`` → ``8 mar 2023``; ``sin fecha`` for a missing date."""
     if pd.isna(value):
         return "sin fecha"
     day = pd.Timestamp(value)
-    return f"{day.day} {figures.MONTHS_ES[day.month - 1]} {day.year}"
+    return f"{day.day} {style.MONTHS_ES[day.month - 1]} {day.year}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -55,26 +70,34 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def summary_html(tables: Tables) -> str:
-    """The corpus in figures: documents, period, GBV events, institutions, links."""
+def corpus_period(tables: Tables) -> str:
     published = tables.documents["published"].dropna()
-    period = (f"{_es_date(published.min())} – {_es_date(published.max())}"
-              if len(published) else "sin fechas")
+    return (f"{_es_date(published.min())} – {_es_date(published.max())}"
+            if len(published) else "sin fechas de publicación")
+
+
+def summary_html(tables: Tables) -> str:
+    """The corpus in figures: documents, period, events (and how many lack a date), network."""
     people = int((tables.entities["label"] == "PER").sum())
-    items = [("Documentos", len(tables.documents)), ("Periodo", period),
+    undated = figures.undated_count(tables.events)
+    items = [("Documentos", len(tables.documents)), ("Periodo", corpus_period(tables)),
              ("Eventos", len(tables.events)),
              ("Eventos sobre violencia de género", int(tables.events["gbv_related"].sum())),
+             ("Eventos sin fecha", undated),
              ("Instituciones en la red", len(tables.nodes)), ("Personas", people),
              ("Vínculos entre instituciones", len(tables.edges))]
     cards = "".join(f'<div class="card"><span class="value">{escape(str(v))}</span>'
                     f'<span class="label">{escape(k)}</span></div>' for k, v in items)
-    return f'<div class="cards">{cards}</div>'
+    note = (f'<p class="note" id="undated-summary">'
+            f'{_count(undated, "evento sin fecha", "eventos sin fecha")}: cuentan en la red y '
+            "en las tablas, pero no en la línea de tiempo ni al filtrar por periodo.</p>")
+    return f'<div class="cards">{cards}</div>{note}'
 
 
 def top_institutions_html(nodes: pd.DataFrame) -> str:
-    top = figures.top_institutions(nodes, TOP_N)
+    top = figures.top_institutions(nodes)
     return _table(["Institución", "Sector", "Eventos", "Vínculos", "Primera", "Última"],
-                  [[r.name, figures.sector_label(r.sector), int(r.n_events), int(r.degree),
+                  [[r.name, style.sector_label(r.sector), int(r.n_events), int(r.degree),
                     _es_date(r.first_date), _es_date(r.last_date)]
                    for r in top.itertuples(index=False)])
 
@@ -86,9 +109,16 @@ def sectors_html(nodes: pd.DataFrame) -> str:
     rows = []
     for sector, row in by_sector.iterrows():
         members = figures.top_institutions(nodes[nodes["sector"] == sector], 3)["name"]
-        rows.append([figures.sector_label(str(sector)), int(row.institutions), int(row.events),
+        rows.append([style.sector_label(sector), int(row.institutions), int(row.events),
                      ", ".join(members)])
     return _table(["Sector", "Instituciones", "Eventos", "Principales"], rows)
+
+
+def timeline_note(events: pd.DataFrame) -> str:
+    undated = figures.undated_count(figures.gbv_events(events))
+    return (f'<p class="note" id="undated-timeline">'
+            f'{_count(undated, "evento sin fecha", "eventos sin fecha")} sobre violencia de '
+            "género no aparecen en la línea de tiempo.</p>")
 
 
 def timeline_html(events: pd.DataFrame) -> str:
@@ -97,52 +127,129 @@ def timeline_html(events: pd.DataFrame) -> str:
                                        for month, n in counts.items()])
 
 
-def _fit(positions: dict[str, tuple[float, float]], ids: list[str]) -> list[tuple[float, float]]:
-    """Positions stretched over the viewer's canvas (y down), leaving room for labels."""
-    if not ids:
-        return []
-    xs, ys = [positions[n][0] for n in ids], [positions[n][1] for n in ids]
-
-    def scale(value: float, low: float, high: float) -> float:
-        share = (value - low) / (high - low) if high > low else 0.5
-        return round(MARGIN + share * (CANVAS - 2 * MARGIN), 1)
-
-    return [(scale(x, min(xs), max(xs)), scale(-y, -max(ys), -min(ys))) for x, y in zip(xs, ys)]
+def is_web_address(url: str) -> bool:
+    """Only ``http``/``https`` addresses with a host become links."""
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
-def network_data(tables: Tables, graph: nx.Graph,
-                 positions: dict[str, tuple[float, float]]) -> dict[str, Any]:
-    """Nodes, edges and the events behind them, as the viewer reads them."""
-    ids = list(graph.nodes)
+def _sources(urls: Iterable[str], paths: Iterable[str]) -> dict[str, list[Any]]:
+    """An event's links (web addresses) and sources shown as text (anything else)."""
+    links, texts = [], []
+    for url in urls:
+        if is_web_address(url):
+            links.append({"href": url.strip(), "text": url.strip()})
+        elif url:
+            texts.append(url)
+    if not links and not texts:
+        texts = [path for path in paths if path]
+    return {"links": links, "sources": texts}
+
+
+def _acronyms(name: str, aliases: Iterable[str]) -> list[str]:
+    return sorted({alias for alias in aliases if ACRONYM.match(alias) and alias != name})
+
+
+def _node_events(tables: Tables, graph: nx.Graph) -> dict[Any, set[str]]:
+    """Each institution's GBV events: those of the releases that mention it (the network's
+    participation rule), which keeps an institution alone in an event with that event."""
+    gbv = set(figures.gbv_events(tables.events)["event_id"])
+    event_of = dict(zip(tables.documents["doc_id"], tables.documents["event_id"]))
+    found: dict[Any, set[str]] = {node: set() for node in graph}
+    for doc_id, entity_id in zip(tables.mentions["doc_id"], tables.mentions["entity_id"]):
+        event_id = event_of.get(doc_id)
+        if entity_id in found and event_id in gbv:
+            found[entity_id].add(str(event_id))
+    for source, target, data in graph.edges(data=True):  # an edge's events, whatever the rest
+        found[source].update(data.get("event_ids", []))
+        found[target].update(data.get("event_ids", []))
+    return found
+
+
+def with_distinct_names(tables: Tables) -> Tables:
+    """The tables with institutions that share a name told apart by their jurisdiction
+    ("Instituto Municipal de las Mujeres (Mazatlán, Sinaloa)"), for every drawing and list."""
+    nodes = tables.nodes
+    shared = nodes["name"].duplicated(keep=False)
+    if not shared.any() or "jurisdiction" not in tables.entities:
+        return tables
+    where = dict(zip(tables.entities["entity_id"], tables.entities["jurisdiction"]))
+    names = [f"{name} ({where[node]})" if twin and where.get(node) else name
+             for node, name, twin in zip(nodes["entity_id"], nodes["name"], shared)]
+    return replace(tables, nodes=nodes.assign(name=names))
+
+
+def _event_records(tables: Tables, event_ids: set[str]) -> list[dict[str, Any]]:
+    """The events as the side panel lists them, oldest first and undated last."""
+    doc_paths = dict(zip(tables.documents["doc_id"], tables.documents["path"]))
+    records = []
+    for row in tables.events[tables.events["event_id"].isin(event_ids)].to_dict("records"):
+        dated = not pd.isna(row["date"])
+        records.append({
+            "id": row["event_id"], "date": row["date"].strftime("%Y-%m-%d") if dated else "",
+            "label": _es_date(row["date"]), "title": str(row["title"]),
+            "type": str(row["event_type"]),
+            **_sources(row["urls"], [doc_paths.get(d, "") for d in row["doc_ids"]])})
+    missing = event_ids - {r["id"] for r in records}  # an edge naming an event not in the table
+    records += [{"id": e, "date": "", "label": "sin fecha", "title": e, "type": "",
+                 "links": [], "sources": []} for e in sorted(missing)]
+    return sorted(records, key=lambda r: (not r["date"], r["date"], r["id"]))
+
+
+def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[str, Any]:
+    """Nodes, edges, events and sectors as the viewer reads them (see network.js)."""
+    ids = sorted(graph, key=lambda n: str(graph.nodes[n].get("name", n)))
     index = {node: i for i, node in enumerate(ids)}
-    events = tables.events.set_index("event_id")
-    used: dict[str, int] = {}
+    aliases = dict(zip(tables.entities["entity_id"], tables.entities["aliases"]))
+    node_events = _node_events(tables, graph)
+    events = _event_records(tables, set().union(*node_events.values()))
+    event_index = {event["id"]: i for i, event in enumerate(events)}
+    nodes = []
+    for node in ids:
+        data = graph.nodes[node]
+        name = str(data.get("name", node))
+        known = aliases.get(node, [])
+        nodes.append({"key": node, "name": name, "sector": style.sector_style(
+                          data.get("sector")).key,
+                      "x": round(positions[node][0], 4), "y": round(positions[node][1], 4),
+                      "importance": round(style.importance(data.get("n_events")), 3),
+                      "n_events": int(data.get("n_events", 0)),
+                      "aliases": [a for a in known if a != name],
+                      "acronyms": _acronyms(name, known),
+                      "events": sorted(event_index[e] for e in node_events[node])})
+    edges = [{"s": index[s], "t": index[t],
+              "events": sorted(event_index[e] for e in d.get("event_ids", [])),
+              "sentence": sorted(event_index[e] for e in d.get("sentence_event_ids", [])
+                                 if e in event_index)}
+             for s, t, d in sorted(graph.edges(data=True),
+                                   key=lambda e: (index[e[0]], index[e[1]]))]
+    present = {n["sector"] for n in nodes}
+    sectors = [{"key": key, "label": s.label, "colour": s.colour,
+                "count": sum(n["sector"] == key for n in nodes)}
+               for key, s in style.palette().items() if key in present]
+    return {"nodes": nodes, "edges": edges, "events": events, "sectors": sectors,
+            "aspect": LAYOUT_ASPECT, "undated": sum(1 for e in events if not e["date"]),
+            "months": sorted({e["date"][:7] for e in events if e["date"]})}
 
-    def event_index(event_id: str) -> int:
-        return used.setdefault(event_id, len(used))
 
-    nodes = [{"name": str(graph.nodes[n].get("name", n)),
-              "sector": figures.sector_label(graph.nodes[n].get("sector", "")),
-              "colour": figures.sector_colour(graph.nodes[n].get("sector", "")),
-              "events": int(graph.nodes[n].get("n_events", 0)),
-              "r": round(figures.node_size(graph.nodes[n].get("n_events", 0)) ** 0.5 / 1.2, 1),
-              "x": x, "y": y} for n, (x, y) in zip(ids, _fit(positions, ids))]
-    edges = [{"s": index[s], "t": index[t], "w": int(d.get("weight", 1)),
-              "events": [event_index(e) for e in d.get("event_ids", [])]}
-             for s, t, d in graph.edges(data=True)]
-    event_rows = []
-    for event_id in used:  # dicts keep insertion order, which is each event's index
-        row = events.loc[event_id] if event_id in events.index else None
-        event_rows.append({"id": event_id,
-                           "date": "" if row is None else _es_date(row["date"]),
-                           "title": event_id if row is None else str(row["title"]),
-                           "urls": [] if row is None else list(row["urls"])})
-    return {"nodes": nodes, "edges": edges, "events": event_rows}
+def script_json(data: Any) -> str:
+    """JSON that cannot end its ``<script>`` element: ``<``, ``>``, ``&`` and the JavaScript
+    line separators are written as ``\\uXXXX`` escapes."""
+    text = json.dumps(data, ensure_ascii=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: SCRIPT_ESCAPES[m.group()], text)
 
 
-def _json_for_script(data: dict[str, Any]) -> str:
-    """JSON safe inside ``<script>``: no ``</`` can close the element early."""
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+def vendor_scripts() -> str:
+    """The vendored libraries, checked to hold nothing that would end their script element."""
+    parts = []
+    for name in VENDOR_SCRIPTS:
+        text = (VENDOR / name).read_text(encoding="utf-8")
+        if re.search(r"</script|<!--", text, re.IGNORECASE):
+            raise ValueError(f"{VENDOR / name} contains '</script' or '<!--' and cannot be "
+                             "inlined; refresh it with `make vendor-report`")
+        parts.append(f"<script>/* {name}: see {name.split('.')[0]}.LICENSE.txt */\n{text}"
+                     "\n</script>")
+    return "\n".join(parts)
 
 
 def _data_uri(png: Path) -> str:
@@ -154,23 +261,66 @@ def render(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
 
 
-def build_report(input_dir: Path, output_dir: Path, *, today: date | None = None) -> ReportFiles:
-    """Read the tables in ``input_dir``; write ``report.html`` and the PNGs to ``output_dir``."""
-    tables = load_tables(input_dir)
+def _resource(name: str) -> str:
+    return (REPORT_RESOURCES / name).read_text(encoding="utf-8")
+
+
+def network_page_values(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[str, str]:
+    """What both the report and the notebooks' widget need for the interactive network."""
+    data = network_data(tables, graph, positions)
+    undated = _count(data["undated"], "evento sin fecha", "eventos sin fecha")
+    scripts = {"network_data": script_json(data), "vendor": vendor_scripts(),
+               "js": _resource("network.js")}
+    return {"css": _resource("report.css"),
+            "network": render(_resource("network.html"), {"undated_network": escape(undated)}),
+            "network_scripts": render(_resource("scripts.html"), scripts)}
+
+
+def network_widget(tables: Tables) -> str:
+    """A standalone page with only the report's interactive network (for the notebooks)."""
+    tables = with_distinct_names(tables)
     graph = institution_graph(tables.nodes, tables.edges)
-    positions = figures.network_layout(graph)
+    return render(_resource("widget.html"),
+                  network_page_values(tables, graph,
+                                      network_layout(graph, aspect=LAYOUT_ASPECT)))
+
+
+def network_widget_iframe(tables: Tables, *, height: int = 900) -> str:
+    """The widget in an ``<iframe>`` for a notebook cell (``IPython.display.HTML``)."""
+    return (f'<div class="prensa-red"><iframe title="Red de instituciones" '
+            f'srcdoc="{escape(network_widget(tables))}" '
+            f'style="width: 100%; height: {height}px; border: 0"></iframe></div>')
+
+
+def network_caption(tables: Tables, graph: nx.Graph) -> str:
+    strong = figures.strong_ties(graph).number_of_edges()
+    return (f"Fuente: {len(tables.documents)} comunicados de prensa, {corpus_period(tables)}. "
+            f"{graph.number_of_nodes()} instituciones y {graph.number_of_edges()} vínculos: dos "
+            "instituciones se unen cuando participan en un mismo evento sobre violencia de "
+            f"género; {strong} vínculos son fuertes (se nombran en una misma oración o se "
+            "repiten en varios eventos) y se dibujan en gris oscuro. Tamaño: eventos; color: "
+            "sector. Se rotulan las instituciones con más vínculos donde el rótulo cabe sin "
+            "tapar otro.")
+
+
+def build_report(input_dir: Path, output_dir: Path, *, today: date | None = None) -> ReportFiles:
+    """Read the tables in ``input_dir``; write ``report.html`` and the figures to ``output_dir``."""
+    tables = with_distinct_names(load_tables(input_dir))
+    graph = institution_graph(tables.nodes, tables.edges)
+    positions = network_layout(graph, aspect=LAYOUT_ASPECT)
     ensure_folder(output_dir)
+    network = figures.network_figure(
+        graph, positions, title="Red de instituciones que colaboran en la prevención de la "
+        "violencia de género", caption=network_caption(tables, graph))
     files = ReportFiles(
         html=output_dir / "report.html",
-        network_png=figures.save_png(figures.network_figure(graph, positions),
-                                     output_dir / "network.png"),
-        timeline_png=figures.save_png(figures.timeline_figure(tables.events),
-                                      output_dir / "timeline.png"),
-        top_institutions_png=figures.save_png(figures.top_institutions_figure(tables.nodes),
-                                              output_dir / "top_institutions.png"))
+        network_png=figures.save_figure(network, output_dir / "network.png"),
+        timeline_png=figures.save_figure(figures.timeline_figure(tables.events),
+                                         output_dir / "timeline.png"),
+        top_institutions_png=figures.save_figure(figures.top_institutions_figure(tables.nodes),
+                                                 output_dir / "top_institutions.png"))
     values = {
-        "css": (REPORT_RESOURCES / "report.css").read_text(encoding="utf-8"),
-        "js": (REPORT_RESOURCES / "network.js").read_text(encoding="utf-8"),
+        **network_page_values(tables, graph, positions),
         "generated": _es_date(today or date.today()),
         "source": escape(str(input_dir)),
         "summary": summary_html(tables),
@@ -178,10 +328,9 @@ def build_report(input_dir: Path, output_dir: Path, *, today: date | None = None
         "top_institutions_png": _data_uri(files.top_institutions_png),
         "sectors": sectors_html(tables.nodes),
         "timeline_png": _data_uri(files.timeline_png),
+        "timeline_note": timeline_note(tables.events),
         "timeline_table": timeline_html(tables.events),
-        "network_data": _json_for_script(network_data(tables, graph, positions)),
     }
-    template = (REPORT_RESOURCES / "template.html").read_text(encoding="utf-8")
     with atomic_path(files.html) as temporary:
-        temporary.write_text(render(template, values), encoding="utf-8")
+        temporary.write_text(render(_resource("template.html"), values), encoding="utf-8")
     return files

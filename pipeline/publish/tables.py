@@ -15,10 +15,14 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from pipeline.config import DATA_DIR, PROCESSED_DIR
+from pipeline.config import PROCESSED_DIR
 from pipeline.errors import InputError
 from pipeline.evaluate import Report, load_gold, predicted_docs_from_tables, score
-from pipeline.publish.export import FORMULA_START, LIST_SEPARATOR
+from pipeline.publish.export import LIST_SEPARATOR, unquote
+from pipeline.publish.outputs import verify
+
+# `make evaluate`'s default CORPUS, relative to the project root.
+EVALUATE_GOLD = Path("..") / "shared" / "corpus" / "gold.jsonl"
 
 
 class TablesError(InputError):
@@ -56,14 +60,10 @@ def processed_dir() -> Path:
 
 
 def gold_file() -> Path:
-    """``$PIPELINE_GOLD``, else ``data/external/gold.jsonl`` (the corpus README's format)."""
+    """``$PIPELINE_GOLD``, else the annotated corpus that ``make evaluate`` scores by default
+    (``../shared/corpus/gold.jsonl`` beside the project)."""
     override = os.environ.get("PIPELINE_GOLD")
-    return Path(override) if override else _from_project_root(DATA_DIR / "external" / "gold.jsonl")
-
-
-def _unquote(text: str) -> str:
-    """Undo the export's formula guard (``'=x`` was written for ``=x``)."""
-    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
+    return Path(override) if override else _from_project_root(EVALUATE_GOLD)
 
 
 def _split(text: str) -> list[str]:
@@ -77,7 +77,7 @@ def read_table(path: Path, *, lists: Iterable[str] = (), dates: Iterable[str] = 
         raise TablesError(f"{path} does not exist; run `python -m pipeline extract --output "
                           f"{path.parent}` first")
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    frame = frame.apply(lambda column: column.map(_unquote))
+    frame = frame.apply(lambda column: column.map(unquote))
     present = set(frame.columns)
     for column in present.intersection(lists):
         frame[column] = frame[column].map(_split)
@@ -96,12 +96,14 @@ def load_documents(folder: Path) -> pd.DataFrame:
 
 
 def load_mentions(folder: Path) -> pd.DataFrame:
-    return read_table(folder / "mentions.csv", numbers=["start_char", "end_char"])
+    return read_table(folder / "mentions.csv", numbers=["start_char", "end_char"],
+                      bools=["withheld"])
 
 
 def load_entities(folder: Path) -> pd.DataFrame:
     return read_table(folder / "entities.csv", lists=["aliases"],
-                      dates=["first_seen", "last_seen"], numbers=["n_documents"])
+                      dates=["first_seen", "last_seen"], numbers=["n_documents"],
+                      bools=["withheld"])
 
 
 def load_events(folder: Path) -> pd.DataFrame:
@@ -111,14 +113,14 @@ def load_events(folder: Path) -> pd.DataFrame:
 
 
 def load_edges(folder: Path) -> pd.DataFrame:
-    return read_table(folder / "edges.csv", lists=["event_ids"],
+    return read_table(folder / "edges.csv", lists=["event_ids", "sentence_event_ids"],
                       dates=["first_date", "last_date"], numbers=["weight", "sentence_weight"])
 
 
 def load_nodes(folder: Path) -> pd.DataFrame:
     return read_table(folder / "nodes.csv", dates=["first_date", "last_date"],
                       numbers=["n_events", "degree", "weighted_degree", "betweenness",
-                               "community"])
+                               "community", "strong_degree"])
 
 
 def load_dates(folder: Path) -> pd.DataFrame:
@@ -126,11 +128,13 @@ def load_dates(folder: Path) -> pd.DataFrame:
 
 
 def load_tables(folder: Path | None = None) -> Tables:
-    """Every table of ``folder`` (default :func:`processed_dir`)."""
+    """Every table of ``folder`` (default :func:`processed_dir`), once its ``run.json``
+    confirms they are the whole set of one run (:func:`pipeline.publish.outputs.verify`)."""
     folder = processed_dir() if folder is None else folder
     if not folder.is_dir() or not any(folder.glob("*.csv")):
         raise TablesError(f"{folder} has no tables; run `python -m pipeline extract --output "
                           f"{folder}` first, or pass the folder that holds documents.csv")
+    verify(folder)
     return Tables(documents=load_documents(folder), mentions=load_mentions(folder),
                   entities=load_entities(folder), events=load_events(folder),
                   nodes=load_nodes(folder), edges=load_edges(folder), dates=load_dates(folder))
@@ -191,12 +195,30 @@ def neighbourhood(graph: nx.Graph, query: str, *, radius: int = 1) -> nx.Graph:
     return nx.ego_graph(graph, centre, radius=radius)
 
 
+def gold_coverage(tables: Tables, gold_path: Path) -> int:
+    """How many of the releases annotated in ``gold_path`` the tables hold."""
+    predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities,
+                                           tables.dates)
+    return len(set(load_gold(gold_path)) & set(predicted))
+
+
+def withheld_people(tables: Tables) -> int:
+    """How many people the tables withhold (privacy by default; none in tables made with
+    ``--include-private-persons``)."""
+    entities = tables.entities
+    return int(entities["withheld"].sum()) if "withheld" in entities else 0
+
+
 def evaluate_tables(tables: Tables, gold_path: Path, *, aliases: Path | None = None) -> Report:
     """Score the extraction in ``tables`` against the annotations in ``gold_path`` (and the
     ``aliases.json`` beside it, or ``aliases``)."""
     if not gold_path.is_file():
         raise TablesError(f"gold file {gold_path} does not exist; set PIPELINE_GOLD to a JSONL "
                           "file in the format of the corpus README")
+    if withheld := withheld_people(tables):
+        raise TablesError(f"these tables withhold {withheld} private persons, who cannot be "
+                          "scored; extract the annotated releases with --include-private-"
+                          "persons (as `evaluate` does) and score those tables")
     predicted = predicted_docs_from_tables(tables.documents, tables.mentions, tables.entities,
                                            tables.dates)
     return score(load_gold(gold_path, aliases=aliases), predicted)

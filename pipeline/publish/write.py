@@ -14,21 +14,23 @@ from pathlib import Path
 
 from pipeline.corpus.events import EventTable
 from pipeline.corpus.network import Betweenness
+from pipeline.corpus.privacy import shown_name
 from pipeline.corpus.stage import CorpusIndex, IdentifiedDocument
 from pipeline.publish import export
 from pipeline.publish.network import NetworkSummary, write_network
 from pipeline.records import Reject
 
-DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "published", "published_raw",
-                    "gbv_related", "gbv_score", "gbv_terms", "event_id", "duplicate_of",
-                    "extractor", "model"]
+DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "title_source", "published",
+                    "published_raw", "published_source", "gbv_related", "gbv_score",
+                    "gbv_terms", "event_id", "duplicate_of", "extractor", "decoding", "model",
+                    "jurisdiction"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
-                   "origin"]
+                   "origin", "withheld"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
-ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "n_documents", "first_seen",
-                  "last_seen"]
-DATE_COLUMNS = ["doc_id", "text", "value", "kind"]
-REJECT_COLUMNS = ["path", "stage", "reason"]
+ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "jurisdiction",
+                  "n_documents", "first_seen", "last_seen", "withheld"]
+DATE_COLUMNS = ["doc_id", "text", "value", "kind", "year_source"]
+REJECT_COLUMNS = ["path", "stage", "reason", "error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +68,12 @@ def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
             for mention, entity_id in document.mentions:
                 mention_table.write({**asdict(mention), "entity_id": entity_id})
             date_table.write_all(asdict(d) for d in document.result.dates)
+            place = document.result.jurisdiction
             affiliations.write_all(
                 {**asdict(a), "person_id": identities.id_for("PER", a.person),
-                 "org_id": identities.id_for("ORG", a.org) if a.org else ""}
+                 "person": shown_name(identities.name_for("PER", a.person)),
+                 "org_id": identities.id_for("ORG", a.org, place) if a.org else "",
+                 "org": identities.name_for("ORG", a.org, place) if a.org else ""}
                 for a in document.result.affiliations)
             events.add(row, document.mentions, document.result.dates)
             count += 1

@@ -1,41 +1,31 @@
 """Main text of a saved web page: the press room's selectors, else trafilatura.
 
-Bytes come in exactly as the server sent them; decoding happens here. Paragraphs in
-:attr:`WebPage.text` are separated by a blank line, which the extraction stage reads as a
-sentence end. A site's selectors that miss a page (the site changed its markup) are not the
-end of it: the page goes to the generic extractor, with a warning, and
+Bytes come in exactly as the server sent them; :mod:`pipeline.sources.decoding` reads them.
+Paragraphs in :attr:`WebPage.text` are separated by a blank line, which the extraction stage
+reads as a sentence end. A site's selectors that miss a page (the site changed its markup)
+are not the end of it: the page goes to the generic extractor, with a warning, and
 :attr:`WebPage.extractor` says which one read it.
 """
 
 from __future__ import annotations
 
-import codecs
 import html as markup
 import json
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import trafilatura
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import PageElement, PreformattedString
-from charset_normalizer import from_bytes
 
 from pipeline.document.dates import SPANISH_DATE
+from pipeline.sources.decoding import decode_html
 from pipeline.sources.sites import Site, all_sites
 
 logger = logging.getLogger(__name__)
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-# Browsers read these labels as Windows-1252 (WHATWG Encoding), and so do servers' pages:
-# "ISO-8859-1" pages routinely hold curly quotes and dashes from the 0x80–0x9F range.
-_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii",
-              "windows-1252", "cp1252"}
-_DETECTABLE = ["cp1252", "iso8859_15", "latin_1", "utf_16", "utf_32"]
 _BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
            "blockquote", "pre", "section", "article", "table", "tr", "td", "th", "figure",
            "header", "footer", "main", "br", "hr"}
@@ -58,20 +48,22 @@ class WebPage:
     # Who read the body: a site adapter's name, "generic" (trafilatura), or
     # "generic (<site> did not match)" when the adapter's selectors missed the page.
     extractor: str = GENERIC
+    decoding: str = "utf-8"  # how its bytes became text (pipeline.sources.decoding)
 
 
 class NoBodyError(ValueError):
     """The page has no body text the extractor can find."""
 
 
-def extract_webpage(data: bytes, *, url: str | None = None,
-                    charset: str | None = None) -> WebPage:
+def extract_webpage(data: bytes, *, url: str | None = None, charset: str | None = None,
+                    source: str | None = None) -> WebPage:
     """Title, body text and raw publication date of one saved HTML page.
 
     Args:
         data: the page's bytes, untouched.
         url: where the page came from; picks the site adapter by host.
         charset: the charset the HTTP response declared, if any.
+        source: how warnings name the page (its path); default the URL.
 
     Raises:
         NoBodyError: no body text, with the reason.
@@ -81,9 +73,13 @@ def extract_webpage(data: bytes, *, url: str | None = None,
     >>> extract_webpage(html).text
     'Uno.\\n\\nDos.'
     """
-    html = decode_html(data, charset)
-    soup = BeautifulSoup(html, "lxml")
+    decoded = decode_html(data, charset, source=source or url or "page")
+    soup = BeautifulSoup(decoded.text, "lxml")
     site = _site_for(soup, url)
+    return replace(_read(decoded.text, soup, site, url), decoding=decoded.encoding)
+
+
+def _read(html: str, soup: BeautifulSoup, site: Site | None, url: str | None) -> WebPage:
     if site is None:
         return _extract_generic(html, soup, url)
     try:
@@ -97,50 +93,6 @@ def extract_webpage(data: bytes, *, url: str | None = None,
                                     extractor=f"{GENERIC} ({site.name} did not match)")
         except NoBodyError as also:
             raise NoBodyError(f"{missed}, and {also}") from None
-
-
-def decode_html(data: bytes, charset: str | None = None) -> str:
-    """Text of an HTML page: BOM, then the HTTP charset, then ``<meta>``, then detection."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    meta = _META_CHARSET.search(data[:4096])
-    declared = [charset, meta.group(1).decode("ascii") if meta else None]
-    for label in filter(None, declared):
-        text = _try_decode(data, label)
-        if text is not None:
-            return text
-        logger.debug("declared charset %r does not decode the page; trying the next source", label)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Undeclared non-UTF-8 Spanish pages are Western single-byte or UTF-16; unconstrained
-        # detection happily reads "año" as Central European "ańo".
-        best = from_bytes(data, cp_isolation=_DETECTABLE).best()
-        return str(best) if best is not None else data.decode("latin-1")
-
-
-def _try_decode(data: bytes, label: str) -> str | None:
-    try:
-        name = codecs.lookup(label.strip().lower()).name
-    except LookupError:
-        return None
-    if label.strip().lower() in _AS_CP1252 or name in ("latin-1", "iso8859-1", "ascii"):
-        # Latin-1 bytes cp1252 leaves undefined (0x81, 0x8D, …) are control codes: keep them.
-        return data.decode("cp1252", errors="strict") if _cp1252_ok(data) \
-            else data.decode("latin-1")
-    try:
-        return data.decode(name)
-    except UnicodeDecodeError:
-        return None
-
-
-def _cp1252_ok(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _site_for(soup: BeautifulSoup, url: str | None) -> Site | None:

@@ -1,179 +1,465 @@
-// Interactive institution network for report.html: SVG, precomputed positions, no libraries.
-// Pan by dragging, zoom with the wheel or buttons, hover for a node's facts, click a node or a
-// link for the shared events with links to the releases. All text goes in via textContent.
+// The interactive institution network of report.html, drawn by sigma.js on a graphology graph
+// (both vendored in vendor/). Positions come precomputed from Python (ForceAtlas2). Filters:
+// search by name or acronym, sector, period, kind of tie and minimum tie strength. Labels are
+// placed greedily, most important first, and a label that would cover another is dropped; the
+// boxes drawn are kept in window.prensaRed.labelBoxes. All text goes in via textContent, and
+// only http(s) addresses (checked in Python) become links.
 (function () {
   "use strict";
-  var SVG = "http://www.w3.org/2000/svg";
-  var CANVAS = 1000;
-  var MAX_LABELS = 20;
-  var LABEL_CHARS = 40;  // the tooltip and the side panel show the full name
   var data = JSON.parse(document.getElementById("network-data").textContent);
   var box = document.getElementById("network");
   var tooltip = document.getElementById("tooltip");
   var details = document.getElementById("details");
-  var view = { x: 0, y: 0, k: 1 };
+  var stats = document.getElementById("network-stats");
+  var searchInput = document.getElementById("network-search");
+  var searchStatus = document.getElementById("network-search-status");
+  var modeSelect = document.getElementById("tie-mode");
+  var minSlider = document.getElementById("tie-min");
+  var minValue = document.getElementById("tie-min-value");
+  var minUnit = document.getElementById("tie-min-unit");
+  var fromSelect = document.getElementById("period-from");
+  var toSelect = document.getElementById("period-to");
+  var LABEL_LINE = 28;  // characters per label line; names are wrapped, never cut
+  var MONTHS = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"];
+  var sectorOf = {};
+  data.sectors.forEach(function (s) { sectorOf[s.key] = s; });
 
-  function el(name, attrs, parent) {
-    var node = document.createElementNS(SVG, name);
-    Object.keys(attrs).forEach(function (key) { node.setAttribute(key, attrs[key]); });
-    if (parent) { parent.appendChild(node); }
-    return node;
-  }
-
-  function html(name, text, parent) {
+  function el(name, text, parent, className) {
     var node = document.createElement(name);
-    if (text !== undefined) { node.textContent = text; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (className) { node.className = className; }
     if (parent) { parent.appendChild(node); }
     return node;
   }
 
-  var svg = el("svg", { viewBox: "0 0 " + CANVAS + " " + CANVAS, role: "img",
-                        "aria-label": "Red de instituciones" }, box);
-  var stage = el("g", {}, svg);
-  var edgeLayer = el("g", { "class": "edges" }, stage);
-  var nodeLayer = el("g", { "class": "nodes" }, stage);
-  var labelLayer = el("g", { "class": "labels" }, stage);
-  var selected = null;
-
-  function applyView() {
-    stage.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" + view.k + ")");
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
   }
 
-  function select(shape) {
-    if (selected) { selected.classList.remove("selected"); }
-    selected = shape;
-    if (shape) { shape.classList.add("selected"); }
+  function wrap(name) {
+    var lines = [], line = "";
+    name.split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > LABEL_LINE) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
   }
 
-  function eventList(indexes, parent) {
-    var list = html("ul", undefined, parent);
-    indexes.forEach(function (i) {
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  if (typeof graphology === "undefined" || typeof Sigma === "undefined") {
+    el("p", "No se pudo cargar el visor de la red; use network.png.", box, "hint");
+    return;
+  }
+
+  // ---- the graph ----------------------------------------------------------------------
+  var graph = new graphology.UndirectedGraph();
+  var maxImportance = 1;
+  data.nodes.forEach(function (n) { maxImportance = Math.max(maxImportance, n.importance); });
+  // Stretch the layout (drawn for data.aspect = width / height) towards the panel's shape, by
+  // at most MAX_STRETCH, so that the network fills the panel instead of leaving bands empty.
+  var MAX_STRETCH = 1.4;
+  var stretch = Math.min(MAX_STRETCH, Math.max(1 / MAX_STRETCH,
+    box.clientWidth / Math.max(box.clientHeight, 1) / data.aspect));
+  data.nodes.forEach(function (n, i) {
+    graph.addNode(n.key, {
+      x: n.x * stretch, y: n.y, size: 3 + 2.3 * n.importance, label: n.name, index: i,
+      color: (sectorOf[n.sector] || { colour: "#cccccc" }).colour
+    });
+  });
+  data.edges.forEach(function (e, i) {
+    graph.addUndirectedEdgeWithKey("e" + i, data.nodes[e.s].key, data.nodes[e.t].key, { index: i });
+  });
+
+  // ---- filters ------------------------------------------------------------------------
+  var state = { mode: "all", min: 1, from: "", to: "", hiddenSectors: {}, focus: null,
+                hovered: null, edge: null };
+  var visibleNodes = {}, visibleEdges = {}, edgeMeasure = {}, edgeStrong = {};
+
+  function inPeriod(eventIndex) {
+    if (!state.from && !state.to) { return true; }
+    var day = data.events[eventIndex].date;
+    if (!day) { return false; }
+    var month = day.slice(0, 7);
+    return (!state.from || month >= state.from) && (!state.to || month <= state.to);
+  }
+
+  function measures(e) {
+    var shared = e.events.filter(inPeriod).length;
+    var sentence = e.sentence.filter(inPeriod).length;
+    return { shared: shared, sentence: sentence, strong: sentence > 0 || shared >= 2 };
+  }
+
+  function measureOf(m) { return state.mode === "sentence" ? m.sentence : m.shared; }
+
+  function updateSlider() {
+    var highest = 1;
+    data.edges.forEach(function (e) {
+      var m = measures(e);
+      if (state.mode !== "strong" || m.strong) { highest = Math.max(highest, measureOf(m)); }
+    });
+    minSlider.max = String(highest);
+    if (state.min > highest) { state.min = highest; }
+    minSlider.value = String(state.min);
+    minValue.textContent = String(state.min);
+    minUnit.textContent = state.mode === "sentence" ? "eventos con ambas en una oración"
+                                                      : "eventos compartidos";
+  }
+
+  function applyFilters() {
+    var periodOn = Boolean(state.from || state.to);
+    var tiesAtMinimum = state.mode === "all" && state.min === 1;
+    var hasEdge = {};
+    visibleNodes = {}; visibleEdges = {};
+    data.edges.forEach(function (e, i) {
+      var m = measures(e);
+      var a = data.nodes[e.s], b = data.nodes[e.t];
+      var shown = measureOf(m) >= state.min && measureOf(m) > 0 &&
+        (state.mode !== "strong" || m.strong) &&
+        !state.hiddenSectors[a.sector] && !state.hiddenSectors[b.sector];
+      edgeMeasure[i] = m; edgeStrong[i] = m.strong;
+      if (shown) { visibleEdges[i] = true; hasEdge[e.s] = hasEdge[e.t] = true; }
+    });
+    data.nodes.forEach(function (n, i) {
+      var shown = !state.hiddenSectors[n.sector] &&
+        (!periodOn || n.events.some(inPeriod)) && (tiesAtMinimum || hasEdge[i]);
+      if (shown) { visibleNodes[i] = true; }
+    });
+    var nodeCount = Object.keys(visibleNodes).length;
+    var edgeCount = Object.keys(visibleEdges).length;
+    box.dataset.visibleNodes = String(nodeCount);
+    box.dataset.visibleEdges = String(edgeCount);
+    stats.textContent = "Se muestran " + nodeCount + " de " + data.nodes.length +
+      " instituciones y " + edgeCount + " de " + data.edges.length + " vínculos.";
+    if (state.focus !== null && !visibleNodes[graph.getNodeAttribute(state.focus, "index")]) {
+      state.focus = null;
+    }
+    if (renderer) { renderer.refresh(); }
+  }
+
+  // ---- highlight and reducers ----------------------------------------------------------
+  function focusNode() { return state.hovered || state.focus; }
+
+  function nodeReducer(key, attrs) {
+    var out = Object.assign({}, attrs);
+    out.hidden = !visibleNodes[attrs.index];
+    var centre = focusNode();
+    if (centre) {
+      var near = key === centre || graph.areNeighbors(key, centre) &&
+        visibleEdges[graph.getEdgeAttribute(graph.edge(key, centre), "index")];
+      if (near) { out.zIndex = 1; out.forceLabel = true; out.highlighted = key === centre; }
+      else { out.color = "#e4e4e4"; out.label = ""; out.zIndex = 0; }
+    }
+    return out;
+  }
+
+  function edgeReducer(key, attrs) {
+    var i = attrs.index;
+    var m = edgeMeasure[i] || { shared: 1 };
+    var out = { hidden: !visibleEdges[i], size: 0.6 + 0.9 * Math.sqrt(m.shared || 1),
+                color: edgeStrong[i] ? "#6b6b6b" : "#cdcdcd", zIndex: edgeStrong[i] ? 1 : 0 };
+    var centre = focusNode();
+    if (centre && !graph.hasExtremity(key, centre)) { out.color = "#f0f0f0"; out.zIndex = 0; }
+    if (state.edge === key) { out.color = "#d62728"; out.size += 1.5; out.zIndex = 2; }
+    return out;
+  }
+
+  // ---- labels: greedy, most important first, none overlapping ----------------------------
+  var candidates = [];
+  var labelContext = null;
+  var api = { labelBoxes: [] };
+
+  function collectLabel(context, display) {
+    labelContext = context;
+    if (display.label) { candidates.push(display); }
+  }
+
+  function priority(display) {
+    var centre = focusNode();
+    if (display.key === centre) { return 1e9; }
+    return (display.forceLabel ? 1e6 : 0) + display.size * 1000 +
+      graph.degree(display.key) / 1000;
+  }
+
+  function overlaps(a, b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  }
+
+  function drawLabels() {
+    api.labelBoxes = [];
+    if (!labelContext) { candidates = []; return; }
+    var context = labelContext;
+    var width = box.clientWidth, height = box.clientHeight;
+    candidates.sort(function (a, b) { return priority(b) - priority(a); });
+    candidates.forEach(function (d) {
+      var importance = data.nodes[graph.getNodeAttribute(d.key, "index")].importance;
+      var size = Math.round(11 + 7 * (importance - 1) / Math.max(maxImportance - 1, 1));
+      var lines = wrap(d.label);
+      context.font = (importance >= maxImportance * 0.6 ? "600 " : "") + size +
+        "px system-ui, Arial, sans-serif";
+      var textWidth = 0;
+      lines.forEach(function (line) { textWidth = Math.max(textWidth, context.measureText(line).width); });
+      var lineHeight = Math.round(size * 1.15);
+      var h = lineHeight * lines.length + 4, w = textWidth + 6;
+      var spots = [{ x: d.x + d.size + 3, y: d.y - h / 2 }, { x: d.x - d.size - 3 - w, y: d.y - h / 2 },
+                   { x: d.x - w / 2, y: d.y - d.size - 2 - h }, { x: d.x - w / 2, y: d.y + d.size + 2 }];
+      var spot = null;
+      for (var s = 0; s < spots.length && !spot; s++) {
+        var c = { x: spots[s].x, y: spots[s].y, w: w, h: h };
+        if (c.x < 0 || c.y < 0 || c.x + w > width || c.y + h > height) { continue; }
+        if (api.labelBoxes.some(function (b) { return overlaps(b, c); })) { continue; }
+        spot = c;
+      }
+      if (!spot) { return; }
+      context.textAlign = "left";
+      context.textBaseline = "top";
+      context.lineJoin = "round";
+      lines.forEach(function (line, k) {
+        var y = spot.y + 2 + k * lineHeight;
+        context.strokeStyle = "rgba(255,255,255,0.92)";
+        context.lineWidth = 3;
+        context.strokeText(line, spot.x + 3, y);
+        context.fillStyle = "#1f1f1f";
+        context.fillText(line, spot.x + 3, y);
+      });
+      api.labelBoxes.push({ key: d.key, name: d.label, x: spot.x, y: spot.y, w: w, h: h });
+    });
+    candidates = [];
+    box.dataset.labels = String(api.labelBoxes.length);
+  }
+
+  function drawHover(context, display) {  // a ring; the tooltip shows the facts
+    context.beginPath();
+    context.arc(display.x, display.y, display.size + 3, 0, Math.PI * 2);
+    context.lineWidth = 3;
+    context.strokeStyle = "#d62728";
+    context.stroke();
+  }
+
+  // ---- the renderer ---------------------------------------------------------------------
+  var renderer = null;
+  applyFilters();
+  renderer = new Sigma(graph, box, {
+    nodeReducer: nodeReducer, edgeReducer: edgeReducer, zIndex: true,
+    enableEdgeEvents: true, defaultDrawNodeLabel: collectLabel, defaultDrawNodeHover: drawHover,
+    labelDensity: 1.5, labelGridCellSize: 70, labelRenderedSizeThreshold: 0,
+    stagePadding: 40, minEdgeThickness: 0.6, hideEdgesOnMove: false
+  });
+  renderer.on("beforeRender", function () { candidates = []; });
+  renderer.on("afterRender", drawLabels);
+
+  // ---- the side panel -------------------------------------------------------------------
+  function clearPanel(title) {
+    while (details.firstChild) { details.removeChild(details.firstChild); }
+    el("h3", title, details);
+  }
+
+  function eventList(indexes, parent, sentenceSet) {
+    var shown = indexes.filter(inPeriod).slice().sort(function (a, b) {
+      var da = data.events[a].date, db = data.events[b].date;
+      if (!da !== !db) { return da ? -1 : 1; }  // undated last
+      return da < db ? 1 : da > db ? -1 : 0;     // newest first
+    });
+    var list = el("ul", undefined, parent, "events");
+    shown.forEach(function (i) {
       var event = data.events[i];
-      var item = html("li", undefined, list);
-      html("span", event.date + " · ", item).className = "date";
-      if (event.urls.length) {
-        var link = html("a", event.title, item);
-        link.href = event.urls[0];
-        link.target = "_blank";
-        link.rel = "noopener";
-      } else {
-        html("span", event.title, item);
+      var item = el("li", undefined, list);
+      el("span", event.label + " · ", item, "date");
+      el("strong", event.title, item);
+      if (event.type && event.type !== "other") { el("span", event.type, item, "badge"); }
+      if (sentenceSet && sentenceSet[i]) { el("span", "misma oración", item, "badge"); }
+      event.links.forEach(function (link) {
+        el("br", undefined, item);
+        var a = el("a", link.text, item);
+        a.href = link.href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+      });
+      event.sources.forEach(function (source) {
+        el("br", undefined, item);
+        el("span", source, item, "source");
+      });
+    });
+    if (!shown.length) { el("li", "Ningún evento en el periodo elegido.", list); }
+    return shown.length;
+  }
+
+  function showNode(key) {
+    var n = data.nodes[graph.getNodeAttribute(key, "index")];
+    clearPanel(n.name);
+    var sector = (sectorOf[n.sector] || { label: "Sin clasificar" }).label;
+    var ties = graph.edges(key).filter(function (e) {
+      return visibleEdges[graph.getEdgeAttribute(e, "index")];
+    });
+    el("p", sector + " · " + plural(n.n_events, "evento", "eventos") + " · " +
+       plural(ties.length, "vínculo visible", "vínculos visibles"), details, "hint");
+    if (n.acronyms.length) { el("p", "Siglas: " + n.acronyms.join(", "), details, "hint"); }
+    el("h4", "Eventos", details);
+    eventList(n.events, details);
+    if (ties.length) {
+      el("h4", "Vínculos", details);
+      var list = el("ul", undefined, details);
+      ties.sort(function (a, b) {
+        return edgeMeasure[graph.getEdgeAttribute(b, "index")].shared -
+               edgeMeasure[graph.getEdgeAttribute(a, "index")].shared;
+      }).forEach(function (edgeKey) {
+        var other = graph.opposite(key, edgeKey);
+        var m = edgeMeasure[graph.getEdgeAttribute(edgeKey, "index")];
+        var button = el("button", graph.getNodeAttribute(other, "label") + " (" +
+                        plural(m.shared, "evento", "eventos") + ")", el("li", undefined, list), "link");
+        button.type = "button";
+        button.addEventListener("click", function () { selectEdge(edgeKey); });
+      });
+    }
+  }
+
+  function showEdge(edgeKey) {
+    var e = data.edges[graph.getEdgeAttribute(edgeKey, "index")];
+    var m = edgeMeasure[graph.getEdgeAttribute(edgeKey, "index")];
+    clearPanel(data.nodes[e.s].name + " — " + data.nodes[e.t].name);
+    el("p", plural(m.shared, "evento compartido", "eventos compartidos") + "; en " +
+       plural(m.sentence, "evento se nombran", "eventos se nombran") + " en una misma oración.",
+       details, "hint");
+    var sentenceSet = {};
+    e.sentence.forEach(function (i) { sentenceSet[i] = true; });
+    eventList(e.events, details, sentenceSet);
+  }
+
+  function select(key) {
+    state.focus = key; state.edge = null; state.hovered = null;
+    if (key) { showNode(key); } else { clearPanel("Eventos"); el("p", "Seleccione una institución o un vínculo.", details, "hint"); }
+    renderer.refresh();
+  }
+
+  function selectEdge(edgeKey) {
+    state.edge = edgeKey; state.focus = null; state.hovered = null;
+    showEdge(edgeKey);
+    renderer.refresh();
+  }
+
+  function centreOn(key, ratio) {
+    var display = renderer.getNodeDisplayData(key);
+    return renderer.getCamera().animate({ x: display.x, y: display.y, ratio: ratio || 0.5 },
+                                        { duration: 350 });
+  }
+
+  // ---- search ---------------------------------------------------------------------------
+  var names = document.getElementById("network-names");
+  data.nodes.forEach(function (n) {
+    el("option", undefined, names).value = n.name;
+    n.acronyms.forEach(function (a) { el("option", undefined, names).value = a + " — " + n.name; });
+  });
+
+  function find(query) {
+    var q = fold(query.split(" — ").pop());
+    var whole = fold(query);
+    if (!q) { return null; }
+    var best = null, bestScore = 0;
+    data.nodes.forEach(function (n) {
+      var forms = [n.name].concat(n.aliases).map(fold);
+      var score = 0;
+      if (forms.indexOf(q) >= 0 || forms.indexOf(whole) >= 0) { score = 4; }
+      else if (forms.some(function (f) { return f.indexOf(q) === 0; })) { score = 3; }
+      else if (forms.some(function (f) { return (" " + f).indexOf(" " + q) >= 0; })) { score = 2; }
+      else if (forms.some(function (f) { return f.indexOf(q) >= 0; })) { score = 1; }
+      if (score > bestScore || score && score === bestScore && n.n_events > best.n_events) {
+        best = n; bestScore = score;
       }
     });
+    return best;
   }
 
-  function resetDetails(title) {
-    details.replaceChildren();
-    html("h3", title, details);
+  function search(query) {
+    var found = find(query);
+    searchStatus.textContent = "";
+    if (!found) { searchStatus.textContent = "Ninguna institución coincide con «" + query + "»."; return null; }
+    if (!visibleNodes[graph.getNodeAttribute(found.key, "index")]) {
+      searchStatus.textContent = "«" + found.name + "» está oculta por los filtros; pulse Restablecer.";
+      return null;
+    }
+    select(found.key);
+    centreOn(found.key, 0.45);
+    return found.key;
   }
 
-  function showEdge(edge) {
-    var a = data.nodes[edge.s], b = data.nodes[edge.t];
-    resetDetails(a.name + " — " + b.name);
-    html("p", edge.w + (edge.w === 1 ? " evento compartido" : " eventos compartidos"), details);
-    eventList(edge.events, details);
-  }
-
-  function showNode(index) {
-    var node = data.nodes[index];
-    resetDetails(node.name);
-    html("p", "Sector: " + node.sector + " · Eventos: " + node.events, details);
-    var links = data.edges.filter(function (e) { return e.s === index || e.t === index; })
-      .sort(function (a, b) { return b.w - a.w; });
-    if (!links.length) { html("p", "Sin vínculos con otras instituciones.", details); }
-    links.forEach(function (edge) {
-      var other = data.nodes[edge.s === index ? edge.t : edge.s];
-      html("h4", other.name + " (" + edge.w + ")", details);
-      eventList(edge.events, details);
-    });
-  }
-
-  function showTooltip(node, evt) {
-    tooltip.replaceChildren();
-    html("strong", node.name, tooltip);
-    html("div", "Sector: " + node.sector, tooltip);
-    html("div", "Eventos: " + node.events, tooltip);
-    var rect = box.getBoundingClientRect();
-    tooltip.style.left = (evt.clientX - rect.left + 12) + "px";
-    tooltip.style.top = (evt.clientY - rect.top + 12) + "px";
-    tooltip.hidden = false;
-  }
-
-  data.edges.forEach(function (edge) {
-    var a = data.nodes[edge.s], b = data.nodes[edge.t];
-    var ends = { x1: a.x, y1: a.y, x2: b.x, y2: b.y };
-    var line = el("line", Object.assign({ "class": "edge", "stroke-width": 1 + Math.sqrt(edge.w) * 1.5 }, ends), edgeLayer);
-    var hit = el("line", Object.assign({ "class": "edge-hit" }, ends), edgeLayer);
-    hit.addEventListener("click", function () { select(line); showEdge(edge); });
+  document.getElementById("network-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    search(searchInput.value);
   });
 
-  data.nodes.forEach(function (node, index) {
-    var circle = el("circle", { "class": "node", cx: node.x, cy: node.y, r: node.r, fill: node.colour }, nodeLayer);
-    circle.addEventListener("mousemove", function (evt) { showTooltip(node, evt); });
-    circle.addEventListener("mouseleave", function () { tooltip.hidden = true; });
-    circle.addEventListener("click", function () { select(circle); showNode(index); });
-  });
-
-  data.nodes.map(function (node, index) { return index; })
-    .sort(function (a, b) { return data.nodes[b].events - data.nodes[a].events; })
-    .slice(0, MAX_LABELS)
-    .forEach(function (index) {
-      var node = data.nodes[index];
-      var label = node.name.length > LABEL_CHARS ? node.name.slice(0, LABEL_CHARS - 1) + "…" : node.name;
-      el("text", { x: node.x + node.r + 3, y: node.y + 4 }, labelLayer).textContent = label;
-    });
-
-  // Screen pixels → SVG units, so panning follows the pointer at any window size.
-  function svgScale() { return CANVAS / Math.min(svg.clientWidth || CANVAS, svg.clientHeight || CANVAS); }
-
-  function zoomAt(factor, cx, cy) {
-    var k = Math.min(8, Math.max(0.3, view.k * factor));
-    view.x = cx - (cx - view.x) * (k / view.k);
-    view.y = cy - (cy - view.y) * (k / view.k);
-    view.k = k;
-    applyView();
-  }
-
-  var drag = null;
-  svg.addEventListener("pointerdown", function (evt) {
-    if (evt.target !== svg) { return; }
-    drag = { x: evt.clientX, y: evt.clientY };
-    svg.classList.add("dragging");
-  });
-  window.addEventListener("pointermove", function (evt) {
-    if (!drag) { return; }
-    var s = svgScale();
-    view.x += (evt.clientX - drag.x) * s;
-    view.y += (evt.clientY - drag.y) * s;
-    drag = { x: evt.clientX, y: evt.clientY };
-    applyView();
-  });
-  window.addEventListener("pointerup", function () { drag = null; svg.classList.remove("dragging"); });
-  svg.addEventListener("wheel", function (evt) {
-    evt.preventDefault();
-    var point = svg.createSVGPoint();
-    point.x = evt.clientX;
-    point.y = evt.clientY;
-    var local = point.matrixTransform(svg.getScreenCTM().inverse());
-    zoomAt(evt.deltaY < 0 ? 1.2 : 1 / 1.2, local.x, local.y);
-  }, { passive: false });
-  box.querySelectorAll("[data-zoom]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      var action = button.getAttribute("data-zoom");
-      if (action === "reset") { view = { x: 0, y: 0, k: 1 }; applyView(); return; }
-      zoomAt(action === "in" ? 1.25 : 0.8, CANVAS / 2, CANVAS / 2);
-    });
-  });
-
+  // ---- controls -------------------------------------------------------------------------
   var legend = document.getElementById("legend");
-  var sectors = {};
-  data.nodes.forEach(function (node) { sectors[node.sector] = node.colour; });
-  Object.keys(sectors).sort().forEach(function (name) {
-    var item = html("span", name, legend);
-    item.style.setProperty("--colour", sectors[name]);
+  data.sectors.forEach(function (s) {
+    var label = el("label", undefined, legend);
+    var box_ = el("input", undefined, label);
+    box_.type = "checkbox"; box_.checked = true; box_.dataset.sector = s.key;
+    var swatch = el("span", undefined, label, "swatch");
+    swatch.style.setProperty("--colour", s.colour);
+    el("span", s.label + " (" + s.count + ")", label);
+    box_.addEventListener("change", function () {
+      if (box_.checked) { delete state.hiddenSectors[s.key]; } else { state.hiddenSectors[s.key] = true; }
+      applyFilters();
+    });
   });
 
-  applyView();
-  box.setAttribute("data-nodes", String(data.nodes.length));
-  box.setAttribute("data-ready", "true");
-}());
+  data.months.forEach(function (month) {
+    var parts = month.split("-");
+    var text = MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+    el("option", text, fromSelect).value = month;
+    el("option", text, toSelect).value = month;
+  });
+
+  function onPeriod() {
+    state.from = fromSelect.value; state.to = toSelect.value;
+    updateSlider(); applyFilters();
+    if (state.focus) { showNode(state.focus); }
+  }
+  fromSelect.addEventListener("change", onPeriod);
+  toSelect.addEventListener("change", onPeriod);
+  modeSelect.addEventListener("change", function () {
+    state.mode = modeSelect.value; state.min = 1; updateSlider(); applyFilters();
+  });
+  minSlider.addEventListener("input", function () {
+    state.min = Number(minSlider.value); minValue.textContent = minSlider.value; applyFilters();
+  });
+  document.getElementById("network-reset").addEventListener("click", function () {
+    state.mode = "all"; state.min = 1; state.from = state.to = ""; state.hiddenSectors = {};
+    modeSelect.value = "all"; fromSelect.value = toSelect.value = ""; searchInput.value = "";
+    searchStatus.textContent = "";
+    [].forEach.call(legend.querySelectorAll("input"), function (i) { i.checked = true; });
+    updateSlider(); applyFilters(); select(null);
+    renderer.getCamera().animatedReset({ duration: 300 });
+  });
+
+  // ---- pointer --------------------------------------------------------------------------
+  renderer.on("enterNode", function (payload) {
+    var n = data.nodes[graph.getNodeAttribute(payload.node, "index")];
+    state.hovered = payload.node;
+    while (tooltip.firstChild) { tooltip.removeChild(tooltip.firstChild); }
+    el("strong", n.name, tooltip);
+    el("div", "Sector: " + (sectorOf[n.sector] || { label: "Sin clasificar" }).label, tooltip);
+    el("div", "Eventos: " + n.n_events, tooltip);
+    var display = renderer.getNodeDisplayData(payload.node);
+    var at = renderer.framedGraphToViewport(display);
+    tooltip.style.left = Math.min(at.x + 14, box.clientWidth - 200) + "px";
+    tooltip.style.top = at.y + 14 + "px";
+    tooltip.hidden = false;
+    renderer.refresh({ skipIndexation: true });
+  });
+  renderer.on("leaveNode", function () {
+    state.hovered = null; tooltip.hidden = true; renderer.refresh({ skipIndexation: true });
+  });
+  renderer.on("clickNode", function (payload) { select(payload.node); });
+  renderer.on("clickEdge", function (payload) { selectEdge(payload.edge); });
+  renderer.on("clickStage", function () { if (state.focus || state.edge) { select(null); } });
+
+  updateSlider();
+  applyFilters();
+  api.graph = graph; api.renderer = renderer; api.state = state; api.search = search;
+  api.select = select; api.selectEdge = selectEdge; api.applyFilters = applyFilters;
+  window.prensaRed = api;
+  box.dataset.nodes = String(data.nodes.length);
+  box.dataset.edges = String(data.edges.length);
+  box.dataset.ready = "true";
+})();

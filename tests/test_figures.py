@@ -1,0 +1,227 @@
+"""The print figures, the shared layout and the Gephi file, on networks whose shape we choose.
+
+Label checks measure what matplotlib's renderer drew, not what the placement code intended.
+"""
+
+from __future__ import annotations
+
+import random
+import xml.etree.ElementTree as ET
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+from PIL import Image
+from spacy.language import Language
+from test_report import corpus_outputs
+
+from pipeline.publish import export, figures, style
+from pipeline.publish.layout import iterations_for, network_layout
+from pipeline.publish.tables import institution_graph, load_tables
+
+HEADS = ["Instituto", "Dirección", "Secretaría", "Comisión", "Red", "Colectivo", "Centro",
+         "Consejo", "Fiscalía", "Asociación"]
+TOPICS = ["de las Mujeres", "de Atención a Víctimas de Violencia Familiar y de Género",
+          "de Prevención Social", "de Seguridad Pública", "por la Igualdad Sustantiva",
+          "de Derechos Humanos", "de Cultura", "de la Juventud y el Deporte Comunitario"]
+PLACES = ["", "de Ciudad Juárez", "del Estado de Chihuahua", "del Municipio"]
+SECTORS = ["municipal", "state", "federal", "international", "civil_society", "academic",
+           "private", "other", ""]
+GEXF = "{http://www.gexf.net/1.2draft}"
+VIZ = "{http://www.gexf.net/1.2draft/viz}"
+
+
+def made_up_network(size: int = 120, seed: int = 7) -> nx.Graph:
+    """A hub-and-spoke network like the corpus's: a few hubs, long names, two small groups."""
+    rng = random.Random(seed)
+    graph = nx.barabasi_albert_graph(size, 2, seed=seed)
+    start = size
+    for group in (5, 4):  # small groups unconnected to the rest
+        graph.add_edges_from(combinations(range(start, start + group), 2))
+        start += group
+    graph = nx.relabel_nodes(graph, {n: f"org-{n:03d}" for n in graph})
+    for index, node in enumerate(sorted(graph)):
+        name = f"{rng.choice(HEADS)} {rng.choice(TOPICS)} {rng.choice(PLACES)}".strip()
+        graph.nodes[node].update(name=f"{name} {index}", sector=SECTORS[index % len(SECTORS)],
+                                 n_events=max(1, graph.degree(node) // 2),
+                                 first_date="2024-03-01" if index % 3 else "",
+                                 last_date="2024-09-01" if index % 3 else "")
+    for _, _, data in graph.edges(data=True):
+        data.update(weight=rng.choice([1, 1, 1, 2, 3]), sentence_weight=rng.choice([0, 0, 1]),
+                    event_ids=["ev-1"])
+    return graph
+
+
+def drawn_labels(figure: Figure) -> list[tuple[str, Bbox]]:
+    """Each node label's text and its box as the renderer draws it, after a full draw."""
+    canvas = FigureCanvasAgg(figure) if not isinstance(figure.canvas, FigureCanvasAgg) \
+        else figure.canvas
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [(text.get_text(), text.get_window_extent(renderer))
+            for ax in figure.axes for text in ax.texts if text.get_gid() == figures.LABEL_GID]
+
+
+def drawn_texts(figure: Figure) -> list[Text]:
+    """The texts a draw puts on the canvas: figure texts (title, caption), axes texts, axis
+    labels, legend texts and the tick labels whose ticks lie inside the axes' view."""
+    texts = list(figure.texts)
+    for ax in figure.axes:
+        texts += [*ax.texts, ax.title, ax.xaxis.label, ax.yaxis.label]
+        if ax.get_legend():
+            texts += [*ax.get_legend().get_texts(), ax.get_legend().get_title()]
+        for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            texts += [tick.label1 for tick in axis.get_major_ticks()
+                      if min(low, high) <= tick.get_loc() <= max(low, high)]
+    return [text for text in texts if text.get_visible()]
+
+
+def assert_labels_apart_and_inside(figure: Figure, minimum: int) -> list[str]:
+    labels = drawn_labels(figure)
+    assert len(labels) >= minimum, f"only {len(labels)} labels drawn"
+    for (one, first), (two, second) in combinations(labels, 2):
+        assert not first.overlaps(second), (one, two)
+    canvas = figure.bbox
+    for text, box in labels:
+        assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1, text
+        assert canvas.y0 <= box.y0 and box.y1 <= canvas.y1, text
+    return [text for text, _ in labels]
+
+
+def test_layout_fills_a_landscape_canvas_and_is_reproducible() -> None:
+    graph = made_up_network()
+    positions = network_layout(graph, aspect=1.5)
+    assert positions == network_layout(graph, aspect=1.5)
+    assert set(positions) == set(graph)
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    assert min(xs) >= -1e-9 and max(xs) <= 1.5 + 1e-9 and min(ys) >= -1e-9 and max(ys) <= 1 + 1e-9
+    assert max(xs) - min(xs) >= 1.5 * 0.85 and max(ys) - min(ys) >= 0.85, "the canvas is not filled"
+    assert len({(round(x, 4), round(y, 4)) for x, y in positions.values()}) == len(positions)
+    # The largest group is left of every smaller one.
+    main = max(nx.connected_components(graph), key=len)
+    small = set(graph) - main
+    assert max(positions[n][0] for n in main) < min(positions[n][0] for n in small)
+
+
+def test_iterations_are_capped_for_large_groups() -> None:
+    assert iterations_for(50) == 300
+    assert iterations_for(2000) < 50
+    assert iterations_for(100_000) >= 10
+
+
+def test_network_png_labels_do_not_overlap_and_stay_inside(tmp_path: Path) -> None:
+    graph = made_up_network()
+    figure = figures.network_figure(graph, network_layout(graph), title="Red de prueba",
+                                    caption="Fuente: una red inventada para la prueba.")
+    names = assert_labels_apart_and_inside(figure, minimum=12)
+    full = {style.wrap_name(str(d["name"]), 24) for _, d in graph.nodes(data=True)}
+    assert set(names) <= full, "labels are the full names, wrapped"
+    hub = max(graph, key=graph.degree)
+    assert style.wrap_name(graph.nodes[hub]["name"], 24) in names, "the hub is labelled"
+    figures.save_figure(figure, tmp_path / "network.png")
+    with Image.open(tmp_path / "network.png") as image:
+        assert round(image.info["dpi"][0]) == figures.PRINT_DPI
+    assert (tmp_path / "network.svg").stat().st_size > 10_000
+
+
+def test_corpus_network_png_labels(corpus: Path, nlp: Language,
+                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = corpus_outputs(tmp_path_factory.getbasetemp(), corpus, nlp)
+    tables = load_tables(folder)
+    graph = institution_graph(tables.nodes, tables.edges)
+    figure = figures.network_figure(graph, network_layout(graph), title="Red", caption="Corpus")
+    names = assert_labels_apart_and_inside(figure, minimum=15)
+    assert "Instituto Municipal de\nlas Mujeres" in names
+
+
+def test_title_caption_and_legend_are_inside_the_canvas() -> None:
+    graph = made_up_network(40)
+    nodes = pd.DataFrame([{"entity_id": n, **d} for n, d in graph.nodes(data=True)])
+    events = pd.DataFrame({"date": pd.to_datetime(["2024-01-05", None, "2024-03-09", None]),
+                           "gbv_related": [True, True, True, False]})
+    for figure in (figures.network_figure(graph, network_layout(graph), title="Una red",
+                                          caption="Fuente: prueba. " * 30),
+                   figures.top_institutions_figure(nodes), figures.timeline_figure(events)):
+        FigureCanvasAgg(figure).draw()
+        renderer = figure.canvas.get_renderer()
+        texts = [t for t in drawn_texts(figure) if t.get_text()]
+        assert len(texts) >= 5
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            assert figure.bbox.x0 - 1 <= box.x0 and box.x1 <= figure.bbox.x1 + 1, text.get_text()
+            assert figure.bbox.y0 - 1 <= box.y0 and box.y1 <= figure.bbox.y1 + 1, text.get_text()
+
+
+def test_names_with_dollar_signs_are_drawn_as_written(tmp_path: Path) -> None:
+    graph = nx.Graph()
+    names = ["Colectivo $$ Mujeres A.C.", r"Fondo $\frac{1}{0}$ Social", "Red $a_b^c$ y $"]
+    for index, name in enumerate(names):
+        graph.add_node(f"org-{index}", name=name, sector="civil_society", n_events=3 - index)
+    graph.add_edge("org-0", "org-1", weight=2, sentence_weight=1)
+    graph.add_edge("org-1", "org-2", weight=1, sentence_weight=0)
+    figure = figures.network_figure(graph, network_layout(graph), title="Red $$ de prueba",
+                                    caption="Costo: $5 y $$")
+    figures.save_figure(figure, tmp_path / "network.png")
+    assert {text for text, _ in drawn_labels(figure)} == {style.wrap_name(n, 24) for n in names}
+    nodes = pd.DataFrame([{"entity_id": n, **d} for n, d in graph.nodes(data=True)])
+    figures.save_figure(figures.top_institutions_figure(nodes), tmp_path / "top.png")
+    assert (tmp_path / "top.png").stat().st_size > 10_000
+
+
+def test_top_institutions_ties_are_alphabetical_and_stated() -> None:
+    nodes = pd.DataFrame({"entity_id": list("abcdef"),
+                          "name": ["Beta", "álamo", "Alfa", "Zeta", "delta", "Épsilon"],
+                          "sector": ["municipal"] * 6, "n_events": [5, 2, 2, 2, 2, 1]})
+    assert list(figures.top_institutions(nodes, 3)["name"]) == ["Beta", "álamo", "Alfa"]
+    caption = figures.top_institutions_caption(nodes, 3)
+    assert "alfabéticamente" in caption
+    assert "Otras 2 instituciones también tienen 2 eventos" in caption
+    figure = figures.top_institutions_figure(nodes, 3)
+    FigureCanvasAgg(figure).draw()
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert ticks == ["Alfa", "álamo", "Beta"]  # barh draws the first at the bottom
+    legend = figure.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Municipal"]
+
+
+def test_timeline_caption_counts_the_undated_events() -> None:
+    events = pd.DataFrame({"date": pd.to_datetime(["2024-01-05", None, "2024-03-09", None,
+                                                   None]),
+                           "gbv_related": [True, True, True, True, False]})
+    assert figures.timeline_caption(events).endswith("2 eventos sin fecha no aparecen en la "
+                                                     "gráfica.")
+    assert list(figures.events_per_month(events)) == [1, 0, 1]
+
+
+def test_one_palette_for_figures_gexf_and_report(tmp_path: Path) -> None:
+    """Gephi opens the GEXF readable: names as labels, sector colours, sizes by events,
+    positions; undated elements say so."""
+    graph = made_up_network(30)
+    export.write_graph(graph, gexf=tmp_path / "g.gexf", time=("first_date", "last_date"))
+    root = ET.parse(tmp_path / "g.gexf").getroot()
+    titles = {a.get("id"): a.get("title") for a in root.iter(f"{GEXF}attribute")}
+    sizes = {}
+    for node in root.iter(f"{GEXF}node"):
+        data = graph.nodes[node.get("id")]
+        assert node.get("label") == data["name"]
+        colour = node.find(f"{VIZ}color")
+        assert colour is not None
+        assert tuple(int(colour.get(c)) for c in "rgb") == style.rgb(
+            style.sector_colour(data["sector"]))
+        sizes[node.get("id")] = float(node.find(f"{VIZ}size").get("value"))
+        assert node.find(f"{VIZ}position") is not None
+        values = {titles[v.get("for")]: v.get("value") for v in node.iter(f"{GEXF}attvalue")}
+        assert values["undated"] == ("false" if data["first_date"] else "true")
+        assert (node.get("start") is None) == (not data["first_date"])
+    by_events = sorted(graph, key=lambda n: graph.nodes[n]["n_events"])
+    assert sizes[by_events[0]] < sizes[by_events[-1]]
+    assert [s.colour for s in style.palette().values()][:2] == ["#0072B2", "#56B4E9"]
+    legend = [h.get_label() for h in figures.sector_handles({"state", "municipal", "nuevo"})]
+    assert legend == ["Municipal", "Estatal", "Sin clasificar"]

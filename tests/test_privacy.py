@@ -20,7 +20,6 @@ from pipeline.cli import main
 from pipeline.config import SettingsError, load_settings
 from pipeline.corpus.identities import entity_id_for, identity_key
 from pipeline.document.nlp import model_label
-from pipeline.document.rules import load_context_words
 from pipeline.document.privacy import (
     PrivacyKeyError,
     is_public,
@@ -29,6 +28,7 @@ from pipeline.document.privacy import (
     load_public_roles,
     person_token,
 )
+from pipeline.document.rules import load_context_words
 from pipeline.document.stage import analyse
 from pipeline.knowledge import fold, load_roles
 from pipeline.publish.explain import explain

@@ -125,11 +125,16 @@ def main() -> None:
         figures["bare_docs"], figures["bare_seconds"] = bare_pipe(args.input, settings)
         nlp = build_nlp(settings.model)
         figures["components"] = time_components(nlp)
-        for name in ("clean", "find_affiliations", "gbv_relevance", "event_type",
-                     "mark_event_dates", "resolve_document", "signature"):
-            patch(stage, name, f"doc:{name}")
         from pipeline.document import extract
-        patch(extract, "find_dates", "doc:find_dates")
+        # The per-document functions around the model, where their modules use them.
+        for module, names in ((stage, ("clean", "find_affiliations", "gbv_relevance",
+                                       "event_type", "resolve_document", "signature",
+                                       "jurisdiction_of", "fix_person_spans",
+                                       "withhold_private_people")),
+                              (extract, ("article_dates",))):
+            for name in names:
+                if hasattr(module, name):
+                    patch(module, name, f"doc:{name}")
     patch(run, "analyse_pending", "document stage")
     for name in ("add", "_roots", "entities", "id_for"):
         patch(EntityIndex, name, "identities")

@@ -14,7 +14,7 @@ GRAPHOLOGY_VERSION := 0.26.0
 VENDOR := pipeline/resources/report/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install scrape extract evaluate report notebooks notebooks-run vendor-report test bench clean
+.PHONY: help install scrape extract evaluate report notebooks notebooks-run vendor-report test bench bench-full clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,9 +71,13 @@ vendor-report:
 test: $(INSTALLED)
 	$(PY) -m pytest
 
-## Print speed and memory figures of the pipeline (benchmarks/bench_*.py)
+## Print speed, scaling, rerun and memory figures (benchmarks/bench_*.py; under 10 minutes)
 bench: $(INSTALLED)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
+
+## The extract benchmark with the 6,400-release scaling tables (about 30 minutes)
+bench-full: $(INSTALLED)
+	$(PY) benchmarks/bench_extract.py --full
 
 ## Delete data/interim and data/processed (never data/raw)
 clean:

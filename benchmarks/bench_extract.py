@@ -1,70 +1,161 @@
-"""Throughput and memory of `extract` as the corpus grows.
+"""Speed, scaling and memory of `extract`, in one run.
 
-Builds corpora of N releases (the ../shared corpus and seed repeated, each copy a distinct
-document) as .jsonl, runs the extract workflow in a fresh process for each size, and prints
-documents per second and peak memory. Memory should stay nearly flat as N grows: documents
-stream through spaCy and a spool file, and only the per-entity tables stay in memory.
+Prints:
+1. the full pipeline against the bare model (``nlp.pipe``, same model, texts and batch size),
+   with each spaCy component's and per-document function's share of the pipeline's time;
+2. a scaling table, with repeating names and with ever-new names (benchmarks/corpora.py):
+   seconds per stage, releases per second and peak memory of all processes together;
+3. a rerun of the largest unchanged corpus, and with one release added, against its cold run;
+4. ``--workers 2`` and ``--processes 2`` against one process.
 
-    .venv/bin/python benchmarks/bench_extract.py [--sizes 100 400 1600]
+Each run is a fresh process with its own interim store; memory is the sum of the resident
+sets of the run's process and all its children (spaCy or Dask workers), sampled every 50 ms.
+
+    .venv/bin/python benchmarks/bench_extract.py           # quick: 100, 400, 1,600 releases
+    .venv/bin/python benchmarks/bench_extract.py --full    # also 6,400
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
+import psutil
+from corpora import write_corpus
 
-
-def source_texts() -> list[str]:
-    files = sorted((SHARED / "corpus").glob("*.txt")) + sorted((SHARED / "seed").glob("*.txt"))
-    if not files:  # a fresh clone without ../shared: the shipped sample alone
-        files = sorted(SAMPLE.glob("*.txt"))
-    return [f.read_text(encoding="utf-8") for f in files]
+HERE = Path(__file__).resolve().parent
+STAGES = ("document stage", "identities", "dedupe", "network metrics")
 
 
-def write_corpus(path: Path, size: int, texts: list[str]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for number in range(size):
-            text = texts[number % len(texts)]
-            handle.write(json.dumps({"id": str(number), "text": text}, ensure_ascii=False) + "\n")
+def measure(corpus: Path, folder: Path, name: str, *extra: str) -> dict[str, Any]:
+    """Run timed_extract.py once; its figures plus wall time and peak memory (MB)."""
+    command = [sys.executable, str(HERE / "timed_extract.py"), "--input", str(corpus),
+               "--output", str(folder / f"{name}-out"), "--interim",
+               str(folder / f"{name}-store"), *extra]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        process = psutil.Process(child.pid)
+        while child.poll() is None:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = child.communicate()
+    sampler.join()
+    if child.returncode != 0:
+        sys.exit(f"extract failed ({' '.join(extra) or name}):\n{err[-3000:]}")
+    figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    figures.update(wall=time.perf_counter() - started, peak_mb=peak[0] / 2**20)
+    return figures
 
 
-def measure(size: int, texts: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        corpus = Path(folder) / "corpus.jsonl"
-        write_corpus(corpus, size, texts)
-        code = ("import json, resource, sys, time; from pathlib import Path;"
-                "from pipeline.config import load_settings; from pipeline.run import extract_corpus;"
-                "s = extract_corpus(Path(sys.argv[1]), Path(sys.argv[2]), settings=load_settings());"
-                "print(json.dumps({'docs': s.documents, 'seconds': s.seconds, 'entities': s.entities,"
-                "'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
-        result = subprocess.run([sys.executable, "-c", code, str(corpus), str(Path(folder) / "out")],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            sys.exit(f"extract failed on {size} releases:\n{result.stderr}")
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
-    print(f"{size:>6} releases: {figures['docs'] / figures['seconds']:7.1f} docs/s, "
-          f"{figures['seconds']:7.1f} s, peak RSS {figures['rss_mb']:7.1f} MB, "
-          f"{figures['entities']} entities")
+def print_ratio(figures: dict[str, Any]) -> None:
+    bare = figures["bare_docs"] / figures["bare_seconds"]
+    pipeline = figures["documents"] / figures["extract_seconds"]
+    print(f"\n1. pipeline vs bare nlp.pipe ({figures['documents']} releases, model loaded "
+          f"beforehand): bare {bare:.1f} docs/s ({figures['bare_seconds']:.1f} s), pipeline "
+          f"{pipeline:.1f} docs/s ({figures['extract_seconds']:.1f} s): "
+          f"{pipeline / bare:.2f}× the bare throughput")
+    total = figures["extract_seconds"]
+    shares, previous = [], 0.0
+    for component in figures["components"]:  # inclusive times along the chain
+        inclusive = figures["seconds"][f"spacy:{component}"]
+        shares.append((f"spaCy {component}", inclusive - previous))
+        previous = inclusive
+    shares += [(name.removeprefix("doc:"), value) for name, value in figures["seconds"].items()
+               if name.startswith("doc:")]
+    shares += [(name, figures["seconds"].get(name, 0.0)) for name in STAGES[1:]]
+    print("   share of the pipeline's time:")
+    for name, value in sorted(shares, key=lambda s: -s[1]):
+        print(f"     {name:<28} {value:6.2f} s  {100 * value / total:5.1f} %")
+
+
+def scaling_row(kind: str, size: int, figures: dict[str, Any]) -> str:
+    stage = figures["seconds"]
+    parts = [f"{stage.get(s, 0.0):8.1f}" for s in STAGES]
+    rest = figures["extract_seconds"] - sum(stage.get(s, 0.0) for s in STAGES)
+    largest = max(STAGES[1:], key=lambda s: stage.get(s, 0.0))
+    return (f"   {kind:<9} {size:>6} {''.join(parts)} {rest:8.1f} {figures['wall']:8.1f} "
+            f"{figures['documents'] / figures['wall']:7.1f} {figures['peak_mb']:8.0f} "
+            f"{100 * stage.get(largest, 0.0) / figures['wall']:5.1f}% ({largest})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 400, 1600],
-                        help="corpus sizes to measure")
+    parser.add_argument("--full", action="store_true", help="scale up to 6,400 releases")
+    parser.add_argument("--sizes", type=int, nargs="+", help="corpus sizes (overrides --full)")
     args = parser.parse_args()
-    texts = source_texts()
-    print(f"extract benchmark: {len(texts)} distinct source texts, "
-          f"max RSS before runs {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    for size in args.sizes:
-        measure(size, texts)
+    sizes = args.sizes or ([100, 400, 1600, 6400] if args.full else [100, 400, 1600])
+    with tempfile.TemporaryDirectory(prefix="prensa-red-bench-") as scratch:
+        folder = Path(scratch)
+        corpora: dict[tuple[str, int], Path] = {}
+        for kind in ("repeating", "new"):
+            for size in sizes:
+                corpora[kind, size] = folder / f"{kind}-{size}.jsonl"
+                write_corpus(corpora[kind, size], size, names=kind)
+        ratio_size = 400 if 400 in sizes else sizes[0]
+        print_ratio(measure(corpora["repeating", ratio_size], folder, "bare", "--bare"))
+
+        print("\n2. scaling (seconds; rest = reading results back, events, tables; wall "
+              "includes start-up)")
+        print(f"   {'names':<9} {'size':>6} {'document':>8} {'identity':>8} {'dedupe':>8} "
+              f"{'metrics':>8} {'rest':>8} {'wall':>8} {'docs/s':>7} {'peak MB':>8} "
+              "largest corpus-wide stage")
+        cold: dict[tuple[str, int], dict[str, Any]] = {}
+        for kind in ("repeating", "new"):
+            for size in sizes:
+                cold[kind, size] = measure(corpora[kind, size], folder, f"{kind}-{size}")
+                print(scaling_row(kind, size, cold[kind, size]), flush=True)
+            low, high = cold[kind, sizes[-2]], cold[kind, sizes[-1]]
+            slope = (high["peak_mb"] - low["peak_mb"]) / (sizes[-1] - sizes[-2])
+            print(f"   {kind}: memory slope {slope * 1024:.1f} KB per release "
+                  f"({sizes[-2]}→{sizes[-1]}); projected at 100,000: "
+                  f"{high['peak_mb'] + slope * (100_000 - sizes[-1]):.0f} MB")
+
+        largest = sizes[-1]
+        name = f"repeating-{largest}"
+        rerun = measure(corpora["repeating", largest], folder, name)
+        with corpora["repeating", largest].open("a", encoding="utf-8") as handle:
+            extra = folder / "extra.jsonl"
+            write_corpus(extra, largest + 1, names="repeating")
+            handle.write(extra.read_text(encoding="utf-8").splitlines()[-1] + "\n")
+        added = measure(corpora["repeating", largest], folder, name)
+        base = cold["repeating", largest]["wall"]
+        print(f"\n3. reruns of {largest} releases (wall time, cold {base:.1f} s): unchanged "
+              f"{rerun['wall']:.1f} s = {rerun['wall'] / base:.2f} of cold "
+              f"({rerun['processed']} processed); one release added {added['wall']:.1f} s = "
+              f"{added['wall'] / base:.2f} ({added['processed']} processed)")
+
+        one = cold["repeating", ratio_size]
+        workers = measure(corpora["repeating", ratio_size], folder, "workers", "--workers", "2")
+        processes = measure(corpora["repeating", ratio_size], folder, "processes",
+                            "--processes", "2")
+        print(f"\n4. {ratio_size} releases, wall time: one process {one['wall']:.1f} s "
+              f"({one['peak_mb']:.0f} MB); --workers 2 {workers['wall']:.1f} s = "
+              f"{one['wall'] / workers['wall']:.2f}× ({workers['peak_mb']:.0f} MB); "
+              f"--processes 2 {processes['wall']:.1f} s = "
+              f"{one['wall'] / processes['wall']:.2f}× ({processes['peak_mb']:.0f} MB)")
+        same = all((folder / "workers-out" / table).read_bytes()
+                   == (folder / f"repeating-{ratio_size}-out" / table).read_bytes()
+                   == (folder / "processes-out" / table).read_bytes()
+                   for table in ("documents.csv", "mentions.csv", "entities.csv", "edges.csv",
+                                 "nodes.csv", "events.csv"))
+        print(f"   tables byte-identical across the three: {same}")
 
 
 if __name__ == "__main__":

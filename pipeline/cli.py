@@ -10,12 +10,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from tqdm import tqdm
-
 from pipeline.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, Settings, load_settings
 from pipeline.errors import InputError, UserError
-from pipeline.sources.scrape import ScrapeError
-from pipeline.sources.sites import site_names
 
 
 def _settings(**flags: object) -> Settings:
@@ -25,6 +21,8 @@ def _settings(**flags: object) -> Settings:
 
 def _progress_bar(unit: str) -> Callable[[int], Callable[[], None]]:
     def start(total: int) -> Callable[[], None]:
+        from tqdm import tqdm
+
         bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
         return lambda: bar.update(1)
     return start
@@ -35,10 +33,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from pipeline.run import extract_corpus  # spaCy loads only for commands that need it
 
     settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes,
+                         workers=args.workers, scheduler=args.scheduler, interim=args.interim,
                          include_private_persons=args.include_private_persons)
     summary = extract_corpus(args.input, args.output, settings=settings,
                              progress=None if args.quiet else _progress_bar("file"),
-                             since=args.since, until=args.until, by_year=args.by == "year")
+                             since=args.since, until=args.until, by_year=args.by == "year",
+                             rebuild=args.rebuild)
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
         print(f"error: no release under {args.input} could be processed, so nothing was "
@@ -66,7 +66,7 @@ def _iso_date(text: str) -> date:
 def cmd_scrape(args: argparse.Namespace) -> int:
     from itertools import count
 
-    from pipeline.sources.scrape import read_url_list, scrape_site, scrape_urls
+    from pipeline.sources.scrape import ScrapeError, read_url_list, scrape_site, scrape_urls
     from pipeline.sources.sites import load_site
 
     settings = _settings(delay=args.delay, timeout=args.timeout, retries=args.retries,
@@ -109,9 +109,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise InputError(f"gold file {args.gold} does not exist; give --gold GOLD.jsonl")
     with tempfile.TemporaryDirectory(prefix="prensa-red-eval-") as scratch:
         output = args.output or Path(scratch)
+        # A store of its own: the annotated corpus never prunes the results of data/raw.
         # Scoring compares every person with the annotations, so nobody is withheld.
-        extract_corpus(args.input, output, settings=_settings(model=args.model,
-                                                              include_private_persons=True))
+        settings = _settings(model=args.model, interim=str(Path(scratch) / "interim"),
+                             include_private_persons=True)
+        extract_corpus(args.input, output, settings=settings)
         print(format_report(evaluate_tables(load_tables(output), args.gold,
                                             aliases=args.aliases)))
     return 0
@@ -139,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--batch-size", type=int, help="documents per spaCy batch")
     extract.add_argument("--processes", type=int,
                          help="spaCy worker processes (default 1; one per core is fastest)")
+    extract.add_argument("--workers", type=int, metavar="N",
+                         help="run the per-document stage on a local Dask cluster of N workers")
+    extract.add_argument("--scheduler", metavar="ADDRESS",
+                         help="run it on the workers of a running Dask scheduler "
+                              "(tcp://HOST:8786); they must reach the interim store")
+    extract.add_argument("--interim", metavar="DIR",
+                         help="store of per-document results reused by later runs: a folder "
+                              "or an fsspec URL (default: data/interim)")
+    extract.add_argument("--rebuild", action="store_true",
+                         help="process every release again, ignoring stored results")
     extract.add_argument("--include-private-persons", action="store_true", default=None,
                          help="name every person, also those no release gives a public role "
                               "or an institution (default: withheld; README \"Privacy\")")
@@ -167,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "into OUT/<host>/<name>.html, with OUT/manifest.csv and OUT/failures.csv. "
                     "A rerun skips pages the manifest already lists.")
     source = scrape.add_mutually_exclusive_group(required=True)
-    source.add_argument("--site", choices=site_names(), help="a press-room adapter")
+    source.add_argument("--site", metavar="NAME",
+                        help="a press-room adapter, e.g. juarez (resources/sites/NAME.toml)")
     source.add_argument("--urls", type=Path, metavar="FILE",
                         help="text file with one URL a line (# starts a comment)")
     scrape.add_argument("--out", type=Path, default=RAW_DIR,

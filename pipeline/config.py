@@ -43,12 +43,18 @@ class Settings:
     model: str | None = None  # None: the first of MODELS that is installed
     batch_size: int = 32
     processes: int = 1
+    workers: int = 0  # Dask workers on a local cluster; 0: none (this process and `processes`)
+    scheduler: str = ""  # address of a running Dask scheduler (tcp://HOST:8786); wins over workers
+    interim: str = str(INTERIM_DIR)  # the store of per-document results: a folder or fsspec URL
+    shard_size: int = 64  # releases per stored shard, and per cluster task
     min_text_chars: int = 40
     max_text_chars: int = 300_000  # a longer body is rejected (spaCy's time and memory)
     chunk_chars: int = 50_000  # spaCy parses a long body in chunks of at most this size
     gbv_threshold: float = 2.0
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
+    betweenness_exact_max: int = 2000  # institutions; above, betweenness is sampled
+    betweenness_samples: int = 500  # source nodes of the sampled betweenness (fixed seed)
     # The municipality of a release whose dateline, text and outlet do not say.
     jurisdiction: str = "Juárez, Chihuahua"
     user_agent: str = "prensa-red/0.1 (+mailto:contacto@example.org)"
@@ -73,6 +79,8 @@ class Settings:
 # Allowed ranges, checked however a setting arrives (file, environment, flag).
 _RANGES: dict[str, tuple[float, float]] = {
     "batch_size": (1, float("inf")), "processes": (1, float("inf")),
+    "workers": (0, float("inf")), "shard_size": (1, float("inf")),
+    "betweenness_exact_max": (0, float("inf")), "betweenness_samples": (1, float("inf")),
     "min_text_chars": (0, float("inf")), "max_text_chars": (1, float("inf")),
     "chunk_chars": (100, float("inf")), "duplicate_threshold": (0.0, 1.0),
     "duplicate_max_days": (0, float("inf")), "delay": (0.0, float("inf")),

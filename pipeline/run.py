@@ -1,7 +1,9 @@
 """The extract workflow in two stages: each release on its own, then the corpus.
 
-1. Per document (:mod:`pipeline.document`): read → clean → NLP → rules → resolution,
-   relevance and dates, one :class:`DocumentResult` per release, kept on disk.
+1. Per document (:mod:`pipeline.document`, run by :mod:`pipeline.engine`): read → clean →
+   NLP → rules → resolution, relevance and dates, one :class:`DocumentResult` per release,
+   kept in the interim store (:mod:`pipeline.store`) and reused while nothing it depends on
+   changes.
 2. Corpus (:mod:`pipeline.corpus`): identities and events over all results, then the tables
    and graphs (:mod:`pipeline.publish`).
 """
@@ -14,21 +16,23 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Settings
+from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import PublicPeople
 from pipeline.corpus.stage import identify, index_corpus
-from pipeline.document.nlp import build_nlp, model_label
 from pipeline.document.privacy import privacy_key_for
-from pipeline.document.stage import analyse
+from pipeline.engine import analyse_pending, model_in_use
+from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
-from pipeline.records import DocumentResult, Reject
+from pipeline.records import DocumentResult
 from pipeline.sources.ingest import list_inputs, read_inputs
-from pipeline.store import ResultSpool
+from pipeline.store import ResultStore, RunOrder
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 T = TypeVar("T")
 
@@ -45,12 +49,15 @@ class Summary:
     duplicates: int = 0  # releases merged into an earlier release's event
     web_pages: tuple[tuple[str, int], ...] = ()  # (extractor, pages it read), most first
     withheld: int = 0  # private persons counted but not named
+    processed: int = 0  # inputs the per-document stage ran on; the others came from the store
+    reused: int = 0
 
     def line(self) -> str:
         text = (f"{self.documents} documents read, {self.rejected} rejected, "
                 f"{self.entities} entities, {self.events} events ({self.duplicates} "
                 f"duplicate releases merged), {self.edges} edges in {self.seconds:.1f} s "
-                f"(model {self.model})")
+                f"(model {self.model}; {self.processed} releases processed, {self.reused} "
+                "reused from the interim store)")
         if self.web_pages:  # a fallback here means a site adapter needs updating
             pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
             text += f"; web pages read by {pages}"
@@ -77,31 +84,42 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    nlp: Language | None = None,
                    progress: Callable[[int], Callable[[], None]] | None = None,
                    since: date | None = None, until: date | None = None,
-                   by_year: bool = False) -> Summary:
+                   by_year: bool = False, rebuild: bool = False) -> Summary:
     """Run extraction on every release under ``input_path``; write the tables to ``output_dir``.
 
+    Per-document results are kept in the interim store (``settings.interim``) and reused
+    when the release, the pipeline and its settings are unchanged; ``rebuild`` ignores them.
     ``progress(total)`` returns a function called once per input read. ``since``, ``until``
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
     """
     started = time.perf_counter()
     paths = list_inputs(input_path, output=output_dir)
     key = privacy_key_for(settings)
-    nlp = nlp or build_nlp(settings.model)
     tick = progress(len(paths)) if progress else (lambda: None)
-    rejects: list[Reject] = []
-    extractors: Counter[str] = Counter()
-    with OutputSet(output_dir) as outputs, ResultSpool(output_dir) as results:
-        results.extend(_tallied(analyse(_counted(read_inputs(input_path, paths), tick), nlp,
-                                        settings, rejects, privacy_key=key), extractors))
-        index = index_corpus(results, settings, PublicPeople.learned_from(results, key))
+    model = model_in_use(settings, nlp)
+    fingerprint = pipeline_fingerprint(settings, model, nlp.pipe_names if nlp else (), key)
+    store = ResultStore(settings.interim, fingerprint, index=not rebuild)
+    order = RunOrder(store)
+    with OutputSet(output_dir) as outputs:
+        # 1. Per document: every release the store lacks, written to the store.
+        inputs = _counted(read_inputs(input_path, paths), tick)
+        processed = analyse_pending(order.missing(inputs), store, settings, nlp, key)
+        # 2. Corpus: passes over the stored results, in input order, then the tables.
+        results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
+        index = index_corpus(_tallied(results, extractors), settings,
+                             PublicPeople.learned_from(results, key))
         written = write_tables(identify(results, index), index, rejects, outputs.staging,
-                               since=since, until=until, by_year=by_year)
-        outputs.publish(documents=written.documents, rejected=len(rejects),
-                        model=model_label(nlp), source=input_path)
+                               since=since, until=until, by_year=by_year,
+                               betweenness=Betweenness(settings.betweenness_exact_max,
+                                                       settings.betweenness_samples))
+        outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
+                        source=input_path)
+    store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(index.entities), edges=written.network.edges,
-                   seconds=time.perf_counter() - started, model=model_label(nlp),
+                   seconds=time.perf_counter() - started, model=model,
                    events=written.events, duplicates=index.duplicates,
                    web_pages=tuple((name, n) for name, n in extractors.most_common()
                                    if name != "text"),
-                   withheld=sum(e.withheld for e in index.entities))
+                   withheld=sum(e.withheld for e in index.entities),
+                   processed=processed, reused=order.reused)

@@ -1,80 +1,283 @@
-"""Per-document results between the two stages.
+"""Per-document results kept between runs: Parquet shards in the interim store.
 
-:class:`ResultSpool` keeps one run's :class:`DocumentResult` records in a temporary file
-beside the outputs, so memory holds none of them and the corpus stage can read them twice
-(identities first, then the tables). Records travel as plain JSON-able dicts
-(:func:`to_record`, :func:`from_record`), the form any store of results can hold.
+Every release's outcome, its :class:`DocumentResult` or the :class:`Reject` that stopped it, is
+stored under a key made of the release's bytes, its manifest metadata (every field of
+:class:`RawDocument`) and the pipeline's fingerprint (:mod:`pipeline.fingerprint`). A rerun
+looks each input's key up and processes only the releases it does not find, so an unchanged
+corpus costs no NLP and a changed file, setting, resource or line of code costs exactly the
+releases it affects.
+
+Layout: ``<store>/<fingerprint>/<shard>.parquet``, one row per release. The Arrow schema is
+derived from the dataclasses (:mod:`pipeline.arrow`), so a field added to
+:class:`DocumentResult` needs no change here. The store is any fsspec location: a local folder,
+or object storage on a cluster (``s3://bucket/interim`` with s3fs installed).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
-import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, fields
-from datetime import date
-from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+import logging
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
 
-from pipeline.records import Affiliation, DateMention, DocumentResult, Mention
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from pipeline.arrow import Codec
+from pipeline.errors import UserError
+from pipeline.records import DocumentResult, RawDocument, Reject
 
-def to_record(result: DocumentResult) -> dict[str, Any]:
-    """``result`` as a dict of JSON types (dates as ISO strings, tuples as lists)."""
-    record = asdict(result)
-    record["published"] = result.published.isoformat() if result.published else None
-    for item in record["dates"]:
-        item["value"] = item["value"].isoformat() if item["value"] else None
-    return record
-
-
-def from_record(record: dict[str, Any]) -> DocumentResult:
-    """The inverse of :func:`to_record`."""
-    values = {f.name: record[f.name] for f in fields(DocumentResult)}
-    values["published"] = date.fromisoformat(record["published"]) if record["published"] \
-        else None
-    values["gbv_terms"] = tuple(record["gbv_terms"])
-    values["signature"] = tuple(record["signature"])
-    values["mentions"] = tuple(Mention(**m) for m in record["mentions"])
-    values["dates"] = tuple(DateMention(**{**d, "value": date.fromisoformat(d["value"])
-                                           if d["value"] else None}) for d in record["dates"])
-    values["affiliations"] = tuple(Affiliation(**a) for a in record["affiliations"])
-    return DocumentResult(**values)
+logger = logging.getLogger(__name__)
+Outcome = DocumentResult | Reject
+_FOLDER = re.compile(r"[0-9a-f]{16}")  # a fingerprint folder; nothing else is ever pruned
+_SHARDS_KEPT = 4  # decoded shards held while reading in input order
 
 
-class ResultSpool:
-    """A temporary, re-readable sequence of DocumentResults (deleted on close).
+class StoreError(UserError):
+    """The interim store cannot be opened or written."""
 
-    >>> with ResultSpool(Path(".")) as spool:  # doctest: +SKIP
-    ...     spool.extend(results)
-    ...     first_pass = [r.doc_id for r in spool]
+
+def document_key(raw: RawDocument, fingerprint: str) -> str:
+    """The key of one release's result: its bytes, its metadata and the pipeline.
+
+    >>> raw = RawDocument("d1", "a.txt", "txt", b"Texto.")
+    >>> document_key(raw, "f" * 16) == document_key(raw, "f" * 16)
+    True
+    """
+    metadata = {f.name: getattr(raw, f.name) for f in fields(RawDocument) if f.name != "data"}
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(json.dumps(metadata, sort_keys=True).encode())
+    digest.update(hashlib.sha256(raw.data).digest())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    shard: str
+    row: int
+    reject: Reject | None  # rejects are kept in the index: small, and read for rejects.csv
+
+
+_CODEC, _REJECT = Codec(DocumentResult), Codec(Reject)
+_SCHEMA = pa.schema([pa.field("key", pa.string(), nullable=False),
+                     pa.field("path", pa.string(), nullable=False),
+                     pa.field("reject", _REJECT.arrow_type),  # null when there is a result
+                     pa.field("result", _CODEC.arrow_type)])
+_INDEX_COLUMNS = ["key", "reject"]
+
+
+def _fs(location: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    try:
+        return fsspec.core.url_to_fs(location)
+    except (ImportError, ValueError) as exc:
+        raise StoreError(f"interim store {location} cannot be used: {exc}; give --interim a "
+                         "folder or an fsspec URL whose package is installed") from None
+
+
+class ResultStore:
+    """The shards of one pipeline fingerprint under ``location``.
+
+    >>> store = ResultStore("memory://doc/interim", "0123456789abcdef")
+    >>> raw = RawDocument("d1", "a.txt", "txt", b"")
+    >>> key = document_key(raw, store.fingerprint)
+    >>> _ = store.write_shard([(key, Reject("a.txt", "clean", "no text"))])
+    >>> store.get_reject(key)
+    Reject(path='a.txt', stage='clean', reason='no text', error='')
     """
 
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-        self._handle: IO[str] | None = None
-        self.count = 0
+    def __init__(self, location: str, fingerprint: str, *, index: bool = True) -> None:
+        """Open (and create) the store; ``index=False`` ignores the shards already there
+        (``--rebuild``, or a worker that only writes)."""
+        self.location = location if "://" in location else os.path.abspath(location)
+        self.fingerprint = fingerprint[:16]
+        self._fs, root = _fs(location)
+        self._root = root.rstrip("/")
+        self._folder = f"{self._root}/{self.fingerprint}"
+        self._index: dict[str, _Row] = {}
+        self._rows: dict[str, int] = {}  # shard → number of rows
+        self._cache: OrderedDict[str, list[Outcome]] = OrderedDict()
+        self.written: list[str] = []  # shards this instance wrote
+        try:
+            self._fs.makedirs(self._folder, exist_ok=True)
+            if index:
+                for shard in sorted(self._shards()):
+                    self._index_shard(shard)
+        except OSError as exc:
+            raise StoreError(f"interim store {location} cannot be used: "
+                             f"{exc.strerror or exc}; give --interim a writable folder") from None
 
-    def __enter__(self) -> ResultSpool:
-        self._handle = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self._folder,
-                                              prefix=".spool-")
-        return self
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        assert self._handle is not None
-        self._handle.close()
+    def __len__(self) -> int:
+        return len(self._index)
 
-    def extend(self, results: Iterable[DocumentResult]) -> None:
-        assert self._handle is not None
-        self._handle.seek(0, 2)
-        for result in results:
-            self._handle.write(json.dumps(to_record(result), ensure_ascii=False) + "\n")
-            self.count += 1
+    def _shards(self) -> list[str]:
+        return [p.rsplit("/", 1)[-1] for p in self._fs.ls(self._folder, detail=False)
+                if p.endswith(".parquet")]
+
+    def _read(self, shard: str, columns: list[str] | None = None) -> pa.Table:
+        with self._fs.open(f"{self._folder}/{shard}", "rb") as handle:
+            return pq.ParquetFile(handle).read(columns=columns)
+
+    def _index_shard(self, shard: str) -> None:
+        try:
+            table = self._read(shard, _INDEX_COLUMNS)
+        except pa.ArrowException as exc:  # a damaged file: its releases are processed again
+            logger.warning("interim store: ignoring unreadable shard %s (%s)", shard, exc)
+            return
+        self._add_to_index(shard, table)
+
+    def _add_to_index(self, shard: str, table: pa.Table) -> None:
+        for row, (key, reject) in enumerate(zip(
+                *(table.column(c).to_pylist() for c in _INDEX_COLUMNS), strict=True)):
+            self._index[key] = _Row(shard, row, _REJECT.decode(reject))
+        self._rows[shard] = table.num_rows
+
+    def write_shard(self, outcomes: Sequence[tuple[str, Outcome]]) -> str:
+        """Store ``(key, outcome)`` pairs as one shard (written whole, then renamed); return
+        its name. Workers call this too: a shard's name derives from its keys alone."""
+        name = hashlib.sha1("".join(k for k, _ in outcomes).encode()).hexdigest()[:20] \
+            + ".parquet"
+        table = pa.Table.from_pylist([
+            {"key": key, "path": outcome.path,
+             "reject": _REJECT.encode(outcome) if isinstance(outcome, Reject) else None,
+             "result": _CODEC.encode(outcome) if isinstance(outcome, DocumentResult) else None}
+            for key, outcome in outcomes], schema=_SCHEMA)
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer, compression="zstd")
+        temporary = f"{self._folder}/.{name}.tmp"
+        try:
+            with self._fs.open(temporary, "wb") as handle:
+                handle.write(buffer.getvalue())
+            self._fs.mv(temporary, f"{self._folder}/{name}")
+        except OSError as exc:
+            raise StoreError(f"interim store {self.location} cannot be written: "
+                             f"{exc.strerror or exc}; free space or give --interim a "
+                             "writable folder") from None
+        self._add_to_index(name, table.select(_INDEX_COLUMNS))
+        self.written.append(name)
+        return name
+
+    def add_shard(self, name: str) -> None:
+        """Index a shard another process wrote (a Dask worker)."""
+        self._cache.pop(name, None)
+        self._index_shard(name)
+
+    def _outcomes(self, shard: str) -> list[Outcome]:
+        if shard in self._cache:
+            self._cache.move_to_end(shard)
+            return self._cache[shard]
+        table = self._read(shard, ["reject", "result"])
+        outcomes: list[Outcome] = [
+            _REJECT.decode(reject) if reject is not None else _CODEC.decode(result)
+            for reject, result in zip(table.column("reject").to_pylist(),
+                                      table.column("result").to_pylist(), strict=True)]
+        self._cache[shard] = outcomes
+        while len(self._cache) > _SHARDS_KEPT:
+            self._cache.popitem(last=False)
+        return outcomes
+
+    def get(self, key: str) -> Outcome:
+        """The stored outcome under ``key`` (KeyError when there is none)."""
+        where = self._index[key]
+        return where.reject or self._outcomes(where.shard)[where.row]
+
+    def results(self, keys: Sequence[str]) -> StoredResults:
+        """The DocumentResults under ``keys``, in that order, re-readable (two passes)."""
+        return StoredResults(self, keys)
+
+    def get_reject(self, key: str) -> Reject | None:
+        """The stored reject under ``key``; None when a result is stored there."""
+        return self._index[key].reject
+
+    def prune(self, keys: Iterable[str]) -> int:
+        """Delete what no key in ``keys`` uses: the folders of other fingerprints, shards of
+        this one without a live row, leftovers of interrupted writes; rewrite the shards
+        that are mostly stale. Return the number of shards deleted."""
+        live: dict[str, list[str]] = {}
+        for key in keys:
+            live.setdefault(self._index[key].shard, []).append(key)
+        for path in self._fs.ls(self._root, detail=False):
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            if _FOLDER.fullmatch(name) and name != self.fingerprint:
+                self._fs.rm(path, recursive=True)
+        deleted = 0
+        for path in self._fs.ls(self._folder, detail=False):
+            shard = path.rsplit("/", 1)[-1]
+            if shard.endswith(".tmp"):
+                self._fs.rm(path)
+                continue
+            kept = live.get(shard, [])
+            if shard.endswith(".parquet") and len(kept) * 2 <= self._rows.get(shard, 0):
+                if kept:  # the live rows move to a new shard of their own
+                    self.write_shard([(key, self.get(key)) for key in kept])
+                self._fs.rm(path)
+                deleted += 1
+        return deleted
+
+
+class StoredResults:
+    """A re-readable view of stored DocumentResults in a given order (rejects skipped)."""
+
+    def __init__(self, store: ResultStore, keys: Sequence[str]) -> None:
+        self._store = store
+        self._keys = keys
 
     def __iter__(self) -> Iterator[DocumentResult]:
-        assert self._handle is not None
-        self._handle.seek(0)
-        for line in self._handle:
-            yield from_record(json.loads(line))
+        for key in self._keys:
+            outcome = self._store.get(key)
+            if isinstance(outcome, DocumentResult):
+                yield outcome
+
+
+class RunOrder:
+    """One run's releases in input order: each one's key, or the Reject of an input that
+    never became a release (an unsupported or unreadable file: found again at no cost)."""
+
+    def __init__(self, store: ResultStore) -> None:
+        self._store = store
+        self._entries: list[str | Reject] = []
+        self.reused = 0
+
+    def missing(self, inputs: Iterable[RawDocument | Reject]
+                ) -> Iterator[tuple[str, RawDocument]]:
+        """Record every input; yield the releases the store lacks, with their keys."""
+        for item in inputs:
+            if isinstance(item, Reject):
+                self._entries.append(item)
+                continue
+            key = document_key(item, self._store.fingerprint)
+            self._entries.append(key)
+            if key in self._store:
+                self.reused += 1
+            else:
+                yield key, item
+
+    @property
+    def keys(self) -> list[str]:
+        keys = [entry for entry in self._entries if isinstance(entry, str)]
+        lost = sum(key not in self._store for key in keys)
+        if lost:
+            raise RuntimeError(f"{lost} releases got neither a result nor a reject from the "
+                               "per-document stage")
+        return keys
+
+    def results(self) -> StoredResults:
+        """The stored DocumentResults, in input order (re-readable)."""
+        return self._store.results(self.keys)
+
+    def rejects(self) -> list[Reject]:
+        """Every reject, stored or not, in input order."""
+        rejects = []
+        for entry in self._entries:
+            reject = entry if isinstance(entry, Reject) else self._store.get_reject(entry)
+            if reject is not None:
+                rejects.append(reject)
+        return rejects

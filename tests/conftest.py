@@ -41,6 +41,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def interim_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every run of the tests keeps its per-document results in a temporary store, never in
+    the project's data/interim (subprocesses inherit it through the environment)."""
+    folder = tmp_path_factory.mktemp("interim")
+    previous = os.environ.get("PIPELINE_INTERIM")
+    os.environ["PIPELINE_INTERIM"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["PIPELINE_INTERIM"]
+    else:
+        os.environ["PIPELINE_INTERIM"] = previous
+
+
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     try:

@@ -59,3 +59,42 @@ def test_event_ids_follow_the_first_release() -> None:
     assert ids.assign("b", signature(OTHER), None) == (event_id_for("b"), None)
     assert ids.assign("c", signature(REPUBLISHED), None) == (event_id_for("a"), "a")
     assert ids.duplicates == 1
+
+
+def test_the_compact_index_finds_what_comparing_every_pair_finds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sorted band-hash arrays (merged often here) give the matches of an exhaustive search
+    over releases that share a band."""
+    import random
+
+    import numpy as np
+
+    from pipeline.corpus import dedupe
+    from pipeline.document.minhash import BANDS, ROWS
+
+    monkeypatch.setattr(dedupe, "_MERGE_MIN", 8)
+    generator = random.Random(7)
+    words = (RELEASE + " " + OTHER).split()
+    bases = [generator.sample(words, 40) for _ in range(12)]
+    texts = []
+    for number in range(150):  # edited copies of a few releases, in a random order
+        text = list(bases[generator.randrange(len(bases))])
+        for _ in range(generator.randrange(6)):
+            text[generator.randrange(len(text))] = generator.choice(words)
+        texts.append(" ".join(text))
+    signatures = [signature(t) for t in texts]
+    index = NearDuplicates(threshold=0.5)
+    matched = 0
+    for number, current in enumerate(signatures):
+        found = index.add(f"{number:03}", current)
+        expected = None
+        for earlier in range(number):
+            bands = signatures[earlier].reshape(BANDS, ROWS) == current.reshape(BANDS, ROWS)
+            similarity = float(np.mean(signatures[earlier] == current))
+            if bands.all(axis=1).any() and similarity >= 0.5 and (
+                    expected is None or similarity > expected[1]):
+                expected = (f"{earlier:03}", similarity)
+        assert (found and (found.key, found.similarity)) == (
+            expected and (expected[0], round(expected[1], 3))), number
+        matched += found is not None
+    assert matched > 60  # the test compared real matches, not only misses

@@ -131,7 +131,8 @@ def test_extract_merges_republished_releases(tmp_path: Path, nlp: Language) -> N
     source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines),
                       encoding="utf-8")
     out = tmp_path / "out"
-    settings = load_settings({"PIPELINE_PRIVACY_KEY": str(tmp_path / "privacy.key")})
+    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim"),
+                              "PIPELINE_PRIVACY_KEY": str(tmp_path / "privacy.key")})
     summary = extract_corpus(source, out, settings=settings, nlp=nlp)
     assert (summary.documents, summary.events, summary.duplicates) == (3, 2, 1)
     documents = {row["url"].split("/")[2]: row for row in _table(out / "documents.csv")}
@@ -158,7 +159,8 @@ def test_corpus_relevance_floor(tmp_path: Path, corpus: Path, nlp: Language) -> 
     for line in (corpus / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         gold[record["id"]] = record["gbv_prevention"]
-    settings = load_settings({"PIPELINE_PRIVACY_KEY": str(tmp_path / "privacy.key")})
+    settings = load_settings({"PIPELINE_INTERIM": str(tmp_path / "interim"),
+                              "PIPELINE_PRIVACY_KEY": str(tmp_path / "privacy.key")})
     extract_corpus(corpus, tmp_path, settings=settings, nlp=nlp)
     predicted = {Path(row["path"]).stem: row["gbv_related"] == "true"
                  for row in _table(tmp_path / "documents.csv") if row["path"].endswith(".txt")}

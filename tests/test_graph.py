@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 from pipeline.corpus.network import (
+    Betweenness,
     event_years,
     filter_events,
     institution_network,
@@ -72,6 +73,25 @@ def test_node_attributes_and_metrics() -> None:
     assert set(labels.values()) <= {0, 1, 2, 3}
     assert labels == {n: institution_network(EVENTS, ENTITIES).nodes[n]["community"]
                       for n in "ABCD"}  # the fixed seed makes it reproducible
+
+
+def test_betweenness_is_exact_on_small_networks_and_sampled_reproducibly_on_large() -> None:
+    # A chain of 40 institutions: the middle ones lie on the most shortest paths.
+    names = [f"I{n:02}" for n in range(40)]
+    chain = [_event(f"c{n}", date(2024, 1, 1), "") for n in range(39)]
+    chain = [Event(**{**{f: getattr(e, f) for f in e.__slots__},  # type: ignore[attr-defined]
+                      "institutions": frozenset(names[n:n + 2])}) for n, e in enumerate(chain)]
+    entities = {n: Entity(n, "ORG", n) for n in names}
+    exact = nx.get_node_attributes(institution_network(chain, entities), "betweenness")
+    assert exact == nx.get_node_attributes(
+        institution_network(chain, entities, Betweenness(exact_max=40)), "betweenness")
+    sampled = Betweenness(exact_max=39, samples=10)
+    assert sampled.sources(40) == 10 and sampled.sources(39) is None
+    first = nx.get_node_attributes(institution_network(chain, entities, sampled), "betweenness")
+    again = nx.get_node_attributes(institution_network(chain, entities, sampled), "betweenness")
+    assert first == again and first != exact
+    middle = sum(first[n] for n in names[15:25])
+    assert middle > 2 * sum(first[n] for n in names[:5] + names[35:])  # the shape survives
 
 
 def test_time_filter_drops_undated_events() -> None:

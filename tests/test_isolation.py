@@ -88,7 +88,8 @@ def test_bad_input_spacy_fails_on_one_release_of_a_batch(
     releases = tmp_path / "lote.jsonl"
     releases.write_text("\n".join(json.dumps({"id": str(n), "text": t}, ensure_ascii=False)
                                   for n, t in enumerate(texts)), encoding="utf-8")
-    settings = replace(load_settings(), batch_size=4, processes=processes)
+    settings = replace(load_settings(), batch_size=4, processes=processes,
+                       interim=str(tmp_path / "store"))  # processed here, not reused
     summary = extract_corpus(releases, tmp_path / "out", settings=settings, nlp=faulty_nlp)
     assert (summary.documents, summary.rejected) == (len(texts) - 1, 1)
     rejects = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str, keep_default_na=False)

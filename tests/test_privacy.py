@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
+from pipeline.arrow import Codec
 from pipeline.cli import main
 from pipeline.config import SettingsError, load_settings
 from pipeline.corpus.identities import entity_id_for, identity_key
 from pipeline.document.nlp import model_label
-from pipeline.document.rules import load_context_words
 from pipeline.document.privacy import (
     PrivacyKeyError,
     is_public,
@@ -28,14 +28,14 @@ from pipeline.document.privacy import (
     load_public_roles,
     person_token,
 )
+from pipeline.document.rules import load_context_words
 from pipeline.document.stage import analyse
 from pipeline.knowledge import fold, load_roles
 from pipeline.publish.explain import explain
 from pipeline.publish.tables import TablesError, evaluate_tables, load_tables
-from pipeline.records import Affiliation, Mention
+from pipeline.records import Affiliation, DocumentResult, Mention
 from pipeline.run import extract_corpus
 from pipeline.sources.ingest import list_inputs, read_inputs
-from pipeline.store import to_record
 
 VICTIM = "Rosa Elena Gutiérrez Pando"
 MOTHER = "Josefina Pando Leyva"  # "la madre de la víctima, …"
@@ -189,7 +189,8 @@ def test_per_document_results_hold_no_private_name(nlp: Language, tmp_path: Path
     results = list(analyse(read_inputs(releases, list_inputs(releases)), nlp, load_settings(),
                            rejects, privacy_key=key))
     assert len(results) == len(RELEASES) and not rejects
-    stored = json.dumps([to_record(r) for r in results], ensure_ascii=False)
+    codec = Codec(DocumentResult)  # the values the interim store's shards hold
+    stored = json.dumps([codec.encode(r) for r in results], ensure_ascii=False, default=str)
     assert not [word for word in PRIVATE_WORDS if word in stored]
     assert COUNCILLOR in stored and person_token(VICTIM, key) in stored
     assert model_label(nlp) in stored

@@ -1,4 +1,5 @@
-"""The extract workflow: worker processes give the same tables as one process."""
+"""The extract workflow: spaCy worker processes and Dask workers give the same tables as one
+process."""
 
 from __future__ import annotations
 
@@ -21,16 +22,27 @@ RELEASES = [
 ]
 
 
-def test_worker_processes_write_the_same_tables(nlp: Language, tmp_path: Path) -> None:
+TABLES = ("documents.csv", "mentions.csv", "entities.csv", "dates.csv", "affiliations.csv",
+          "events.csv", "edges.csv", "nodes.csv", "rejects.csv")
+
+
+def test_every_engine_writes_the_same_tables(nlp: Language, tmp_path: Path) -> None:
+    """One process, two spaCy processes, and a local Dask cluster of two single-threaded
+    worker processes (each loading its own model): byte-identical tables."""
     releases = tmp_path / "releases.jsonl"
     releases.write_text("\n".join(json.dumps({"id": str(n), "text": text}, ensure_ascii=False)
                                   for n, text in enumerate(RELEASES)), encoding="utf-8")
-    settings = replace(load_settings(), batch_size=2)
-    one = extract_corpus(releases, tmp_path / "one", settings=settings, nlp=nlp)
-    two = extract_corpus(releases, tmp_path / "two", settings=replace(settings, processes=2),
-                         nlp=nlp)
-    assert one.documents == two.documents == len(RELEASES)
-    for name in ("documents.csv", "mentions.csv", "entities.csv", "events.csv", "edges.csv"):
-        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    settings = replace(load_settings(), batch_size=2, shard_size=2)
+    modes = {"one": settings, "processes": replace(settings, processes=2),
+             "workers": replace(settings, workers=2)}
+    summaries = {mode: extract_corpus(
+        releases, tmp_path / mode, settings=replace(chosen, interim=str(tmp_path / f"{mode}-store")),
+        nlp=None if mode == "workers" else nlp) for mode, chosen in modes.items()}
+    assert {s.documents for s in summaries.values()} == {len(RELEASES)}
+    assert summaries["workers"].processed == len(RELEASES)
+    for name in TABLES:
+        one = (tmp_path / "one" / name).read_bytes()
+        assert one == (tmp_path / "processes" / name).read_bytes(), name
+        assert one == (tmp_path / "workers" / name).read_bytes(), name
     mentions = (tmp_path / "one" / "mentions.csv").read_text(encoding="utf-8-sig")
     assert "Laura Méndez Ortiz" in mentions

@@ -3,6 +3,11 @@
 Each release arrives with the MinHash signature of its shingles (:mod:`pipeline.document.minhash`).
 Locality-sensitive hashing over bands of the signature finds the candidates, so each new
 release is compared with a handful of earlier ones, never with all of them.
+
+The index is compact, about 1.6 KB per release: signatures in one NumPy array, each band
+reduced to a 64-bit hash, and the band hashes kept in sorted NumPy arrays (searched with
+``searchsorted``) plus a small dictionary of the latest releases, merged into the arrays as
+it grows (geometrically, so merging stays O(N log N) over a run).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from datetime import date
 
 import numpy as np
 
-from pipeline.document.minhash import BANDS, ROWS
+from pipeline.document.minhash import BANDS, ROWS, SIGNATURE_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +27,19 @@ class Match:
 
     key: str
     similarity: float  # estimated Jaccard similarity of the shingle sets
+
+
+_NO_DAY = np.iinfo(np.int64).min
+_MERGE_MIN = 4096  # releases in the dictionary before its first merge into the arrays
+# Fixed odd multipliers: a band's rows → one 64-bit hash (wrapping arithmetic).
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
+_BAND_SALT = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
+
+
+def band_hashes(signature: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per band of ``ROWS`` signature values (the band's number mixed in)."""
+    rows = signature.reshape(BANDS, ROWS)
+    return (rows * _MIX[:ROWS]).sum(axis=1, dtype=np.uint64) ^ _BAND_SALT
 
 
 class NearDuplicates:
@@ -40,35 +58,79 @@ class NearDuplicates:
             raise ValueError(f"threshold = {threshold} is invalid; value must be in (0, 1]")
         self.threshold = threshold
         self.max_days = max_days
-        self._buckets: dict[tuple[int, bytes], list[str]] = {}
-        self._signatures: dict[str, np.ndarray] = {}
-        self._days: dict[str, date | None] = {}
+        self._keys: list[str] = []
+        self._signatures = np.empty((_MERGE_MIN, SIGNATURE_SIZE), dtype=np.uint64)
+        self._days = np.empty(_MERGE_MIN, dtype=np.int64)
+        self._hashes = np.empty(0, dtype=np.uint64)  # merged band hashes, sorted
+        self._owners = np.empty(0, dtype=np.int32)  # the release of each merged hash
+        self._recent: dict[int, list[int]] = {}  # band hash → releases, not merged yet
+        self._recent_count = 0
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
     def add(self, key: str, signature: Sequence[int] | np.ndarray,
             day: date | None = None) -> Match | None:
-        """Index a signature; return the most similar earlier one at or above the threshold.
+        """Index a signature; return the most similar earlier one at or above the threshold
+        (of equally similar ones, the smallest key).
 
         With ``max_days``, releases whose ``day`` (publication date) are further apart are not
         duplicates: a yearly campaign's release reuses last year's wording.
         """
         signature = np.asarray(signature, dtype=np.uint64)
-        bands = [(band, signature[band * ROWS:(band + 1) * ROWS].tobytes())
-                 for band in range(BANDS)]
-        candidates = {other for band in bands for other in self._buckets.get(band, ())}
-        best: Match | None = None
-        for other in sorted(candidates):
-            if not self._close_in_time(day, self._days[other]):
-                continue
-            similarity = float(np.mean(self._signatures[other] == signature))
-            if similarity >= self.threshold and (best is None or similarity > best.similarity):
-                best = Match(other, round(similarity, 3))
-        for band in bands:
-            self._buckets.setdefault(band, []).append(key)
-        self._signatures[key] = signature
-        self._days[key] = day
+        hashes = band_hashes(signature)
+        best = self._best(self._candidates(hashes), signature, day)
+        self._append(key, signature, day, hashes)
         return best
 
-    def _close_in_time(self, day: date | None, other: date | None) -> bool:
-        if self.max_days is None or day is None or other is None:
-            return True
-        return abs((day - other).days) <= self.max_days
+    def _candidates(self, hashes: np.ndarray) -> np.ndarray:
+        found = [np.asarray(owners, dtype=np.int32) for value in hashes.tolist()
+                 if (owners := self._recent.get(value))]
+        if self._hashes.size:
+            low = np.searchsorted(self._hashes, hashes, side="left")
+            high = np.searchsorted(self._hashes, hashes, side="right")
+            found += [self._owners[a:b] for a, b in zip(low.tolist(), high.tolist()) if b > a]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
+
+    def _best(self, candidates: np.ndarray, signature: np.ndarray,
+              day: date | None) -> Match | None:
+        if candidates.size == 0:
+            return None
+        similarity = (self._signatures[candidates] == signature).mean(axis=1)
+        close = similarity >= self.threshold
+        if self.max_days is not None and day is not None:
+            days = self._days[candidates]
+            close &= (days == _NO_DAY) | (np.abs(days - day.toordinal()) <= self.max_days)
+        if not close.any():
+            return None
+        top = similarity[close].max()
+        key = min(self._keys[i] for i in candidates[close & (similarity == top)].tolist())
+        return Match(key, round(float(top), 3))
+
+    def _append(self, key: str, signature: np.ndarray, day: date | None,
+                hashes: np.ndarray) -> None:
+        index = len(self._keys)
+        if index == len(self._days):  # grow by doubling
+            self._signatures = np.concatenate([self._signatures,
+                                               np.empty_like(self._signatures)])
+            self._days = np.concatenate([self._days, np.empty_like(self._days)])
+        self._keys.append(key)
+        self._signatures[index] = signature
+        self._days[index] = day.toordinal() if day is not None else _NO_DAY
+        for value in hashes.tolist():
+            self._recent.setdefault(value, []).append(index)
+        self._recent_count += 1
+        if self._recent_count >= max(_MERGE_MIN, index // 4):
+            self._merge()
+
+    def _merge(self) -> None:
+        hashes = np.fromiter((value for value, owners in self._recent.items() for _ in owners),
+                             dtype=np.uint64)
+        owners = np.fromiter((owner for owners in self._recent.values() for owner in owners),
+                             dtype=np.int32)
+        hashes = np.concatenate([self._hashes, hashes])
+        owners = np.concatenate([self._owners, owners])
+        order = np.argsort(hashes, kind="stable")
+        self._hashes, self._owners = hashes[order], owners[order]
+        self._recent.clear()
+        self._recent_count = 0

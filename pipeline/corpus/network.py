@@ -11,6 +11,7 @@ least once or shared by two events or more; ``strong_degree`` counts a node's st
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 from typing import Any
@@ -21,6 +22,19 @@ from pipeline.records import Entity, Event
 
 COMMUNITY_SEED = 42  # Louvain is randomised; a fixed seed makes the labels reproducible
 STRONG_MIN_EVENTS = 2  # a tie repeated in this many events is strong even without a sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Betweenness:
+    """Exact betweenness costs O(nodes × edges); above ``exact_max`` nodes it is estimated
+    from ``samples`` source nodes drawn with a fixed seed (networkx's ``k``), O(k × edges)."""
+
+    exact_max: int = 2000
+    samples: int = 500
+
+    def sources(self, nodes: int) -> int | None:
+        """networkx's ``k`` for a graph of ``nodes``: None for exact."""
+        return None if nodes <= self.exact_max else min(self.samples, nodes)
 
 
 def filter_events(events: Iterable[Event], *, since: date | None = None,
@@ -74,13 +88,15 @@ def participation_graph(events: Iterable[Event], entities: Mapping[str, Entity])
     return graph
 
 
-def institution_network(events: Iterable[Event], entities: Mapping[str, Entity]) -> nx.Graph:
+def institution_network(events: Iterable[Event], entities: Mapping[str, Entity],
+                        betweenness: Betweenness = Betweenness()) -> nx.Graph:
     """The projection onto institutions over GBV-related events, with node metrics.
 
     Nodes: ``name``, ``sector``, ``n_events``, ``first_date``, ``last_date``, ``degree``,
-    ``weighted_degree``, ``betweenness`` (unweighted, normalised), ``community`` (Louvain
-    on ``weight``, 0 = largest) and ``strong_degree``. Edges: ``weight``, ``sentence_weight``,
-    ``first_date``, ``last_date``, ``event_ids`` and ``sentence_event_ids`` (sorted).
+    ``weighted_degree``, ``betweenness`` (unweighted, normalised; sampled on large graphs,
+    see :class:`Betweenness`), ``community`` (Louvain on ``weight``, 0 = largest) and
+    ``strong_degree``. Edges: ``weight``, ``sentence_weight``, ``first_date``,
+    ``last_date``, ``event_ids`` and ``sentence_event_ids`` (sorted).
     """
     graph = nx.Graph()
     for event in events:
@@ -104,13 +120,14 @@ def institution_network(events: Iterable[Event], entities: Mapping[str, Entity])
     for *_, data in graph.edges(data=True):
         data["event_ids"].sort()
         data["sentence_event_ids"].sort()
-    _add_metrics(graph)
+    _add_metrics(graph, betweenness)
     _add_strong_degree(graph)
     return graph
 
 
-def _add_metrics(graph: nx.Graph) -> None:
-    betweenness = nx.betweenness_centrality(graph)
+def _add_metrics(graph: nx.Graph, settings: Betweenness) -> None:
+    betweenness = nx.betweenness_centrality(graph, k=settings.sources(len(graph)),
+                                            seed=COMMUNITY_SEED)
     communities = nx.community.louvain_communities(graph, weight="weight", seed=COMMUNITY_SEED)
     ranked = sorted(communities, key=lambda c: (-len(c), min(c)))
     label = {node: number for number, members in enumerate(ranked) for node in members}

@@ -27,7 +27,6 @@ from pipeline.document.years import url_day
 from pipeline.knowledge import data_lines
 from pipeline.records import Article, RawDocument
 from pipeline.sources.decoding import DecodingError, decode_text
-from pipeline.sources.webpage import NoBodyError, extract_webpage
 
 # The archive that stored some releases prefixes them with " date 2025-08-08" (or a bare month).
 _ARCHIVE_DATE = re.compile(r"^\s*date (\d{4}-\d\d(?:-\d\d)?)\b\s*")
@@ -150,6 +149,9 @@ def _article(raw: RawDocument, *, text: str, title: str | None, title_source: st
 def clean(raw: RawDocument, *, min_chars: int = 40) -> Article:
     """Turn one raw input into an :class:`Article`, or raise :class:`CleanError`."""
     if raw.fmt == "html":
+        # Web pages alone need bs4 and trafilatura: a run on text files never imports them.
+        from pipeline.sources.webpage import NoBodyError, extract_webpage
+
         try:
             page = extract_webpage(raw.data, url=raw.url, charset=raw.charset,
                                    source=raw.path)

@@ -7,7 +7,6 @@ read back as the terms that made it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -30,11 +29,31 @@ class Relevance:
     terms: tuple[str, ...]  # matched vocabulary, heaviest first
 
 
-def _pattern(term: str) -> re.Pattern[str]:
-    """Whole-word, accent- and case-insensitive; a trailing ``*`` matches any word ending."""
-    stem = term.removesuffix("*")
-    ending = r"\w*" if term.endswith("*") else ""
-    return re.compile(rf"(?<!\w){re.escape(fold(stem))}{ending}(?!\w)")
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A vocabulary entry as it is looked up: whole words, accent- and case-insensitive; a
+    trailing ``*`` matches any word ending."""
+
+    text: str  # as written in the resource file
+    label: str  # what it stands for: the event type, or the term itself
+    weight: float
+    needle: str  # the folded words between spaces; a stem has no space after it
+
+    @classmethod
+    def of(cls, text: str, label: str, weight: float = 0.0) -> Term:
+        stem = fold(text.removesuffix("*"))
+        return cls(text, label, weight, f" {stem}" if text.endswith("*") else f" {stem} ")
+
+
+def lookup_text(text: str) -> str:
+    """``text`` folded and padded with spaces, so that a term's words are found by one
+    substring test (:func:`found`): folded text is words between single spaces."""
+    return f" {fold(text)} "
+
+
+def found(terms: Iterable[Term], text: str) -> list[Term]:
+    """The terms that occur in ``text`` (made by :func:`lookup_text`), in vocabulary order."""
+    return [term for term in terms if term.needle in text]
 
 
 def _rows(path: Path, columns: int) -> Iterable[tuple[int, list[str]]]:
@@ -54,15 +73,15 @@ def _weight(path: Path, number: int, text: str) -> float:
 
 
 @cache
-def _gbv_vocabulary() -> tuple[tuple[re.Pattern[str], str, float], ...]:
-    entries = [(_pattern(term), term, _weight(GBV_TERMS_FILE, number, weight))
+def _gbv_vocabulary() -> tuple[Term, ...]:
+    entries = [Term.of(term, term, _weight(GBV_TERMS_FILE, number, weight))
                for number, (weight, term) in _rows(GBV_TERMS_FILE, 2)]
-    return tuple(sorted(entries, key=lambda e: -e[2]))
+    return tuple(sorted(entries, key=lambda e: -e.weight))
 
 
 @cache
-def _type_vocabulary() -> tuple[tuple[re.Pattern[str], str, float], ...]:
-    return tuple((_pattern(term), kind, _weight(EVENT_TYPES_FILE, number, weight))
+def _type_vocabulary() -> tuple[Term, ...]:
+    return tuple(Term.of(term, kind, _weight(EVENT_TYPES_FILE, number, weight))
                  for number, (kind, weight, term) in _rows(EVENT_TYPES_FILE, 3))
 
 
@@ -73,12 +92,10 @@ def gbv_relevance(text: str, *, threshold: float) -> Relevance:
     >>> r.related, r.score, r.terms
     (True, 4.0, ('violencia de género', 'violencia', 'género'))
     """
-    folded = fold(text)
-    matched = [(term, weight) for pattern, term, weight in _gbv_vocabulary()
-               if pattern.search(folded)]
-    score = sum(weight for _, weight in matched)
+    matched = found(_gbv_vocabulary(), lookup_text(text))
+    score = sum((term.weight for term in matched), 0.0)
     return Relevance(related=score >= threshold, score=score,
-                     terms=tuple(term for term, _ in matched))
+                     terms=tuple(term.label for term in matched))
 
 
 def event_type(title: str, text: str) -> str:
@@ -88,10 +105,10 @@ def event_type(title: str, text: str) -> str:
     'taller/capacitación'
     """
     scores: dict[str, float] = {}
-    folded_title, folded_text = fold(title), fold(text)
-    for pattern, kind, weight in _type_vocabulary():
-        found = 2 * bool(pattern.search(folded_title)) + bool(pattern.search(folded_text))
-        if found:
-            scores[kind] = scores.get(kind, 0.0) + found * weight
+    in_title, in_text = lookup_text(title), lookup_text(text)
+    for term in _type_vocabulary():
+        count = 2 * (term.needle in in_title) + (term.needle in in_text)
+        if count:
+            scores[term.label] = scores.get(term.label, 0.0) + count * term.weight
     # max() keeps the first of equal scores, and dicts keep the file's order.
     return max(scores, key=lambda kind: scores[kind]) if scores else OTHER

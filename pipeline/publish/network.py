@@ -10,6 +10,7 @@ from pathlib import Path
 import networkx as nx
 
 from pipeline.corpus.network import (
+    Betweenness,
     event_years,
     filter_events,
     institution_network,
@@ -55,7 +56,8 @@ def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:
 
 def write_network(events: Sequence[Event], entities: Mapping[str, Entity], output_dir: Path,
                   *, since: date | None = None, until: date | None = None,
-                  by_year: bool = False) -> NetworkSummary:
+                  by_year: bool = False, betweenness: Betweenness = Betweenness()
+                  ) -> NetworkSummary:
     """Write ``events.csv`` (every event) and the network of the events in
     ``[since, until]``: ``edges.csv``, ``nodes.csv``, ``graph.gexf``, ``graph.graphml``,
     ``events_graph.graphml``; with ``by_year``, also ``edges-YYYY.csv``, ``nodes-YYYY.csv``,
@@ -66,14 +68,15 @@ def write_network(events: Sequence[Event], entities: Mapping[str, Entity], outpu
          "n_documents": len(e.doc_ids), "institutions": _names(e.institutions, entities),
          "people": _names(e.people, entities)} for e in events))
     chosen = filter_events(events, since=since, until=until)
-    network = institution_network(chosen, entities)
+    network = institution_network(chosen, entities, betweenness)
     _write_slice(network, output_dir, "")
     export.write_graph(participation_graph(chosen, entities),
                        graphml=output_dir / "events_graph.graphml")
     if by_year:
         for year in event_years(chosen):
             _write_slice(institution_network(filter_events(
-                chosen, since=date(year, 1, 1), until=date(year, 12, 31)), entities),
+                chosen, since=date(year, 1, 1), until=date(year, 12, 31)), entities,
+                betweenness),
                 output_dir, f"-{year}")
         # Always written, empty or not, so that no file of an earlier run is left behind.
         _write_slice(institution_network([e for e in chosen if e.date is None], entities),

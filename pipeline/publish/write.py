@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.corpus.events import EventTable
+from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import shown_name
 from pipeline.corpus.stage import CorpusIndex, IdentifiedDocument
 from pipeline.publish import export
@@ -51,7 +52,8 @@ def _document_row(document: IdentifiedDocument) -> dict[str, object]:
 
 def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
                  rejects: Sequence[Reject], output_dir: Path, *, since: date | None = None,
-                 until: date | None = None, by_year: bool = False) -> Written:
+                 until: date | None = None, by_year: bool = False,
+                 betweenness: Betweenness = Betweenness()) -> Written:
     """Write every table and graph of one run to ``output_dir``."""
     events = EventTable()
     count = 0
@@ -79,6 +81,7 @@ def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
         {**asdict(e), "n_documents": len(e.doc_ids)} for e in index.entities))
     event_list = events.events()
     network = write_network(event_list, {e.entity_id: e for e in index.entities}, output_dir,
-                            since=since, until=until, by_year=by_year)
+                            since=since, until=until, by_year=by_year,
+                            betweenness=betweenness)
     export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(asdict, rejects))
     return Written(documents=count, events=len(event_list), network=network)

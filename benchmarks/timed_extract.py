@@ -1,0 +1,152 @@
+"""One timed `extract` run, for bench_extract.py: prints one JSON line of figures.
+
+Times the stages by wrapping their functions (outermost calls only): the per-document stage
+(reading, hashing, NLP, storing), identities, near-duplicates, network metrics; the rest of
+the corpus stage (reading results back, events, writing tables) is what remains. With
+``--bare`` it first times the bare model (``nlp.pipe`` on the cleaned texts, same batch size)
+and then the full pipeline on the same inputs in this process, with each spaCy component's
+share and that of the per-document functions around it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+STARTED = time.perf_counter()
+seconds: defaultdict[str, float] = defaultdict(float)
+_depth: defaultdict[str, int] = defaultdict(int)
+
+
+def timed(section: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _depth[section] += 1
+        start = time.perf_counter()
+        try:
+            result = function(*args, **kwargs)
+            # A generator's work happens as it is consumed: consume it inside the timer.
+            return iter(list(result)) if isinstance(result, Iterator) else result
+        finally:
+            _depth[section] -= 1
+            if _depth[section] == 0:
+                seconds[section] += time.perf_counter() - start
+    return wrapper
+
+
+def patch(owner: Any, name: str, section: str) -> None:
+    setattr(owner, name, timed(section, getattr(owner, name)))
+
+
+class TimedComponent:
+    """A spaCy component whose pipe() records the time spent in it and upstream of it."""
+
+    def __init__(self, name: str, component: Any) -> None:
+        self.name, self.component = name, component
+
+    def __call__(self, doc: Any) -> Any:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Any, **kwargs: Any) -> Iterator[Any]:
+        inner = (self.component.pipe(docs, **kwargs) if hasattr(self.component, "pipe")
+                 else (self.component(doc) for doc in docs))
+        while True:
+            start = time.perf_counter()
+            try:
+                doc = next(inner)
+            except StopIteration:
+                seconds[f"spacy:{self.name}"] += time.perf_counter() - start
+                return
+            seconds[f"spacy:{self.name}"] += time.perf_counter() - start
+            yield doc
+
+
+def time_components(nlp: Any) -> list[str]:
+    """Wrap every component; return the enabled ones in order (their times are inclusive)."""
+    nlp._components = [(name, TimedComponent(name, proc)) for name, proc in nlp._components]
+    return list(nlp.pipe_names)
+
+
+def bare_pipe(inputs: Path, settings: Any) -> tuple[int, float]:
+    """Seconds of the bare model over the cleaned bodies, same model and batch size."""
+    import warnings
+
+    import spacy
+
+    from pipeline.document.clean import CleanError, clean
+    from pipeline.document.nlp import choose_model
+    from pipeline.sources.ingest import read_inputs
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W095\]")
+        bare = spacy.load(choose_model(settings.model), exclude=["lemmatizer"])
+    texts = []
+    for raw in read_inputs(inputs):
+        try:
+            texts.append(clean(raw, min_chars=settings.min_text_chars).text)
+        except CleanError:
+            continue
+    start = time.perf_counter()
+    for _ in bare.pipe(texts, batch_size=settings.batch_size):
+        pass
+    return len(texts), time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--input", type=Path, required=True)
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--interim", required=True)
+    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--bare", action="store_true")
+    args = parser.parse_args()
+
+    from pipeline import run
+    from pipeline.config import load_settings
+    from pipeline.corpus import network
+    from pipeline.corpus.events import EventIds
+    from pipeline.corpus.identities import EntityIndex
+    from pipeline.document import stage
+
+    settings = replace(load_settings(), interim=args.interim, workers=args.workers,
+                       processes=args.processes)
+    figures: dict[str, Any] = {}
+    nlp = None
+    if args.bare:
+        from pipeline.document.nlp import build_nlp
+
+        figures["bare_docs"], figures["bare_seconds"] = bare_pipe(args.input, settings)
+        nlp = build_nlp(settings.model)
+        figures["components"] = time_components(nlp)
+        from pipeline.document import extract
+        # The per-document functions around the model, where their modules use them.
+        for module, names in ((stage, ("clean", "find_affiliations", "gbv_relevance",
+                                       "event_type", "resolve_document", "signature",
+                                       "jurisdiction_of", "fix_person_spans",
+                                       "withhold_private_people")),
+                              (extract, ("article_dates",))):
+            for name in names:
+                if hasattr(module, name):
+                    patch(module, name, f"doc:{name}")
+    patch(run, "analyse_pending", "document stage")
+    for name in ("add", "_roots", "entities", "id_for"):
+        patch(EntityIndex, name, "identities")
+    patch(EventIds, "assign", "dedupe")
+    patch(network, "_add_metrics", "network metrics")
+    summary = run.extract_corpus(args.input, args.output, settings=settings, nlp=nlp)
+    figures.update(seconds=dict(seconds), extract_seconds=summary.seconds,
+                   process_seconds=time.perf_counter() - STARTED, documents=summary.documents,
+                   processed=summary.processed, entities=summary.entities,
+                   edges=summary.edges)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Where the per-document stage runs: in this process, or on a Dask cluster.
+
+Either way, each release the store lacks goes through :func:`pipeline.document.stage.analyse`
+and its outcome is written to the store in shards; nothing else comes back, so the corpus
+stage reads every result from the store in input order and the tables do not depend on
+where or in which order the releases were processed.
+
+- Here: one spaCy pipeline, with ``processes`` spaCy worker processes (``n_process``).
+- ``workers`` N: a local Dask cluster of N single-threaded worker processes.
+- ``scheduler`` ADDRESS: the workers of a running Dask scheduler, which must be able to
+  import this package and reach the store's location.
+
+Cluster workers (:mod:`pipeline.cluster`) load the spaCy model once each, take batches of
+``shard_size`` releases (:func:`analyse_batch`), write one shard each straight to the store
+and return its name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import cache
+from itertools import chain, islice
+from typing import TYPE_CHECKING
+
+from pipeline.config import Settings
+from pipeline.fingerprint import model_label_of
+from pipeline.records import RawDocument, Reject
+from pipeline.store import Outcome, ResultStore
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+logger = logging.getLogger(__name__)
+Pending = Iterable[tuple[str, RawDocument]]  # releases the store lacks, with their keys
+
+
+def model_in_use(settings: Settings, nlp: Language | None) -> str:
+    """The label of the model that runs, without loading it when ``nlp`` is not given."""
+    from pipeline.document.nlp import choose_model, model_label
+
+    return model_label(nlp) if nlp is not None else model_label_of(choose_model(settings.model))
+
+
+def analyse_pending(pending: Pending, store: ResultStore, settings: Settings,
+                    nlp: Language | None = None, privacy_key: bytes | None = None) -> int:
+    """Run the per-document stage on ``pending`` where the settings say: a cluster when
+    ``scheduler`` or ``workers`` is set, else here (with ``nlp``, or the model built when a
+    first release needs it). ``privacy_key``: see :func:`pipeline.document.stage.analyse`.
+    Return the number of releases processed."""
+    if settings.scheduler or settings.workers:
+        from pipeline.cluster import analyse_on_cluster  # dask loads only for a cluster
+
+        return analyse_on_cluster(pending, store, settings, privacy_key)
+    pending = iter(pending)
+    first = next(pending, None)
+    if first is None:
+        return 0
+    return analyse_into(chain([first], pending), store, nlp or worker_nlp(settings.model),
+                        settings, privacy_key)
+
+
+def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: Settings,
+                 privacy_key: bytes | None) -> int:
+    """Run the per-document stage here on ``pending``; store every outcome in shards of
+    ``settings.shard_size``. Return the number of releases processed."""
+    from pipeline.document.stage import analyse
+
+    keys: dict[str, str] = {}  # path → key, for the outcomes coming back
+
+    def raws() -> Iterator[RawDocument]:
+        for key, raw in pending:
+            keys[raw.path] = key
+            yield raw
+
+    rejects: list[Reject] = []
+    shard: list[tuple[str, Outcome]] = []
+    count = 0
+
+    def take(outcome: Outcome) -> None:
+        nonlocal count
+        shard.append((keys.pop(outcome.path), outcome))
+        count += 1
+        if len(shard) >= settings.shard_size:
+            store.write_shard(shard)
+            shard.clear()
+
+    for result in analyse(raws(), nlp, settings, rejects, privacy_key=privacy_key):
+        for reject in rejects:
+            take(reject)
+        rejects.clear()
+        take(result)
+    for reject in rejects:
+        take(reject)
+    if shard:
+        store.write_shard(shard)
+    return count
+
+
+def batches(pending: Pending, size: int) -> Iterator[list[tuple[str, RawDocument]]]:
+    """``pending`` in lists of ``size``."""
+    iterator = iter(pending)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@cache
+def worker_nlp(model: str | None) -> Language:
+    """The spaCy pipeline of this process, built on first use (once per cluster worker)."""
+    from pipeline.document.nlp import build_nlp
+
+    return build_nlp(model)
+
+
+def analyse_batch(batch: list[tuple[str, RawDocument]], settings: Settings, location: str,
+                  fingerprint: str, privacy_key: bytes | None) -> tuple[int, list[str]]:
+    """A cluster task, run on a worker: process ``batch``, write its shard straight to the
+    store, return the number processed and the shard names (never the results)."""
+    store = ResultStore(location, fingerprint, index=False)
+    processed = analyse_into(batch, store, worker_nlp(settings.model), settings, privacy_key)
+    return processed, store.written

@@ -153,11 +153,11 @@ def test_write_network_tables_and_year_slices(tmp_path: Path) -> None:
     assert edges[1] == ["A", "B", "Instituto Municipal de las Mujeres", "Red Mesa de Mujeres",
                         "2", "1", "2023-03-08", "2023-11-25", "e1; e2", "e1"]
     nodes = _rows(tmp_path / "nodes.csv")
-    assert nodes[0] == ["entity_id", "name", "sector", "n_events", "first_date", "last_date",
-                        "degree", "weighted_degree", "betweenness", "community",
+    assert nodes[0] == ["entity_id", "name", "sector", "jurisdiction", "n_events", "first_date",
+                        "last_date", "degree", "weighted_degree", "betweenness", "community",
                         "strong_degree"]
-    assert nodes[2][:9] == ["B", "Red Mesa de Mujeres", "civil_society", "3", "2023-03-08",
-                            "2024-05-01", "3", "4", "0.166667"]
+    assert nodes[2][:10] == ["B", "Red Mesa de Mujeres", "civil_society", "", "3", "2023-03-08",
+                             "2024-05-01", "3", "4", "0.166667"]
     assert _rows(tmp_path / "edges-2024.csv")[1][:5] == ["B", "D", "Red Mesa de Mujeres",
                                                          "UACJ", "1"]
     assert len(_rows(tmp_path / "edges-2023.csv")) == 4  # header + A–B, A–C, B–C
@@ -177,3 +177,17 @@ def test_write_network_period(tmp_path: Path) -> None:
     assert len(_rows(tmp_path / "events.csv")) == 6  # events.csv keeps every event
     assert _rows(tmp_path / "edges.csv")[1][4:] == ["1", "0", "2023-11-25", "2023-11-25", "e2",
                                                      ""]
+
+
+def test_gexf_tells_two_cities_institutes_apart(tmp_path: Path) -> None:
+    imm = "Instituto Municipal de las Mujeres"
+    entities = {"j": Entity("j", "ORG", imm, sector="municipal", jurisdiction="Juárez, Chihuahua"),
+                "m": Entity("m", "ORG", imm, sector="municipal", jurisdiction="Mazatlán, Sinaloa"),
+                "r": Entity("r", "ORG", "Red Mesa de Mujeres", sector="civil_society")}
+    events = [_event("e1", date(2023, 3, 8), "jr"), _event("e2", date(2023, 4, 8), "mr")]
+    graph = institution_network(events, entities)
+    assert graph.nodes["m"]["jurisdiction"] == "Mazatlán, Sinaloa"
+    export.write_graph(graph, gexf=tmp_path / "g.gexf")
+    labels = {node: data["label"] for node, data in nx.read_gexf(tmp_path / "g.gexf").nodes(data=True)}
+    assert labels == {"j": f"{imm} (Juárez, Chihuahua)", "m": f"{imm} (Mazatlán, Sinaloa)",
+                      "r": "Red Mesa de Mujeres"}

@@ -65,7 +65,8 @@ def _institution(graph: nx.Graph, entity_id: str, entities: Mapping[str, Entity]
     if entity_id not in graph:
         entity = entities.get(entity_id)
         graph.add_node(entity_id, name=entity.name if entity else entity_id,
-                       sector=entity.sector if entity else "", n_events=0,
+                       sector=entity.sector if entity else "",
+                       jurisdiction=entity.jurisdiction if entity else "", n_events=0,
                        first_date=None, last_date=None, **extra)
 
 

@@ -10,6 +10,7 @@ import csv
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -164,14 +165,18 @@ GEXF_MIN_SIZE = 6.0
 
 
 def _styled_for_gephi(graph: nx.Graph) -> nx.Graph:
-    """A copy that Gephi opens readable: ``label`` = the ``name`` attribute, ``viz`` colour by
+    """A copy that Gephi opens readable: ``label`` = the ``name`` attribute (with the
+    ``jurisdiction`` when two nodes share a name), ``viz`` colour by
     ``sector``, size by ``n_events`` and a ForceAtlas2 position."""
     styled = graph.copy()
     positions = network_layout(styled, aspect=GEXF_ASPECT)
     scale = 2 * GEXF_SPREAD / GEXF_ASPECT
+    names = Counter(str(data["name"]) for _, data in styled.nodes(data=True) if "name" in data)
     for node, data in styled.nodes(data=True):
-        if "name" in data:
-            data["label"] = str(data["name"])
+        if "name" in data:  # two cities' institutes share a name: say whose each one is
+            where = data.get("jurisdiction")
+            data["label"] = (f"{data['name']} ({where})" if names[str(data["name"])] > 1
+                             and where else str(data["name"]))
         red, green, blue = style.rgb(style.sector_colour(data.get("sector")))
         x, y = positions[node]
         data["viz"] = {"color": {"r": red, "g": green, "b": blue, "a": 1.0},

@@ -25,7 +25,7 @@ EVENT_COLUMNS = ["event_id", "date", "date_end", "date_source", "event_type", "t
                  "institutions", "people"]
 EDGE_COLUMNS = ["source_id", "target_id", "source", "target", "weight", "sentence_weight",
                 "first_date", "last_date", "event_ids", "sentence_event_ids"]
-NODE_COLUMNS = ["entity_id", "name", "sector", "n_events", "first_date", "last_date", "degree",
+NODE_COLUMNS = ["entity_id", "name", "sector", "jurisdiction", "n_events", "first_date", "last_date", "degree",
                 "weighted_degree", "betweenness", "community", "strong_degree"]
 
 

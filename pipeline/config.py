@@ -53,8 +53,8 @@ class Settings:
     gbv_threshold: float = 2.0
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
-    betweenness_exact_max: int = 2000  # institutions; above, betweenness is sampled
-    betweenness_samples: int = 500  # source nodes of the sampled betweenness (fixed seed)
+    betweenness_exact_max: int = 500  # institutions; above, betweenness is sampled
+    betweenness_samples: int = 250  # source nodes of the sampled betweenness (fixed seed)
     # The municipality of a release whose dateline, text and outlet do not say.
     jurisdiction: str = "Juárez, Chihuahua"
     user_agent: str = "prensa-red/0.1 (+mailto:contacto@example.org)"

@@ -16,21 +16,19 @@ touched.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import socket
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
-from pipeline import __version__
+from pipeline import __version__, folder_lock
 from pipeline.config import RUN_FILE, RUN_GENERATOR
 from pipeline.errors import InputError, OutputError
 from pipeline.publish.export import atomic_path, ensure_folder
@@ -91,24 +89,13 @@ def verify(folder: Path) -> dict[str, Any]:
     return run
 
 
-def _holder(handle: IO[str]) -> str:
-    """How the lock file describes the run that wrote it."""
-    handle.seek(0)
-    try:
-        info = json.loads(handle.read() or "{}")
-    except ValueError:
-        info = {}
-    return (f"pid {info.get('pid', '?')} on host {info.get('host', '?')}, started "
-            f"{info.get('started', '?')}")
-
-
 class OutputSet:
     """One run's output folder: its lock, its staging folder, and publishing the set."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.staging = folder  # replaced by the staging folder on entry
-        self._lock: IO[str] | None = None
+        self._lock: folder_lock.FolderLock | None = None
 
     def __enter__(self) -> OutputSet:
         ensure_folder(self.folder)
@@ -121,43 +108,21 @@ class OutputSet:
                  trace: TracebackType | None) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
         assert self._lock is not None
-        (self.folder / LOCK_FILE).unlink(missing_ok=True)
-        self._lock.close()  # releases the lock; the file went first, so no one waits on it
+        self._lock.release()
 
     def _take_lock(self) -> None:
-        path = self.folder / LOCK_FILE
-        while True:
-            try:
-                handle = path.open("a+", encoding="utf-8")
-            except OSError as exc:
-                raise OutputError(f"cannot write into {self.folder} ({exc.strerror}); choose "
-                                  "another --output") from None
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _holder(handle)
-                handle.close()
-                raise OutputLocked(f"{self.folder} is being written by another extract run "
-                                   f"({holder}); wait for it to end, or choose another "
-                                   "--output") from None
-            try:
-                same = os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:  # else its holder removed it as we opened it: take the new one
-                break
-            handle.close()
-        handle.seek(0)
-        if handle.read().strip():
+        try:
+            self._lock = folder_lock.hold(self.folder / LOCK_FILE)
+        except OSError as exc:
+            raise OutputError(f"cannot write into {self.folder} ({exc.strerror}); choose "
+                              "another --output") from None
+        except folder_lock.FolderBusy as busy:
+            raise OutputLocked(f"{self.folder} is being written by another extract run "
+                               f"({busy.holder}); wait for it to end, or choose another "
+                               "--output") from None
+        if self._lock.taken_over:
             logger.warning("%s: taking over the lock of a run that ended without releasing "
-                           "it (%s)", self.folder, _holder(handle))
-        handle.seek(0)
-        handle.truncate()
-        json.dump({"pid": os.getpid(), "host": socket.gethostname(),
-                   "started": datetime.now(timezone.utc).isoformat(timespec="seconds")},
-                  handle)
-        handle.flush()
-        self._lock = handle
+                           "it (%s)", self.folder, self._lock.taken_over)
 
     def _remove_leftovers(self) -> None:
         """What killed runs left: staging folders and temporary files (the lock is ours)."""

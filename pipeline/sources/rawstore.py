@@ -11,17 +11,15 @@ process ends, however it ends).
 from __future__ import annotations
 
 import csv
-import fcntl
 import hashlib
 import io
 import os
-import socket
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
+from pipeline import folder_lock
 from pipeline.errors import UserError
 from pipeline.sources.fetch import Response
 from pipeline.sources.urls import BadUrl, clean_url, host_dir, page_name, short_hash
@@ -76,9 +74,8 @@ class RawStore:
         self.close()
 
     def close(self) -> None:
-        if not self._lock.closed:
-            self._lock.truncate(0)  # no holder to name any more
-            self._lock.close()  # closing the descriptor releases the lock
+        if not self._lock.handle.closed:
+            self._lock.release()
 
     def has(self, url: str) -> bool:
         return url in self._known
@@ -149,27 +146,16 @@ def _comparable(url: str) -> str:
         return url
 
 
-def _lock(root: Path) -> IO[str]:
+def _lock(root: Path) -> folder_lock.FolderLock:
     """Hold ``root/.scrape.lock`` exclusively, or say which scrape holds it."""
     try:
-        handle = (root / LOCK_NAME).open("a+", encoding="utf-8")
+        return folder_lock.hold(root / LOCK_NAME)
     except OSError as exc:
         raise ScrapeError(f"cannot write to output folder {root}: {exc.strerror}; choose "
                           "another --out folder") from None
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
-        raise ScrapeError(f"{root} is in use by another scrape ({holder}); wait for it to "
-                          "end or choose another --out folder") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} on {socket.gethostname()}, started "
-                 f"{datetime.now(UTC).isoformat(timespec='seconds')}\n")
-    handle.flush()
-    return handle
+    except folder_lock.FolderBusy as busy:
+        raise ScrapeError(f"{root} is in use by another scrape ({busy.holder}); wait for it "
+                          "to end or choose another --out folder") from None
 
 
 def _csv_text(fields: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:

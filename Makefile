@@ -79,9 +79,10 @@ bench: $(INSTALLED)
 bench-full: $(INSTALLED)
 	$(PY) benchmarks/bench_extract.py --full
 
-## Delete data/interim and data/processed (never data/raw)
+## Delete the interim store and data/processed (never data/raw, nor the privacy key)
 clean:
-	rm -rf data/interim $(PROCESSED)
+	[ ! -d data/interim ] || find data/interim -mindepth 1 -maxdepth 1 ! -name privacy.key ! -name .gitkeep -exec rm -rf {} +
+	[ ! -d $(PROCESSED) ] || find $(PROCESSED) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
 
 ## List the targets with one line each
 help:

@@ -74,3 +74,16 @@ def test_extract_report_and_evaluate_targets_run(tmp_path: Path) -> None:
     assert (reports / "report.html").is_file()
     scores = make("evaluate", f"CORPUS={corpus}")
     assert "PER entities" in scores and "ORG entities" in scores
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_clean_keeps_raw_data_and_the_privacy_key(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for path in ("raw/r.txt", "interim/privacy.key", "interim/.gitkeep", "interim/abc/s.parquet",
+                 "processed/.gitkeep", "processed/documents.csv"):
+        (data / path).parent.mkdir(parents=True, exist_ok=True)
+        (data / path).write_text("x", encoding="utf-8")
+    subprocess.run(["make", "-s", "-f", str(MAKEFILE), "clean"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    left = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file())
+    assert left == ["interim/.gitkeep", "interim/privacy.key", "processed/.gitkeep", "raw/r.txt"]

@@ -23,7 +23,8 @@ RELEASES = [
 
 
 TABLES = ("documents.csv", "mentions.csv", "entities.csv", "dates.csv", "affiliations.csv",
-          "events.csv", "edges.csv", "nodes.csv", "rejects.csv")
+          "events.csv", "edges.csv", "nodes.csv", "rejects.csv", "graph.gexf", "graph.graphml",
+          "events_graph.graphml")
 
 
 def test_every_engine_writes_the_same_tables(nlp: Language, tmp_path: Path) -> None:

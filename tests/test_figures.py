@@ -24,7 +24,7 @@ from PIL import Image
 from spacy.language import Language
 from test_report import corpus_outputs
 
-from pipeline.publish import export, figures, style
+from pipeline.publish import export, figures, layout, style
 from pipeline.publish.layout import iterations_for, network_layout
 from pipeline.publish.tables import institution_graph, load_tables
 
@@ -131,6 +131,34 @@ def test_iterations_are_capped_for_large_groups() -> None:
     assert iterations_for(50) == 300
     assert iterations_for(2000) < 50
     assert iterations_for(100_000) >= 10
+
+
+def test_a_group_above_the_force_cap_is_placed_around_its_core(monkeypatch) -> None:
+    """Above FORCE_MAX_NODES only the most connected nodes go through ForceAtlas2 (its arrays
+    grow with the square of the nodes); the others are set beside a neighbour: every node
+    gets its own spot inside the canvas, reproducibly, and sits nearer its anchor than the
+    drawing's width."""
+    monkeypatch.setattr(layout, "FORCE_MAX_NODES", 30)
+    calls: list[int] = []
+    force = nx.forceatlas2_layout
+
+    def counted(group: nx.Graph, **kwargs: object) -> dict:
+        calls.append(len(group))
+        return force(group, **kwargs)
+
+    monkeypatch.setattr(nx, "forceatlas2_layout", counted)
+    graph = made_up_network()
+    positions = network_layout(graph, aspect=1.5)
+    assert max(calls) == 30, "the large group went whole through ForceAtlas2"
+    assert positions == network_layout(graph, aspect=1.5)
+    assert set(positions) == set(graph)
+    assert len({(round(x, 4), round(y, 4)) for x, y in positions.values()}) == len(positions)
+    assert all(-1e-9 <= x <= 1.5 + 1e-9 and -1e-9 <= y <= 1 + 1e-9
+               for x, y in positions.values())
+    leaves = [n for n in graph if graph.degree(n) == 2 and len(graph) > 100]
+    near = [min(abs(complex(*positions[n]) - complex(*positions[m])) for m in graph[n])
+            for n in leaves]
+    assert near and max(near) < 0.5
 
 
 def test_network_png_labels_do_not_overlap_and_stay_inside(tmp_path: Path) -> None:

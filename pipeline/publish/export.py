@@ -10,7 +10,6 @@ import csv
 import os
 import re
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -21,8 +20,7 @@ from typing import IO, Any
 import networkx as nx
 
 from pipeline.errors import OutputError
-from pipeline.publish import style
-from pipeline.publish.layout import network_layout
+from pipeline.publish.gexf import write_gexf
 
 # A cell starting with one of "=+-@", a tab or a carriage return is run as a formula by
 # Excel and LibreOffice, unless it is a plain number; apostrophes before one are guarded
@@ -141,51 +139,6 @@ def _scalar_attributes(graph: nx.Graph) -> nx.Graph:
     return flat
 
 
-def _with_intervals(graph: nx.Graph, start: str, end: str) -> nx.Graph:
-    """A copy with GEXF ``start``/``end`` taken from two date attributes (a dynamic graph).
-
-    An element without dates gets no interval, which Gephi shows throughout the timeline, and
-    ``undated`` = true, so that a filter can hide it.
-    """
-    timed = graph.copy()
-    timed.graph["mode"] = "dynamic"
-    attributes = [data for _, data in timed.nodes(data=True)]
-    attributes += [data for *_, data in timed.edges(data=True)]
-    for data in attributes:
-        for key, source in (("start", start), ("end", end)):
-            if data.get(source):  # "" is an unknown date
-                data[key] = cell(data[source])
-        data["undated"] = "start" not in data
-    return timed
-
-
-GEXF_SPREAD = 1000.0  # GEXF x positions in [-GEXF_SPREAD, GEXF_SPREAD]: Gephi's usual scale
-GEXF_ASPECT = 1.5
-GEXF_MIN_SIZE = 6.0
-
-
-def _styled_for_gephi(graph: nx.Graph) -> nx.Graph:
-    """A copy that Gephi opens readable: ``label`` = the ``name`` attribute (with the
-    ``jurisdiction`` when two nodes share a name), ``viz`` colour by
-    ``sector``, size by ``n_events`` and a ForceAtlas2 position."""
-    styled = graph.copy()
-    positions = network_layout(styled, aspect=GEXF_ASPECT)
-    scale = 2 * GEXF_SPREAD / GEXF_ASPECT
-    names = Counter(str(data["name"]) for _, data in styled.nodes(data=True) if "name" in data)
-    for node, data in styled.nodes(data=True):
-        if "name" in data:  # two cities' institutes share a name: say whose each one is
-            where = data.get("jurisdiction")
-            data["label"] = (f"{data['name']} ({where})" if names[str(data["name"])] > 1
-                             and where else str(data["name"]))
-        red, green, blue = style.rgb(style.sector_colour(data.get("sector")))
-        x, y = positions[node]
-        data["viz"] = {"color": {"r": red, "g": green, "b": blue, "a": 1.0},
-                       "size": round(GEXF_MIN_SIZE * style.importance(data.get("n_events")), 2),
-                       "position": {"x": round((x - GEXF_ASPECT / 2) * scale, 2),
-                                    "y": round((y - 0.5) * scale, 2), "z": 0.0}}
-    return styled
-
-
 def write_graph(graph: nx.Graph, *, gexf: Path | None = None, graphml: Path | None = None,
                 time: tuple[str, str] | None = None) -> None:
     """Write ``graph`` as GEXF and/or GraphML, atomically.
@@ -194,13 +147,12 @@ def write_graph(graph: nx.Graph, *, gexf: Path | None = None, graphml: Path | No
     ``("first_date", "last_date")``: the GEXF becomes dynamic, so Gephi's timeline plays it.
     Elements without dates are present throughout and carry ``undated`` = true. The GEXF's
     nodes are labelled with their ``name`` and coloured, sized and placed (see
-    :func:`_styled_for_gephi`).
+    :mod:`pipeline.publish.gexf`).
     """
     flat = _scalar_attributes(graph)
     if gexf is not None:
-        timed = _with_intervals(flat, *time) if time else flat
-        with atomic_path(gexf) as temporary:
-            nx.write_gexf(_styled_for_gephi(timed), temporary)
+        with atomic_path(gexf) as temporary, temporary.open("w", encoding="utf-8") as handle:
+            write_gexf(flat, handle, time=time)
     if graphml is not None:
         with atomic_path(graphml) as temporary:
             nx.write_graphml(flat, temporary)

@@ -146,6 +146,7 @@ def test_report_states_the_undated_events(report: ReportFiles, processed: Path) 
     summary = re.search(r'id="undated-summary">([^<]*)<', page)
     timeline = re.search(r'id="undated-timeline">([^<]*)<', page)
     assert summary and summary[1].startswith(f"{undated} evento")
+    assert f"({undated_gbv} sobre violencia de género)" in summary[1]
     assert timeline and timeline[1].startswith(f"{undated_gbv} evento")
     assert "sin fecha" in summary[1] and "sin fecha" in timeline[1]
 

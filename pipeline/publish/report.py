@@ -88,9 +88,11 @@ def summary_html(tables: Tables) -> str:
              ("Vínculos entre instituciones", len(tables.edges))]
     cards = "".join(f'<div class="card"><span class="value">{escape(str(v))}</span>'
                     f'<span class="label">{escape(k)}</span></div>' for k, v in items)
+    undated_gbv = figures.undated_count(figures.gbv_events(tables.events))
     note = (f'<p class="note" id="undated-summary">'
-            f'{_count(undated, "evento sin fecha", "eventos sin fecha")}: cuentan en la red y '
-            "en las tablas, pero no en la línea de tiempo ni al filtrar por periodo.</p>")
+            f'{_count(undated, "evento sin fecha", "eventos sin fecha")} ({undated_gbv} sobre '
+            "violencia de género): cuentan en las tablas, y los de violencia de género en la "
+            "red, pero no en la línea de tiempo ni al filtrar por periodo.</p>")
     return f'<div class="cards">{cards}</div>{note}'
 
 

@@ -68,8 +68,10 @@ def measure(corpus: Path, folder: Path, name: str, *extra: str) -> dict[str, Any
 def print_ratio(figures: dict[str, Any]) -> None:
     bare = figures["bare_docs"] / figures["bare_seconds"]
     pipeline = figures["documents"] / figures["extract_seconds"]
+    runs = " and ".join(f"{seconds:.1f}" for seconds in figures["bare_runs"])
     print(f"\n1. pipeline vs bare nlp.pipe ({figures['documents']} releases, model loaded "
-          f"beforehand): bare {bare:.1f} docs/s ({figures['bare_seconds']:.1f} s), pipeline "
+          f"beforehand): bare {bare:.1f} docs/s (mean of {runs} s, before and after the "
+          f"pipeline), pipeline "
           f"{pipeline:.1f} docs/s ({figures['extract_seconds']:.1f} s): "
           f"{pipeline / bare:.2f}× the bare throughput")
     total = figures["extract_seconds"]
@@ -131,7 +133,9 @@ def main() -> None:
         largest = sizes[-1]
         name = f"repeating-{largest}"
         rerun = measure(corpora["repeating", largest], folder, name)
-        plus_one = folder / "plus-one.jsonl"
+        # Same file name (a release's path is part of its key), one release more.
+        plus_one = folder / "plus-one" / corpora["repeating", largest].name
+        plus_one.parent.mkdir()
         write_corpus(plus_one, largest + 1, names="repeating")
         added = measure(plus_one, folder, name)
         base = cold["repeating", largest]["wall"]

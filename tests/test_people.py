@@ -48,6 +48,31 @@ def test_a_role_before_the_name_with_its_institution(nlp: Language) -> None:
     assert found == [("Laura Elena Ríos Díaz", "titular", "Instituto Municipal de las Mujeres")]
 
 
+def test_a_role_with_its_article_between_two_people_introduces_the_second(
+        nlp: Language) -> None:
+    found = roles(nlp, "Habló el regidor Luis Campos Ruiz, el coordinador del Centro "
+                       "Comunitario Norte, Tomás Ibarra Solís, sobre el programa.")
+    people_of = {(person, role) for person, role, _ in found}
+    assert ("Tomás Ibarra Solís", "coordinador") in people_of
+    assert ("Luis Campos Ruiz", "coordinador") not in people_of
+
+
+def test_a_complement_between_the_role_and_its_holder(nlp: Language) -> None:
+    found = roles(nlp, "La síndica municipal, Rosa Elvia Treviño Garza, presentó el informe "
+                       "ante el Cabildo.")
+    assert ("Rosa Elvia Treviño Garza", "síndica") in {(p, r) for p, r, _ in found}
+    found = roles(nlp, "La directora anunció que en unos días, Rosa Elvia Treviño Garza "
+                       "recibirá un reconocimiento.")
+    assert not any(person == "Rosa Elvia Treviño Garza" for person, _, _ in found)
+
+
+def test_a_role_introduced_by_quien_es(nlp: Language) -> None:
+    found = roles(nlp, "Acudió Marisol Ochoa Lara, quien es secretaria general del Sindicato "
+                       "Nacional de Trabajadores de la Educación, a la reunión.")
+    assert [(p, r, "Sindicato" in o) for p, r, o in found] == [
+        ("Marisol Ochoa Lara", "secretaria", True)]
+
+
 def at(text: str, surface: str, label: str = "PER", origin: str = "ner") -> Mention:
     start = text.index(surface)
     return Mention("d", label, surface, start, start + len(surface), "", origin)  # type: ignore[arg-type]

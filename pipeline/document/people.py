@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.document.rules import role_forms
+from pipeline.document.rules import connector_words, load_context_words, role_forms
 from pipeline.knowledge import Gender, KnowledgeError, data_lines, fold, load_roles
 from pipeline.records import Affiliation, Mention
 
@@ -28,7 +28,13 @@ LINK = re.compile(r"\s*(?:de|del|en)?\s*(?:la|el|los|las)?\s*", re.IGNORECASE)
 # directora del IMM, Ana".
 _BEFORE_PERSON = re.compile(r"\s*,?\s*")
 # Between a person and the role that follows: "Ana Ruiz, directora", "Ana Ruiz, la directora".
-_AFTER_PERSON = re.compile(r"\s*,\s*(?:(?:el|la)\s+)?", re.IGNORECASE)
+_AFTER_PERSON = re.compile(r"\s*,\s*(?:quien\s+(?:es|era|funge\s+como)\s+)?(?:(?:el|la)\s+)?",
+                           re.IGNORECASE)
+# What may follow a role before the comma and its holder ("la síndica municipal, Ana", "el
+# fiscal general del Estado, Luis"): a few words, no punctuation (see is_complement).
+_COMPLEMENT_MAX_WORDS = 10
+_COMPLEMENT_STOP = re.compile(r"[,.;:()\[\]\"“”«»\n]")
+_BEFORE_COMMA = re.compile(r"(.*?),\s*", re.DOTALL)
 _ARTICLE_BEFORE = re.compile(r"\b(el|la|los|las)\s+$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\wÁÉÍÓÚÑáéíóúñü]+)[\s,]*$")
 
@@ -90,12 +96,51 @@ def _fits(role: Gender, person: Gender) -> bool:
     return "n" in (role, person) or role == person
 
 
-def _org_after(position: int, orgs: list[Mention], text: str) -> Mention | None:
-    """The institution named right after ``position`` ("… directora | del IMM")."""
+@cache
+def _complement_words() -> frozenset[str]:
+    role_words = {word for form in role_forms() for word in fold(form).split()}
+    return load_context_words().role_complement | connector_words() | role_words
+
+
+def is_complement(gap: str) -> bool:
+    """Whether ``gap`` may stand between a role and its institution or holder: at most
+    :data:`_COMPLEMENT_MAX_WORDS` words, no punctuation, each capitalised, a number, a role
+    word, a connector of institution names or a ``role_complement`` of context_words.tsv
+    ("general del Estado", "de la dependencia"; never "anunció que").
+
+    >>> is_complement(" general del Estado"), is_complement(" anunció que")
+    (True, False)
+    """
+    words = gap.split()
+    if len(words) > _COMPLEMENT_MAX_WORDS or _COMPLEMENT_STOP.search(gap):
+        return False
+    allowed = _complement_words()
+    return all(word[0].isupper() or word[0].isdigit() or fold(word) in allowed
+               for word in words)
+
+
+def _org_after(position: int, orgs: list[Mention], people: list[Mention],
+               text: str) -> Mention | None:
+    """The institution named right after ``position`` ("… directora | del IMM"), or after a
+    complement with no person in it ("secretaria | de Acción Femenil de la | CTM")."""
     for org in orgs:
-        if org.start_char >= position and LINK.fullmatch(text[position:org.start_char]):
+        if org.start_char < position:
+            continue
+        gap = text[position:org.start_char]
+        if LINK.fullmatch(gap) or (is_complement(gap) and not any(
+                position <= p.start_char < org.start_char for p in people)):
             return org
+        return None
     return None
+
+
+def _comma_before_person(gap: str) -> bool:
+    """The text between a role and the person after it: a comma or nothing ("la directora
+    del IMM, Ana"), after a complement at most ("la síndica municipal, Ana")."""
+    if _BEFORE_PERSON.fullmatch(gap):
+        return True
+    match = _BEFORE_COMMA.fullmatch(gap)
+    return match is not None and is_complement(match[1])
 
 
 def inside(position: int, mentions: list[Mention]) -> bool:
@@ -107,14 +152,18 @@ def _holder(start: int, end: int, gender: Gender, people: list[Mention],
     """The person a role (from ``start`` to ``end``, its institution included) stands in
     apposition to: right after it with nothing but a space ("la regidora Ana Ruiz"), else the
     one right before it ("Ana Ruiz, directora del IMM"), else the one after it behind a comma
-    ("la directora del IMM, Ana Ruiz"), skipping one whose gender does not fit."""
+    ("la directora del IMM, Ana Ruiz"), skipping one whose gender does not fit. A role with
+    its article between two people introduces the second ("el regidor Luis Ruiz, el
+    coordinador del Cemath, Juan Pérez": the coordinator is Juan Pérez)."""
     after = next((p for p in people if p.start_char >= end), None)
     before = next((p for p in reversed(people) if p.end_char <= start), None)
     tight = after is not None and text[end:after.start_char].isspace()
-    candidates = [
-        after if tight else None,
-        before if before and _AFTER_PERSON.fullmatch(text[before.end_char:start]) else None,
-        after if after and _BEFORE_PERSON.fullmatch(text[end:after.start_char]) else None]
+    preceding = (before if before and _AFTER_PERSON.fullmatch(text[before.end_char:start])
+                 else None)
+    following = after if after and _comma_before_person(text[end:after.start_char]) else None
+    introduces = following is not None and _ARTICLE_BEFORE.search(text, 0, start) is not None
+    candidates = [after if tight else None,
+                  *((following, preceding) if introduces else (preceding, following))]
     return next((p for p in candidates
                  if p is not None and _fits(gender, person_gender(p, text))), None)
 
@@ -128,7 +177,7 @@ def find_affiliations(text: str, mentions: Iterable[Mention]) -> list[Affiliatio
     for match in role_pattern().finditer(text):
         if inside(match.start(), ordered):
             continue  # "Comisión de Regidores", a role word inside a name
-        org = _org_after(match.end(), orgs, text)
+        org = _org_after(match.end(), orgs, people, text)
         end = org.end_char if org is not None else match.end()
         person = _holder(match.start(), end, _role_gender(match, text), people, text)
         if person is not None:

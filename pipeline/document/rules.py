@@ -34,6 +34,7 @@ class ContextWords:
     time: frozenset[str]  # "11:00 a.m. (Centro Cívico)": an agenda's venue in brackets
     org_class: frozenset[str]  # "dependencias como …": a list of bodies follows
     list_opener: frozenset[str]  # "como", "entre ellas": where such a list begins
+    role_complement: frozenset[str]  # "la síndica municipal, Ana": between role and holder
 
 
 @cache

@@ -73,6 +73,16 @@ def test_a_role_introduced_by_quien_es(nlp: Language) -> None:
         ("Marisol Ochoa Lara", "secretaria", True)]
 
 
+def test_a_member_of_a_civil_society_body_but_not_a_student_of_a_university(nlp: Language) -> None:
+    found = roles(nlp, "En la reunión, Rocío Anaya Villa, del colectivo Red Mesa de Mujeres de "
+                       "Ciudad Juárez, habló sobre la marcha.")
+    assert [(p, r, "Red Mesa" in o) for p, r, o in found] == [
+        ("Rocío Anaya Villa", "integrante", True)]
+    found = roles(nlp, "La joven Karla Ortiz Pérez, de la Universidad Autónoma de Ciudad Juárez, "
+                       "ganó el concurso de oratoria.")
+    assert not any(person == "Karla Ortiz Pérez" for person, _, _ in found)
+
+
 def at(text: str, surface: str, label: str = "PER", origin: str = "ner") -> Mention:
     start = text.index(surface)
     return Mention("d", label, surface, start, start + len(surface), "", origin)  # type: ignore[arg-type]

@@ -18,7 +18,15 @@ from functools import cache
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.document.rules import connector_words, load_context_words, role_forms
-from pipeline.knowledge import Gender, KnowledgeError, data_lines, fold, load_roles
+from pipeline.knowledge import (
+    Gender,
+    KnowledgeError,
+    data_lines,
+    fold,
+    gazetteer_index,
+    infer_sector,
+    load_roles,
+)
 from pipeline.records import Affiliation, Mention
 
 GENDERS_FILE = RESOURCES_DIR / "genders.tsv"
@@ -35,6 +43,11 @@ _AFTER_PERSON = re.compile(r"\s*,\s*(?:quien\s+(?:es|era|funge\s+como)\s+)?(?:(?
 _COMPLEMENT_MAX_WORDS = 10
 _COMPLEMENT_STOP = re.compile(r"[,.;:()\[\]\"“”«»\n]")
 _BEFORE_COMMA = re.compile(r"(.*?),\s*", re.DOTALL)
+# "Ana Ruiz, del colectivo Red Mesa de Mujeres": a member of a civil-society body, the only
+# sector whose members a release names this way (of a school or a shelter, "de" can name a
+# pupil or a resident).
+_MEMBER_OF = re.compile(r"\s*,\s*(?:integrante\s+)?(?:de|del)\b(.*)", re.IGNORECASE | re.DOTALL)
+MEMBER_ROLE = "integrante"
 _ARTICLE_BEFORE = re.compile(r"\b(el|la|los|las)\s+$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\wÁÉÍÓÚÑáéíóúñü]+)[\s,]*$")
 
@@ -168,6 +181,24 @@ def _holder(start: int, end: int, gender: Gender, people: list[Mention],
                  if p is not None and _fits(gender, person_gender(p, text))), None)
 
 
+def _civil_society(org: Mention) -> bool:
+    body = gazetteer_index().get(fold(org.canonical))
+    return (body.sector if body else infer_sector(org.canonical)) == "civil_society"
+
+
+def _member_of(person: Mention, orgs: list[Mention], text: str) -> Mention | None:
+    """The civil-society body right after ``person`` behind ", de" / ", del", with only
+    lower-case complement words between ("Ana Ruiz, del colectivo Red Mesa de Mujeres")."""
+    org = next((o for o in orgs if o.start_char >= person.end_char), None)
+    if org is None:
+        return None
+    match = _MEMBER_OF.fullmatch(text[person.end_char:org.start_char])
+    if match is None or not is_complement(match[1]) or any(
+            word[0].isupper() for word in match[1].split()):
+        return None
+    return org if _civil_society(org) else None
+
+
 def find_affiliations(text: str, mentions: Iterable[Mention]) -> list[Affiliation]:
     """Each person's stated role and institution in one release, once per combination."""
     ordered = sorted(mentions, key=lambda m: m.start_char)
@@ -182,6 +213,10 @@ def find_affiliations(text: str, mentions: Iterable[Mention]) -> list[Affiliatio
         person = _holder(match.start(), end, _role_gender(match, text), people, text)
         if person is not None:
             key = (person.canonical, match.group().lower(), org.canonical if org else "")
+            found.setdefault(key, Affiliation(person.doc_id, *key))
+    for person in people:
+        if (org := _member_of(person, orgs, text)) is not None:
+            key = (person.canonical, MEMBER_ROLE, org.canonical)
             found.setdefault(key, Affiliation(person.doc_id, *key))
     return list(found.values())
 

@@ -35,11 +35,13 @@ HERE = Path(__file__).resolve().parent
 STAGES = ("document stage", "identities", "dedupe", "network metrics")
 
 
-def measure(corpus: Path, folder: Path, name: str, *extra: str) -> dict[str, Any]:
-    """Run timed_extract.py once; its figures plus wall time and peak memory (MB)."""
+def measure(corpus: Path, folder: Path, name: str, *extra: str,
+            store: str | None = None) -> dict[str, Any]:
+    """Run timed_extract.py once, writing to ``name``-out with the interim store ``store``
+    (default ``name``); its figures plus wall time and peak memory (MB)."""
     command = [sys.executable, str(HERE / "timed_extract.py"), "--input", str(corpus),
                "--output", str(folder / f"{name}-out"), "--interim",
-               str(folder / f"{name}-store"), *extra]
+               str(folder / f"{store or name}-store"), *extra]
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
@@ -132,12 +134,12 @@ def main() -> None:
 
         largest = sizes[-1]
         name = f"repeating-{largest}"
-        rerun = measure(corpora["repeating", largest], folder, name)
+        rerun = measure(corpora["repeating", largest], folder, f"{name}-rerun", store=name)
         # Same file name (a release's path is part of its key), one release more.
         plus_one = folder / "plus-one" / corpora["repeating", largest].name
         plus_one.parent.mkdir()
         write_corpus(plus_one, largest + 1, names="repeating")
-        added = measure(plus_one, folder, name)
+        added = measure(plus_one, folder, f"{name}-added", store=name)
         base = cold["repeating", largest]["wall"]
         print(f"\n3. reruns of {largest} releases (wall time, cold {base:.1f} s): unchanged "
               f"{rerun['wall']:.1f} s = {rerun['wall'] / base:.2f} of cold "

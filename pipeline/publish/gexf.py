@@ -45,27 +45,29 @@ def _value(value: Any) -> str:
     return _text("true" if value is True else "false" if value is False else value)
 
 
-def _kind(values: Iterable[Any]) -> str:
-    """The GEXF type that holds every one of ``values``."""
-    kinds = {type(value) for value in values}
-    if kinds <= {bool}:
+def _kind(types: set[type]) -> str:
+    """The GEXF type that holds values of every one of ``types``."""
+    if types <= {bool}:
         return "boolean"
-    if kinds <= {int}:
+    if types <= {int}:
         return "long"
-    return "double" if kinds <= {int, float} else "string"
+    return "double" if types <= {int, float} else "string"
 
 
 def _declare(handle: IO[str], kind: str, attributes: Iterable[Mapping[str, Any]],
-             skip: set[str], first_id: int) -> dict[str, str]:
-    """Write the ``<attributes>`` of ``kind`` (node or edge); return each title's id."""
-    values: dict[str, list[Any]] = {}
+             skip: set[str], extra: Mapping[str, type], first_id: int) -> dict[str, str]:
+    """Write the ``<attributes>`` of ``kind`` (node or edge), those of ``attributes`` but
+    ``skip`` and then ``extra``; return each title's id."""
+    types: dict[str, set[type]] = {}
     for data in attributes:
         for key, value in data.items():
             if key not in skip:
-                values.setdefault(key, []).append(value)
-    ids = {key: str(first_id + number) for number, key in enumerate(values)}
+                types.setdefault(key, set()).add(type(value))
+    for key, value_type in extra.items():
+        types.setdefault(key, set()).add(value_type)
+    ids = {key: str(first_id + number) for number, key in enumerate(types)}
     handle.write(f'    <attributes mode="static" class="{kind}">\n')
-    for key, seen in values.items():
+    for key, seen in types.items():
         handle.write(f'      <attribute id="{ids[key]}" title={_text(key)} '
                      f'type="{_kind(seen)}" />\n')
     handle.write("    </attributes>\n")
@@ -107,14 +109,14 @@ def _labels(graph: nx.Graph) -> dict[Any, str]:
 def write_gexf(graph: nx.Graph, handle: IO[str], *, time: tuple[str, str] | None = None
                ) -> None:
     """Write ``graph`` (scalar attributes only) to ``handle`` as GEXF; ``time``: see above."""
-    undated = {"undated": False} if time else {}
+    undated = {"undated": bool} if time else {}
     handle.write(_HEAD)
     mode = ' mode="dynamic" timeformat="date"' if time else ' mode="static"'
     handle.write(f'  <graph defaultedgetype="undirected"{mode}>\n')
-    node_ids = _declare(handle, "node", (dict(d, **undated) for _, d in graph.nodes(data=True)),
-                        set(), 0)
-    edge_ids = _declare(handle, "edge", (dict(d, **undated) for *_, d in graph.edges(data=True)),
-                        {"weight"}, len(node_ids))
+    node_ids = _declare(handle, "node", (d for _, d in graph.nodes(data=True)), set(),
+                        undated, 0)
+    edge_ids = _declare(handle, "edge", (d for *_, d in graph.edges(data=True)), {"weight"},
+                        undated, len(node_ids))
     positions = network_layout(graph, aspect=ASPECT)
     labels = _labels(graph)
     scale = 2 * SPREAD / ASPECT

@@ -56,7 +56,7 @@ def analyse_pending(pending: Pending, store: ResultStore, settings: Settings,
     first = next(pending, None)
     if first is None:
         return 0
-    return analyse_into(chain([first], pending), store, nlp or worker_nlp(settings.model),
+    return analyse_into(chain([first], pending), store, nlp or local_nlp(settings.model),
                         settings, privacy_key)
 
 
@@ -104,12 +104,18 @@ def batches(pending: Pending, size: int) -> Iterator[list[tuple[str, RawDocument
         yield batch
 
 
-@cache
-def worker_nlp(model: str | None) -> Language:
-    """The spaCy pipeline of this process, built on first use (once per cluster worker)."""
+def local_nlp(model: str | None) -> Language:
+    """The spaCy pipeline of a run in this process, not kept: its memory goes to the corpus
+    stage once the per-document stage is over."""
     from pipeline.document.nlp import build_nlp
 
     return build_nlp(model)
+
+
+@cache
+def worker_nlp(model: str | None) -> Language:
+    """The spaCy pipeline of a cluster worker, built on its first task and kept."""
+    return local_nlp(model)
 
 
 def analyse_batch(batch: list[tuple[str, RawDocument]], settings: Settings, location: str,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -85,7 +85,7 @@ class Entity:
     name: str
     aliases: tuple[str, ...] = ()
     sector: str = ""
-    doc_ids: frozenset[str] = field(default_factory=frozenset)
+    n_documents: int = 0  # releases that mention it
     first_seen: date | None = None
     last_seen: date | None = None
     jurisdiction: str = ""  # the municipality ("Juárez, Chihuahua") or state of its body

@@ -145,7 +145,7 @@ def earlier_run(nlp: Language, tmp_path_factory: pytest.TempPathFactory) -> Path
 @pytest.fixture()
 def model(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> Language:
     """`extract` runs with the session's pipeline instead of loading the model again."""
-    monkeypatch.setattr("pipeline.engine.worker_nlp", lambda model=None: nlp)
+    monkeypatch.setattr("pipeline.engine.local_nlp", lambda model=None: nlp)
     return nlp
 
 

@@ -161,7 +161,7 @@ def test_a_killed_run_leaves_the_previous_set_and_its_lock_is_taken_over(
 def test_bad_input_second_extract_into_a_held_folder_exits_2(
         tmp_path: Path, holder: subprocess.Popen[str], nlp: Language,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("pipeline.engine.worker_nlp", lambda model=None: nlp)
+    monkeypatch.setattr("pipeline.engine.local_nlp", lambda model=None: nlp)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "nota.txt").write_text(
         "El Instituto Municipal de las Mujeres presentó una campaña contra la violencia.",

@@ -103,7 +103,7 @@ def test_shorter_name_of_one_person_merges_across_releases() -> None:
     index = index_of(full, short, other)
     assert index.entity_id(short) == index.entity_id(full)
     [person] = index.entities()
-    assert person.name == "Elvira Urrutia Castro" and person.doc_ids == {"a", "b", "c"}
+    assert person.name == "Elvira Urrutia Castro" and person.n_documents == 3
 
 
 def test_shorter_name_shared_by_two_full_names_stays_apart() -> None:
@@ -118,7 +118,7 @@ def test_legal_form_punctuation_and_accents_do_not_split_a_body() -> None:
     forms = ["Transforma A. C.", "Transforma A.C.", "TRANSFORMA", "Transformá"]
     index = index_of(*(mention(f, canonical=f, doc_id=str(i)) for i, f in enumerate(forms)))
     [body] = index.entities()
-    assert body.sector == "civil_society" and len(body.doc_ids) == 4
+    assert body.sector == "civil_society" and body.n_documents == 4
 
 
 def test_sector_from_gazetteer_then_name_then_other() -> None:

@@ -37,6 +37,10 @@ def entity_id_for(label: Label, key: str) -> str:
     return f"{label.lower()}-{hashlib.sha1(f'{label}:{key}'.encode()).hexdigest()[:12]}"
 
 
+def _key(label: Label, name: str, jurisdiction: str) -> Key:
+    return label, identity_key(label, name, jurisdiction)
+
+
 def identity_key(label: Label, name: str, jurisdiction: str = "") -> str:
     """The key under which variants of one name meet: for people :func:`normalize_form`; for
     institutions :func:`org_key` in the release's ``jurisdiction``."""
@@ -72,10 +76,12 @@ class _Tally:
     scope: str = ""  # the place of a body that belongs to one (see org_key)
     words: tuple[str, ...] = ()  # ORG: the key's words in order; PER: the name's words
     initials: str = ""
-    names: Counter[str] = field(default_factory=Counter)  # canonical names given
-    forms: set[str] = field(default_factory=set)  # surface forms seen
-    doc_ids: set[str] = field(default_factory=set)
-    jurisdictions: set[str] = field(default_factory=set)  # of its releases
+    # Tuples and a list rather than sets: most names have one form, one release and one
+    # place, and a tally per distinct name is what a large corpus holds most of.
+    names: dict[str, int] = field(default_factory=dict)  # canonical name → times given
+    forms: tuple[str, ...] = ()  # surface forms seen
+    doc_ids: list[str] = field(default_factory=list)  # its releases (repeats only if fed apart)
+    jurisdictions: tuple[str, ...] = ()  # of its releases
     first_seen: date | None = None
     last_seen: date | None = None
 
@@ -103,6 +109,30 @@ def _same_place(a: _Tally, b: _Tally, *, known_sector: bool = False) -> bool:
     return loose.fits(scoped.scope) and (known_sector or org_sector(loose.name) == "other")
 
 
+@dataclass(frozen=True, slots=True)
+class Identities:
+    """The resolved identities: each key's root and each root's name. Far smaller than the
+    :class:`EntityIndex` that found them, so the corpus stage keeps only this for its second
+    pass."""
+
+    roots: dict[Key, str]  # key → its root's key
+    names: dict[Key, str]  # root → the entity's name
+
+    def entity_id(self, mention: Mention, jurisdiction: str = "") -> str:
+        return self.id_for(mention.label, mention.canonical or mention.text, jurisdiction)
+
+    def id_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
+        """The entity id of a canonical name in a release about ``jurisdiction``, after the
+        corpus-wide merges."""
+        key = _key(label, name, jurisdiction)
+        return entity_id_for(label, self.roots.get(key, key[1]))
+
+    def name_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
+        """The entity's name (the root's) for a canonical name of a release."""
+        key = _key(label, name, jurisdiction)
+        return self.names.get((label, self.roots.get(key, key[1])), name)
+
+
 class EntityIndex:
     """The per-entity table of the corpus: fed mention by mention, read once complete.
 
@@ -122,12 +152,12 @@ class EntityIndex:
     def __init__(self) -> None:
         self._tallies: dict[Key, _Tally] = {}
         self._acronyms: dict[str, set[str]] = {}  # acronym key → long-form keys
-        self._root: dict[Key, str] | None = None
+        self._resolved: Identities | None = None
 
     def add(self, mention: Mention, published: date | None, jurisdiction: str = "") -> None:
         """Count one mention of a release about ``jurisdiction`` (a label, "" = unknown)."""
         name = mention.canonical or mention.text
-        key = self._key(mention.label, name, jurisdiction)
+        key = _key(mention.label, name, jurisdiction)
         tally = self._tallies.get(key)
         if tally is None:
             tally = self._tallies[key] = _Tally(mention.label)
@@ -137,25 +167,28 @@ class EntityIndex:
                     found.initials
             else:
                 tally.words = tuple(person_words(name))
-        tally.names[name] += 1
-        if not is_generic_form(mention.text):
-            tally.forms.add(mention.text)
-        tally.doc_ids.add(mention.doc_id)
-        tally.jurisdictions.add(jurisdiction)
+        tally.names[name] = tally.names.get(name, 0) + 1
+        if mention.text not in tally.forms and not is_generic_form(mention.text):
+            tally.forms += (mention.text,)
+        if mention.doc_id not in tally.doc_ids[-1:]:  # a release's mentions come together
+            tally.doc_ids.append(mention.doc_id)
+        if jurisdiction not in tally.jurisdictions:
+            tally.jurisdictions += (jurisdiction,)
         if published is not None:
             tally.first_seen = min(filter(None, (tally.first_seen, published)))
             tally.last_seen = max(filter(None, (tally.last_seen, published)))
         if mention.label == "ORG" and is_acronym(mention.text) and name != mention.text:
             self._acronyms.setdefault(normalize_form(mention.text), set()).add(key[1])
-        self._root = None
-
-    @staticmethod
-    def _key(label: Label, name: str, jurisdiction: str) -> Key:
-        return label, identity_key(label, name, jurisdiction)
+        self._resolved = None
 
     def _roots(self) -> dict[Key, str]:
         """Each key's root: the best-ranked key of its merged group."""
-        if self._root is None:
+        return self.resolved().roots
+
+    def resolved(self) -> Identities:
+        """The identities as the corpus seen so far resolves them (computed once per state):
+        all that the tables need once :meth:`entities` has been read."""
+        if self._resolved is None:
             parent = {key: key for key in self._tallies}
 
             def find(key: Key) -> Key:
@@ -169,11 +202,14 @@ class EntityIndex:
             groups: dict[Key, list[Key]] = defaultdict(list)
             for key in self._tallies:
                 groups[find(key)].append(key)
-            self._root = {}
+            roots: dict[Key, str] = {}
+            names: dict[Key, str] = {}
             for members in groups.values():
                 best = max(members, key=self._rank)
-                self._root.update((key, best[1]) for key in members)
-        return self._root
+                roots.update((key, best[1]) for key in members)
+                names[best] = self._tallies[best].name
+            self._resolved = Identities(roots, names)
+        return self._resolved
 
     def _rank(self, key: Key) -> tuple[bool, int, bool, int, int, str]:
         """Which key of a group names it: a gazetteer name, a person's fullest name, the most
@@ -333,19 +369,13 @@ class EntityIndex:
             yield b, a
 
     def entity_id(self, mention: Mention, jurisdiction: str = "") -> str:
-        return self.id_for(mention.label, mention.canonical or mention.text, jurisdiction)
+        return self.resolved().entity_id(mention, jurisdiction)
 
     def id_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
-        """The entity id of a canonical name in a release about ``jurisdiction``, after the
-        corpus-wide merges."""
-        key = self._key(label, name, jurisdiction)
-        return entity_id_for(label, self._roots().get(key, key[1]))
+        return self.resolved().id_for(label, name, jurisdiction)
 
     def name_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
-        """The entity's name (the root's) for a canonical name of a release."""
-        key = self._key(label, name, jurisdiction)
-        root = (label, self._roots().get(key, key[1]))
-        return self._tallies[root].name if root in self._tallies else name
+        return self.resolved().name_for(label, name, jurisdiction)
 
     def entities(self) -> list[Entity]:
         """One Entity per root, named by its root's most frequent (then longest) spelling;
@@ -356,7 +386,7 @@ class EntityIndex:
         result = []
         for (label, root), tallies in sorted(groups.items()):
             name = self._tallies[(label, root)].name
-            names: Counter[str] = sum((t.names for t in tallies), Counter())
+            names: Counter[str] = sum((Counter(t.names) for t in tallies), Counter())
             forms = set().union(*(t.forms for t in tallies), names) - {name}
             seen = [d for t in tallies for d in (t.first_seen, t.last_seen) if d]
             scopes = Counter(t.scope for t in tallies if t.scope)
@@ -364,7 +394,7 @@ class EntityIndex:
                 entity_id=entity_id_for(label, root), label=label, name=name,
                 aliases=tuple(sorted(f for f in forms if not is_generic_form(f))),
                 sector=org_sector(name) if label == "ORG" else "",
-                doc_ids=frozenset().union(*(t.doc_ids for t in tallies)),
+                n_documents=len(set().union(*(t.doc_ids for t in tallies))),
                 first_seen=min(seen, default=None), last_seen=max(seen, default=None),
                 jurisdiction=scopes.most_common(1)[0][0] if scopes else ""))
         return result

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pipeline.config import Settings
 from pipeline.corpus.events import EventIds
-from pipeline.corpus.identities import EntityIndex
+from pipeline.corpus.identities import EntityIndex, Identities
 from pipeline.corpus.privacy import PublicPeople, withhold_entity
 from pipeline.records import DocumentResult, Entity, Mention
 
@@ -23,7 +23,7 @@ from pipeline.records import DocumentResult, Entity, Mention
 class CorpusIndex:
     """What only the whole corpus tells: identities and each release's event."""
 
-    identities: EntityIndex
+    identities: Identities
     entities: tuple[Entity, ...]
     events_of: dict[str, tuple[str, str | None]]  # doc_id → (event_id, duplicate_of)
     duplicates: int  # releases merged into an earlier release's event
@@ -55,8 +55,11 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings,
             identities.add(mention, result.published, result.jurisdiction)
         events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
                                                     result.published)
-    return CorpusIndex(identities, tuple(map(withhold_entity, identities.entities())),
-                       events_of, event_ids.duplicates, people)
+    duplicates = event_ids.duplicates
+    del event_ids  # the near-duplicate index is done: free it before the entities are built
+    entities = tuple(map(withhold_entity, identities.entities()))
+    # The index's tallies die here: the second pass needs only the resolved identities.
+    return CorpusIndex(identities.resolved(), entities, events_of, duplicates, people)
 
 
 def identify(results: Iterable[DocumentResult], index: CorpusIndex

@@ -127,9 +127,10 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]
     return table.rows
 
 
-def _scalar_attributes(graph: nx.Graph) -> nx.Graph:
-    """A copy whose list and date attributes are strings: GraphML and GEXF take scalars."""
-    flat = graph.copy()
+def _scalar_attributes(graph: nx.Graph, *, in_place: bool = False) -> nx.Graph:
+    """``graph`` (or a copy) whose list and date attributes are strings: GraphML and GEXF
+    take scalars."""
+    flat = graph if in_place else graph.copy()
     attributes = [data for _, data in flat.nodes(data=True)]
     attributes += [data for *_, data in flat.edges(data=True)]
     for data in attributes:
@@ -140,16 +141,18 @@ def _scalar_attributes(graph: nx.Graph) -> nx.Graph:
 
 
 def write_graph(graph: nx.Graph, *, gexf: Path | None = None, graphml: Path | None = None,
-                time: tuple[str, str] | None = None) -> None:
+                time: tuple[str, str] | None = None, in_place: bool = False) -> None:
     """Write ``graph`` as GEXF and/or GraphML, atomically.
 
     ``time`` names the date attributes that bound each node's and edge's life, e.g.
     ``("first_date", "last_date")``: the GEXF becomes dynamic, so Gephi's timeline plays it.
     Elements without dates are present throughout and carry ``undated`` = true. The GEXF's
     nodes are labelled with their ``name`` and coloured, sized and placed (see
-    :mod:`pipeline.publish.gexf`).
+    :mod:`pipeline.publish.gexf`). ``in_place`` turns ``graph``'s own list and date
+    attributes into strings instead of copying it: for a graph not used afterwards (a large
+    network's copy would double its memory).
     """
-    flat = _scalar_attributes(graph)
+    flat = _scalar_attributes(graph, in_place=in_place)
     if gexf is not None:
         with atomic_path(gexf) as temporary, temporary.open("w", encoding="utf-8") as handle:
             write_gexf(flat, handle, time=time)

@@ -82,11 +82,12 @@ def _group_layout(group: nx.Graph, seed: int) -> np.ndarray:
 def _ordered_subgraph(graph: nx.Graph, members: set[str]) -> nx.Graph:
     """The group as a graph whose nodes and edges keep ``graph``'s order: a subgraph view
     iterates its node set, whose order changes with Python's hash seed, and ForceAtlas2's
-    seeded start positions go by node order."""
+    seeded start positions go by node order. Only the edge weights are copied: the layout
+    reads nothing else, and the largest group may be most of a large network."""
     group = nx.Graph()
-    group.add_nodes_from((node, graph.nodes[node]) for node in graph if node in members)
-    group.add_edges_from((s, t, d) for s, t, d in graph.edges(data=True)
-                         if s in members and t in members)
+    group.add_nodes_from(node for node in graph if node in members)
+    group.add_edges_from((s, t, {"weight": d["weight"]} if "weight" in d else {})
+                         for s, t, d in graph.edges(data=True) if s in members and t in members)
     return group
 
 

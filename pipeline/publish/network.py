@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +44,11 @@ def _names(ids: Iterable[str], entities: Mapping[str, Entity]) -> list[str]:
 
 
 def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:
+    """Write the tables, then the graph files, of one period's network (whose attributes
+    the graph files turn into strings)."""
+    # The metrics (Louvain, betweenness) leave reference cycles behind that only a full
+    # collection frees; on a large network they would otherwise stay through the writing.
+    gc.collect()
     edges = sorted((min(s, t), max(s, t), data) for s, t, data in graph.edges(data=True))
     export.write_csv(output_dir / f"edges{suffix}.csv", EDGE_COLUMNS, (
         {"source_id": s, "target_id": t, "source": graph.nodes[s]["name"],
@@ -51,7 +57,7 @@ def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:
         {"entity_id": node, **data} for node, data in sorted(graph.nodes(data=True))))
     export.write_graph(graph, gexf=output_dir / f"graph{suffix}.gexf",
                        graphml=output_dir / f"graph{suffix}.graphml",
-                       time=("first_date", "last_date"))
+                       time=("first_date", "last_date"), in_place=True)
 
 
 def write_network(events: Sequence[Event], entities: Mapping[str, Entity], output_dir: Path,
@@ -71,7 +77,7 @@ def write_network(events: Sequence[Event], entities: Mapping[str, Entity], outpu
     network = institution_network(chosen, entities, betweenness)
     _write_slice(network, output_dir, "")
     export.write_graph(participation_graph(chosen, entities),
-                       graphml=output_dir / "events_graph.graphml")
+                       graphml=output_dir / "events_graph.graphml", in_place=True)
     if by_year:
         for year in event_years(chosen):
             _write_slice(institution_network(filter_events(

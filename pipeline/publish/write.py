@@ -13,12 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.corpus.events import EventTable
+from pipeline.corpus.identities import Identities
 from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import shown_name
 from pipeline.corpus.stage import CorpusIndex, IdentifiedDocument
 from pipeline.publish import export
 from pipeline.publish.network import NetworkSummary, write_network
-from pipeline.records import Reject
+from pipeline.records import Event, Reject
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "title_source", "published",
                     "published_raw", "published_source", "gbv_related", "gbv_score",
@@ -50,14 +51,12 @@ def _document_row(document: IdentifiedDocument) -> dict[str, object]:
             "event_type": result.event_type}
 
 
-def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
-                 rejects: Sequence[Reject], output_dir: Path, *, since: date | None = None,
-                 until: date | None = None, by_year: bool = False,
-                 betweenness: Betweenness = Betweenness()) -> Written:
-    """Write every table and graph of one run to ``output_dir``."""
+def _write_releases(documents: Iterable[IdentifiedDocument], identities: Identities,
+                    output_dir: Path) -> tuple[int, list[Event]]:
+    """Stream the per-release tables; return the number of releases and their events (the
+    event drafts die with this call, before the network is built)."""
     events = EventTable()
     count = 0
-    identities = index.identities
     with (export.CsvTable(output_dir / "documents.csv", DOCUMENT_COLUMNS) as doc_table,
           export.CsvTable(output_dir / "mentions.csv", MENTION_COLUMNS) as mention_table,
           export.CsvTable(output_dir / "dates.csv", DATE_COLUMNS) as date_table,
@@ -77,9 +76,16 @@ def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
                 for a in document.result.affiliations)
             events.add(row, document.mentions, document.result.dates)
             count += 1
-    export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, (
-        {**asdict(e), "n_documents": len(e.doc_ids)} for e in index.entities))
-    event_list = events.events()
+    return count, events.events()
+
+
+def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
+                 rejects: Sequence[Reject], output_dir: Path, *, since: date | None = None,
+                 until: date | None = None, by_year: bool = False,
+                 betweenness: Betweenness = Betweenness()) -> Written:
+    """Write every table and graph of one run to ``output_dir``."""
+    count, event_list = _write_releases(documents, index.identities, output_dir)
+    export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, map(asdict, index.entities))
     network = write_network(event_list, {e.entity_id: e for e in index.entities}, output_dir,
                             since=since, until=until, by_year=by_year,
                             betweenness=betweenness)

@@ -104,22 +104,47 @@ _TYPE_NAMES = {dict: "an object", list: "a list", bool: "a boolean", int: "a num
                float: "a number"}
 
 
-def _read_jsonl(rel: str, data: bytes) -> list[RawDocument | Reject]:
-    """The releases of a .jsonl file; a file with none (an annotation file, a manifest) is
-    one reject, not one per line. A file that is UTF-8 apart from a few stray bytes is read
-    with those bytes repaired (see :mod:`pipeline.sources.decoding`)."""
+def _read_jsonl(rel: str, data: bytes) -> Iterator[RawDocument | Reject]:
+    """The releases of a .jsonl file, one line at a time (a large file is never held as
+    releases all at once); a file with none (an annotation file, a manifest) is one reject,
+    not one per line. A file that is UTF-8 apart from a few stray bytes is read with those
+    bytes repaired (see :mod:`pipeline.sources.decoding`)."""
     decoded = decode_utf8(data)
+    del data  # the decoded text is all that is read from here on
     if decoded is None:
-        return [Reject(rel, "ingest", "a .jsonl file must be UTF-8, and this one mostly is not; "
-                       "convert it to UTF-8")]
+        yield Reject(rel, "ingest", "a .jsonl file must be UTF-8, and this one mostly is not; "
+                     "convert it to UTF-8")
+        return
     log_decoding(decoded, printable(rel), guessed=False)
-    # JSON Lines end at "\n" only: a U+2028 inside a string is no line break
-    results = list(_jsonl_records(rel, decoded.text.split("\n"), decoded.encoding))
-    if results and all(isinstance(r, Reject) and r.reason.startswith(("not valid JSON", _NO_TEXT))
-                       for r in results):
-        return [Reject(rel, "ingest", f'no line is a release (an object with a "text" string); '
-                       f"{len(results)} lines skipped")]
-    return results
+    leading: list[Reject] = []  # the lines before the first release, held back
+    released = False
+    for item in _jsonl_records(rel, _lines(decoded.text), decoded.encoding):
+        if released:
+            yield item
+        elif isinstance(item, RawDocument):
+            released = True
+            yield from leading
+            yield item
+        else:
+            leading.append(item)
+    if released:
+        return
+    if leading and all(r.reason.startswith(("not valid JSON", _NO_TEXT)) for r in leading):
+        yield Reject(rel, "ingest", f'no line is a release (an object with a "text" string); '
+                     f"{len(leading)} lines skipped")
+    else:
+        yield from leading
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, split at line feeds only (JSON Lines: a U+2028 inside a string is
+    no line break), one at a time."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1
 
 
 def _wrong_type(record: dict[str, object]) -> str | None:
@@ -137,7 +162,7 @@ def _wrong_type(record: dict[str, object]) -> str | None:
     return None
 
 
-def _jsonl_records(rel: str, lines: list[str], decoding: str) -> Iterator[RawDocument | Reject]:
+def _jsonl_records(rel: str, lines: Iterable[str], decoding: str) -> Iterator[RawDocument | Reject]:
     for number, line in enumerate(lines, 1):
         where = f"{rel}#L{number}"
         if not line.strip():
@@ -179,7 +204,7 @@ def _unique(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Rej
         yield item
 
 
-def _read_file(path: Path, rel: str, manifests: Manifests) -> list[RawDocument | Reject]:
+def _read_file(path: Path, rel: str, manifests: Manifests) -> Iterable[RawDocument | Reject]:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         return [Reject(rel, "ingest", f"unsupported file type {path.suffix or '(none)'!r}; "
@@ -206,11 +231,10 @@ def _read_all(root: Path, paths: list[Path]) -> Iterator[RawDocument | Reject]:
             logger.warning("%s: the file name is not valid UTF-8; the tables show it with "
                            "U+FFFD in place of the bytes", rel)
         try:
-            items = _read_file(path, escaped, manifests)
+            for item in _read_file(path, escaped, manifests):
+                yield _printable_path(item, escaped, rel)
         except Exception as exc:  # a fault of this code for this file: the others go on
-            items = [Reject.fault(escaped, "ingest", exc)]
-        for item in items:
-            yield _printable_path(item, escaped, rel)
+            yield Reject.fault(escaped, "ingest", exc)
 
 
 def _printable_path(item: RawDocument | Reject, escaped: str, rel: str

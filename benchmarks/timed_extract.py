@@ -112,7 +112,7 @@ def main() -> None:
     from pipeline.config import load_settings
     from pipeline.corpus import network
     from pipeline.corpus.events import EventIds
-    from pipeline.corpus.identities import EntityIndex
+    from pipeline.corpus.identities import EntityIndex, Identities
     from pipeline.document import stage
 
     settings = replace(load_settings(), interim=args.interim, workers=args.workers,
@@ -136,8 +136,9 @@ def main() -> None:
                 if hasattr(module, name):
                     patch(module, name, f"doc:{name}")
     patch(run, "analyse_pending", "document stage")
-    for name in ("add", "_roots", "entities", "id_for"):
+    for name in ("add", "resolved", "entities"):
         patch(EntityIndex, name, "identities")
+    patch(Identities, "id_for", "identities")
     patch(EventIds, "assign", "dedupe")
     patch(network, "_add_metrics", "network metrics")
     summary = run.extract_corpus(args.input, args.output, settings=settings, nlp=nlp)

@@ -184,6 +184,10 @@ class ResultStore:
             self._cache.popitem(last=False)
         return outcomes
 
+    def forget_decoded(self) -> None:
+        """Drop the decoded shards held for reading in order."""
+        self._cache.clear()
+
     def get(self, key: str) -> Outcome:
         """The stored outcome under ``key`` (KeyError when there is none)."""
         where = self._index[key]
@@ -235,6 +239,7 @@ class StoredResults:
             outcome = self._store.get(key)
             if isinstance(outcome, DocumentResult):
                 yield outcome
+        self._store.forget_decoded()  # a pass is over: the next one reads the shards again
 
 
 class RunOrder:

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -49,7 +49,7 @@ def identity_key(label: Label, name: str, jurisdiction: str = "") -> str:
     return normalize_form(name)
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a large corpus has more names than it needs at once
 def org_sector(name: str) -> str:
     """The gazetteer's sector of a name, else the one inferred from its words."""
     body = gazetteer_index().get(fold(name))
@@ -111,12 +111,16 @@ def _same_place(a: _Tally, b: _Tally, *, known_sector: bool = False) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Identities:
-    """The resolved identities: each key's root and each root's name. Far smaller than the
-    :class:`EntityIndex` that found them, so the corpus stage keeps only this for its second
-    pass."""
+    """The resolved identities: each key's root, and each root's entity id and name. Far
+    smaller than the :class:`EntityIndex` that found them, so the corpus stage keeps only
+    this for its second pass (whose every mention then shares its entity's id string)."""
 
     roots: dict[Key, str]  # key → its root's key
-    names: dict[Key, str]  # root → the entity's name
+    entities: dict[Key, tuple[str, str]]  # root → (entity id, name)
+
+    def _root(self, label: Label, name: str, jurisdiction: str) -> Key:
+        key = _key(label, name, jurisdiction)
+        return label, self.roots.get(key, key[1])
 
     def entity_id(self, mention: Mention, jurisdiction: str = "") -> str:
         return self.id_for(mention.label, mention.canonical or mention.text, jurisdiction)
@@ -124,13 +128,14 @@ class Identities:
     def id_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
         """The entity id of a canonical name in a release about ``jurisdiction``, after the
         corpus-wide merges."""
-        key = _key(label, name, jurisdiction)
-        return entity_id_for(label, self.roots.get(key, key[1]))
+        root = self._root(label, name, jurisdiction)
+        found = self.entities.get(root)
+        return found[0] if found else entity_id_for(*root)
 
     def name_for(self, label: Label, name: str, jurisdiction: str = "") -> str:
         """The entity's name (the root's) for a canonical name of a release."""
-        key = _key(label, name, jurisdiction)
-        return self.names.get((label, self.roots.get(key, key[1])), name)
+        found = self.entities.get(self._root(label, name, jurisdiction))
+        return found[1] if found else name
 
 
 class EntityIndex:
@@ -181,13 +186,10 @@ class EntityIndex:
             self._acronyms.setdefault(normalize_form(mention.text), set()).add(key[1])
         self._resolved = None
 
-    def _roots(self) -> dict[Key, str]:
-        """Each key's root: the best-ranked key of its merged group."""
-        return self.resolved().roots
-
     def resolved(self) -> Identities:
-        """The identities as the corpus seen so far resolves them (computed once per state):
-        all that the tables need once :meth:`entities` has been read."""
+        """The identities as the corpus seen so far resolves them, each key under the
+        best-ranked key of its merged group (computed once per state): all that the tables
+        need once :meth:`entities` has been read."""
         if self._resolved is None:
             parent = {key: key for key in self._tallies}
 
@@ -203,12 +205,12 @@ class EntityIndex:
             for key in self._tallies:
                 groups[find(key)].append(key)
             roots: dict[Key, str] = {}
-            names: dict[Key, str] = {}
+            entities: dict[Key, tuple[str, str]] = {}
             for members in groups.values():
                 best = max(members, key=self._rank)
                 roots.update((key, best[1]) for key in members)
-                names[best] = self._tallies[best].name
-            self._resolved = Identities(roots, names)
+                entities[best] = entity_id_for(*best), self._tallies[best].name
+            self._resolved = Identities(roots, entities)
         return self._resolved
 
     def _rank(self, key: Key) -> tuple[bool, int, bool, int, int, str]:
@@ -380,18 +382,19 @@ class EntityIndex:
     def entities(self) -> list[Entity]:
         """One Entity per root, named by its root's most frequent (then longest) spelling;
         institutions get a sector and the place they belong to."""
+        resolved = self.resolved()
         groups: dict[Key, list[_Tally]] = {}
-        for key, root in self._roots().items():
+        for key, root in resolved.roots.items():
             groups.setdefault((key[0], root), []).append(self._tallies[key])
         result = []
         for (label, root), tallies in sorted(groups.items()):
-            name = self._tallies[(label, root)].name
+            entity_id, name = resolved.entities[(label, root)]
             names: Counter[str] = sum((Counter(t.names) for t in tallies), Counter())
             forms = set().union(*(t.forms for t in tallies), names) - {name}
             seen = [d for t in tallies for d in (t.first_seen, t.last_seen) if d]
             scopes = Counter(t.scope for t in tallies if t.scope)
             result.append(Entity(
-                entity_id=entity_id_for(label, root), label=label, name=name,
+                entity_id=entity_id, label=label, name=name,
                 aliases=tuple(sorted(f for f in forms if not is_generic_form(f))),
                 sector=org_sector(name) if label == "ORG" else "",
                 n_documents=len(set().union(*(t.doc_ids for t in tallies))),

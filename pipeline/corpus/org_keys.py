@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.document.jurisdiction import (
     PLACES_DIR,
@@ -140,7 +140,7 @@ def _scope(words: list[str], acronyms: list[bool], jurisdiction: str,
     return "", words
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a large corpus has more names than it needs at once
 def org_key(name: str, jurisdiction: str = "", sector: str = "other") -> OrgKey:
     """The identity key of an institution named ``name`` in a release about
     ``jurisdiction`` (a label, "" = unknown), given its ``sector``.

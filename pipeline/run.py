@@ -25,6 +25,7 @@ from pipeline.corpus.stage import identify, index_corpus
 from pipeline.document.privacy import privacy_key_for
 from pipeline.engine import analyse_pending, model_in_use
 from pipeline.fingerprint import pipeline_fingerprint
+from pipeline.memory import release_freed_memory
 from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult
@@ -104,10 +105,12 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
         # 1. Per document: every release the store lacks, written to the store.
         inputs = _counted(read_inputs(input_path, paths), tick)
         processed = analyse_pending(order.missing(inputs), store, settings, nlp, key)
+        release_freed_memory()  # the per-document stage's memory, before the corpus stage's
         # 2. Corpus: passes over the stored results, in input order, then the tables.
         results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
         index = index_corpus(_tallied(results, extractors), settings,
                              PublicPeople.learned_from(results, key))
+        release_freed_memory()  # the identity tallies, before the second pass
         written = write_tables(identify(results, index), index, rejects, outputs.staging,
                                since=since, until=until, by_year=by_year,
                                betweenness=Betweenness(settings.betweenness_exact_max,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from pipeline.corpus.network import (
     participation_graph,
 )
 from pipeline.document.privacy import WITHHELD
+from pipeline.memory import release_freed_memory
 from pipeline.publish import export
 from pipeline.records import Entity, Event
 
@@ -48,7 +48,7 @@ def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:
     the graph files turn into strings)."""
     # The metrics (Louvain, betweenness) leave reference cycles behind that only a full
     # collection frees; on a large network they would otherwise stay through the writing.
-    gc.collect()
+    release_freed_memory()
     edges = sorted((min(s, t), max(s, t), data) for s, t, data in graph.edges(data=True))
     export.write_csv(output_dir / f"edges{suffix}.csv", EDGE_COLUMNS, (
         {"source_id": s, "target_id": t, "source": graph.nodes[s]["name"],

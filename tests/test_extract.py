@@ -127,3 +127,24 @@ def test_acronym_of_a_place_is_a_place(nlp: Language) -> None:
     result = found(nlp, "La caminata partió de la explanada del Centro Municipal de las Artes "
                         "(CMA) y llegó al parque. Después, en el CMA hubo música.")
     assert not any(text == "CMA" for _, text in result)
+
+
+def test_memory_zones_free_new_words_and_change_no_result(nlp: Language, monkeypatch) -> None:
+    from pipeline.document import extract as extraction
+
+    # Invented names, new to the model's vocabulary: seven articles, in zones of three.
+    names = ["Zolvaniq Trepuskaya", "Brindoval Quesmartu", "Iuvestra Polganeth",
+             "Marcoviel Undastrey", "Yelvaquin Ostrebal", "Tumpreza Helvanodi",
+             "Quirsentha Balmoruv"]
+    articles = [Article(f"d{i}", f"d{i}.txt", None, "título",
+                        f"La directora Marisol {name} visitó el Instituto Municipal de las "
+                        "Mujeres de Ciudad Juárez.", None, None)
+                for i, name in enumerate(names)]
+    strings_before = len(nlp.vocab.strings)
+    monkeypatch.setattr(extraction, "ZONE_ARTICLES", 3)
+    zoned = [(e.mentions, e.dates) for e in extract(articles, nlp)]
+    assert len(nlp.vocab.strings) == strings_before
+    monkeypatch.setattr(extraction, "ZONE_ARTICLES", len(articles))
+    one_zone = [(e.mentions, e.dates) for e in extract(articles, nlp)]
+    assert zoned == one_zone
+    assert any(m.label == "PER" and names[4] in m.text for m in zoned[4][0])

@@ -3,7 +3,9 @@
 A long body is parsed in chunks of at most ``chunk_chars`` characters, cut at paragraph
 ends (else sentence ends, else spaces) and joined back into one ``Doc``, so offsets point
 into the whole body. A batch that fails is parsed again one release at a time, so that
-only the release at fault is rejected.
+only the release at fault is rejected. In one process, every ``ZONE_ARTICLES`` articles are
+parsed in a spaCy memory zone: the words they add to the model's vocabulary are freed after
+them, so that a corpus of ever-new names does not grow the vocabulary release by release.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import logging
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from itertools import count
+from itertools import chain, count, islice
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -31,6 +34,9 @@ KEPT_LABELS = {"PER": "PER", "ORG": "ORG"}
 _STRIP = " \t\n.,;:«»\"“”'‘’()-–—"
 _KEEP_PERIOD = re.compile(r"\b[A-Z]\.$")
 _CUTS = (re.compile(r"\n\s*\n\s*"), re.compile(r"[.!?…][»”\")]*\s+"), re.compile(r"\s+"))
+# Articles per memory zone: enough that restarting the stream costs nothing, few enough that
+# the words of one zone's new names stay small.
+ZONE_ARTICLES = 256
 
 
 
@@ -200,15 +206,30 @@ def extract(articles: Iterable[Article], nlp: Language, *, batch_size: int = 32,
 
     ``processes`` > 1 runs spaCy in that many worker processes (spaCy's ``n_process``).
     """
-    for article, parsed in _docs(articles, nlp, batch_size=batch_size, processes=processes,
-                                 chunk_chars=chunk_chars):
-        if isinstance(parsed, Exception):
-            yield Reject.fault(article.path, "nlp", parsed)
-            continue
-        try:
-            yield _extraction(article, parsed)
-        except Exception as exc:  # a fault of this code for this article: the others go on
-            yield Reject.fault(article.path, "extract", exc)
+    for zone, articles_of_zone in _zones(articles, nlp, processes):
+        with zone:  # no Doc of the zone outlives it: each becomes an Extraction here
+            for article, parsed in _docs(articles_of_zone, nlp, batch_size=batch_size,
+                                         processes=processes, chunk_chars=chunk_chars):
+                if isinstance(parsed, Exception):
+                    yield Reject.fault(article.path, "nlp", parsed)
+                    continue
+                try:
+                    yield _extraction(article, parsed)
+                except Exception as exc:  # a fault of this code for this article: go on
+                    yield Reject.fault(article.path, "extract", exc)
+
+
+def _zones(articles: Iterable[Article], nlp: Language, processes: int
+           ) -> Iterator[tuple[AbstractContextManager[object], Iterator[Article]]]:
+    """``articles`` in consecutive runs of ``ZONE_ARTICLES``, each with the memory zone to
+    parse it in; with worker processes, one run and no zone (a new stream would start new
+    workers, and the words are added in theirs)."""
+    iterator = iter(articles)
+    if processes > 1:
+        yield nullcontext(), iterator
+        return
+    while (first := next(iterator, None)) is not None:
+        yield nlp.memory_zone(), chain([first], islice(iterator, ZONE_ARTICLES - 1))
 
 
 def _extraction(article: Article, doc: Doc) -> Extraction:

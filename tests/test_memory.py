@@ -1,10 +1,9 @@
 """Freed memory goes back to the system between stages (glibc only)."""
 
+import psutil
 import pytest
 
 from pipeline.memory import _malloc_trim, release_freed_memory
-
-psutil = pytest.importorskip("psutil")
 
 
 @pytest.mark.skipif(_malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")

@@ -19,3 +19,23 @@ def test_release_returns_freed_heap_pages() -> None:
     after = process.memory_info().rss
     assert before - after > 100 * 2**20, (before >> 20, after >> 20)
     assert len(kept) == 100
+
+
+@pytest.mark.skipif(_malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")
+def test_arrow_buffers_the_store_frees_go_back_to_the_system() -> None:
+    import pyarrow as pa
+
+    import pipeline.store  # noqa: F401  (sets the Arrow pool the store reads with)
+
+    process = psutil.Process()
+    text = "texto " * 40
+    before = process.memory_info().rss
+    # ~170 MB of small Arrow buffers, as reading many shards makes; Arrow's own pool
+    # (mimalloc) kept ~95 % of them resident after they were freed.
+    arrays = [pa.array([text] * 20) for _ in range(20_000)]
+    grown = process.memory_info().rss - before
+    del arrays
+    release_freed_memory()
+    kept = process.memory_info().rss - before
+    assert grown > 100 * 2**20, grown >> 20
+    assert kept < grown / 2, (grown >> 20, kept >> 20)

@@ -111,7 +111,10 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
         index = index_corpus(_tallied(results, extractors), settings,
                              PublicPeople.learned_from(results, key))
         release_freed_memory()  # the identity tallies, before the second pass
-        written = write_tables(identify(results, index), index, rejects, outputs.staging,
+        entities, duplicates = index.entities, index.duplicates
+        documents = identify(results, index)
+        del index  # so the identities die with the second pass, before the network is built
+        written = write_tables(documents, entities, rejects, outputs.staging,
                                since=since, until=until, by_year=by_year,
                                betweenness=Betweenness(settings.betweenness_exact_max,
                                                        settings.betweenness_samples))
@@ -119,10 +122,10 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                         source=input_path)
     store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
-                   entities=len(index.entities), edges=written.network.edges,
+                   entities=len(entities), edges=written.network.edges,
                    seconds=time.perf_counter() - started, model=model,
-                   events=written.events, duplicates=index.duplicates,
+                   events=written.events, duplicates=duplicates,
                    web_pages=tuple((name, n) for name, n in extractors.most_common()
                                    if name != "text"),
-                   withheld=sum(e.withheld for e in index.entities),
+                   withheld=sum(e.withheld for e in entities),
                    processed=processed, reused=order.reused)

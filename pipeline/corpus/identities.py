@@ -56,6 +56,13 @@ def org_sector(name: str) -> str:
     return body.sector if body else infer_sector(name)
 
 
+def forget_name_caches() -> None:
+    """Empty the caches of institution names' keys and sectors, once the passes that look
+    names up are over (they hold up to 65,536 names each)."""
+    org_key.cache_clear()
+    org_sector.cache_clear()
+
+
 @cache
 def _heads() -> frozenset[str]:
     return frozenset(fold(head) for head in single_heads())

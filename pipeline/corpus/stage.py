@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from pipeline.config import Settings
 from pipeline.corpus.events import EventIds
-from pipeline.corpus.identities import EntityIndex, Identities
+from pipeline.corpus.identities import EntityIndex, Identities, forget_name_caches
 from pipeline.corpus.privacy import PublicPeople, withhold_entity
-from pipeline.records import DocumentResult, Entity, Mention
+from pipeline.records import Affiliation, DocumentResult, Entity, Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,17 @@ class CorpusIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentifiedAffiliation:
+    """A person's role in one release, with the entities' ids and names."""
+
+    affiliation: Affiliation
+    person_id: str
+    person: str  # the person entity's name (before privacy hides it)
+    org_id: str  # "" when only the role is stated
+    org: str
+
+
+@dataclass(frozen=True, slots=True)
 class IdentifiedDocument:
     """One release's result with corpus-wide ids (corpus stage → tables and events)."""
 
@@ -38,6 +49,7 @@ class IdentifiedDocument:
     event_id: str
     duplicate_of: str | None
     mentions: tuple[tuple[Mention, str], ...]  # each mention with its entity id ("" for dates)
+    affiliations: tuple[IdentifiedAffiliation, ...]
 
 
 def index_corpus(results: Iterable[DocumentResult], settings: Settings,
@@ -64,10 +76,24 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings,
 
 def identify(results: Iterable[DocumentResult], index: CorpusIndex
              ) -> Iterator[IdentifiedDocument]:
-    """Second pass: each release as the tables show it, with its event and its mentions'
-    entity ids."""
+    """Second pass: each release as the tables show it, with its event and its mentions' and
+    affiliations' entity ids. Only this pass needs the identities: a caller that keeps
+    nothing else of ``index`` frees them once it is over."""
+    identities = index.identities
     for result in map(index.people.reveal, results):
         event_id, duplicate_of = index.events_of[result.doc_id]
+        place = result.jurisdiction
         yield IdentifiedDocument(result, event_id, duplicate_of, tuple(
-            (mention, index.identities.entity_id(mention, result.jurisdiction))
-            for mention in result.mentions))
+            (mention, identities.entity_id(mention, place)) for mention in result.mentions),
+            tuple(_identified(a, identities, place) for a in result.affiliations))
+    forget_name_caches()  # the last pass that looks names up is over
+
+
+def _identified(affiliation: Affiliation, identities: Identities, place: str
+                ) -> IdentifiedAffiliation:
+    org = affiliation.org
+    return IdentifiedAffiliation(
+        affiliation, identities.id_for("PER", affiliation.person),
+        identities.name_for("PER", affiliation.person),
+        identities.id_for("ORG", org, place) if org else "",
+        identities.name_for("ORG", org, place) if org else "")

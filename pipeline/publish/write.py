@@ -13,13 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.corpus.events import EventTable
-from pipeline.corpus.identities import Identities
 from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import shown_name
-from pipeline.corpus.stage import CorpusIndex, IdentifiedDocument
+from pipeline.corpus.stage import IdentifiedDocument
 from pipeline.publish import export
 from pipeline.publish.network import NetworkSummary, write_network
-from pipeline.records import Event, Reject
+from pipeline.records import Entity, Event, Reject
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "title_source", "published",
                     "published_raw", "published_source", "gbv_related", "gbv_score",
@@ -51,8 +50,8 @@ def _document_row(document: IdentifiedDocument) -> dict[str, object]:
             "event_type": result.event_type}
 
 
-def _write_releases(documents: Iterable[IdentifiedDocument], identities: Identities,
-                    output_dir: Path) -> tuple[int, list[Event]]:
+def _write_releases(documents: Iterable[IdentifiedDocument], output_dir: Path
+                    ) -> tuple[int, list[Event]]:
     """Stream the per-release tables; return the number of releases and their events (the
     event drafts die with this call, before the network is built)."""
     events = EventTable()
@@ -67,26 +66,24 @@ def _write_releases(documents: Iterable[IdentifiedDocument], identities: Identit
             for mention, entity_id in document.mentions:
                 mention_table.write({**asdict(mention), "entity_id": entity_id})
             date_table.write_all(asdict(d) for d in document.result.dates)
-            place = document.result.jurisdiction
             affiliations.write_all(
-                {**asdict(a), "person_id": identities.id_for("PER", a.person),
-                 "person": shown_name(identities.name_for("PER", a.person)),
-                 "org_id": identities.id_for("ORG", a.org, place) if a.org else "",
-                 "org": identities.name_for("ORG", a.org, place) if a.org else ""}
-                for a in document.result.affiliations)
+                {**asdict(a.affiliation), "person_id": a.person_id,
+                 "person": shown_name(a.person), "org_id": a.org_id, "org": a.org}
+                for a in document.affiliations)
             events.add(row, document.mentions, document.result.dates)
             count += 1
     return count, events.events()
 
 
-def write_tables(documents: Iterable[IdentifiedDocument], index: CorpusIndex,
+def write_tables(documents: Iterable[IdentifiedDocument], entities: Sequence[Entity],
                  rejects: Sequence[Reject], output_dir: Path, *, since: date | None = None,
                  until: date | None = None, by_year: bool = False,
                  betweenness: Betweenness = Betweenness()) -> Written:
-    """Write every table and graph of one run to ``output_dir``."""
-    count, event_list = _write_releases(documents, index.identities, output_dir)
-    export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, map(asdict, index.entities))
-    network = write_network(event_list, {e.entity_id: e for e in index.entities}, output_dir,
+    """Write every table and graph of one run to ``output_dir``: the per-release tables from
+    ``documents``, then the entities and the network."""
+    count, event_list = _write_releases(documents, output_dir)
+    export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, map(asdict, entities))
+    network = write_network(event_list, {e.entity_id: e for e in entities}, output_dir,
                             since=since, until=until, by_year=by_year,
                             betweenness=betweenness)
     export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(asdict, rejects))

@@ -105,9 +105,10 @@ class Event:
     gbv_terms: tuple[str, ...]
     doc_ids: tuple[str, ...]  # the representative release first
     urls: tuple[str, ...]
-    institutions: frozenset[str]  # entity ids of the ORGs its releases mention
-    people: frozenset[str]  # entity ids of the PERs
-    sentence_pairs: frozenset[tuple[str, str]] = frozenset()  # ORG pairs (sorted) in one sentence
+    # Sorted tuples, not sets: a corpus holds every event at once, and small sets cost 3-5×.
+    institutions: tuple[str, ...]  # entity ids of the ORGs its releases mention
+    people: tuple[str, ...]  # entity ids of the PERs
+    sentence_pairs: tuple[tuple[str, str], ...] = ()  # ORG pairs (each sorted) in one sentence
     date_end: date | None = None  # last activity date, when the activities span several days
     date_source: str = ""  # "event" (an activity date), "published", or "" (undated)
 

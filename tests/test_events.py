@@ -74,8 +74,8 @@ def test_event_table_merges_the_releases_of_one_event() -> None:
     assert first.doc_ids == ("a", "b")
     assert first.urls == ("https://juarez.gob.mx/1", "https://outlet.mx/1")
     assert (first.gbv_score, first.gbv_terms) == (5.0, ("x", "y"))
-    assert first.institutions == {"o-imm", "o-red", "o-uacj"}
-    assert first.sentence_pairs == {("o-imm", "o-red")}
+    assert first.institutions == ("o-imm", "o-red", "o-uacj")
+    assert first.sentence_pairs == (("o-imm", "o-red"),)
     assert (second.event_id, second.date, second.date_source, second.gbv_related) == (
         "ev-c", None, "", False)
 

@@ -27,15 +27,15 @@ ENTITIES = {i: Entity(i, "ORG", name, sector=sector) for i, name, sector in [
 
 
 def _event(event_id: str, day: date | None, institutions: str, gbv: bool = True,
-           pairs: frozenset[tuple[str, str]] = frozenset()) -> Event:
+           pairs: tuple[tuple[str, str], ...] = ()) -> Event:
     return Event(event_id, day, "reunión", f"Título {event_id}", gbv, 3.0 if gbv else 0.0,
                  ("feminicidio",) if gbv else (), (f"doc-{event_id}",),
-                 (f"https://example.org/{event_id}",), frozenset(institutions), frozenset(),
+                 (f"https://example.org/{event_id}",), tuple(sorted(institutions)), (),
                  pairs, date_source="event" if day else "")
 
 
 EVENTS = [
-    _event("e1", date(2023, 3, 8), "ABC", pairs=frozenset({("A", "B")})),
+    _event("e1", date(2023, 3, 8), "ABC", pairs=(("A", "B"),)),
     _event("e2", date(2023, 11, 25), "AB"),
     _event("e3", date(2024, 5, 1), "BD"),
     _event("e4", date(2024, 6, 1), "AD", gbv=False),
@@ -80,7 +80,7 @@ def test_betweenness_is_exact_on_small_networks_and_sampled_reproducibly_on_larg
     names = [f"I{n:02}" for n in range(40)]
     chain = [_event(f"c{n}", date(2024, 1, 1), "") for n in range(39)]
     chain = [Event(**{**{f: getattr(e, f) for f in e.__slots__},  # type: ignore[attr-defined]
-                      "institutions": frozenset(names[n:n + 2])}) for n, e in enumerate(chain)]
+                      "institutions": tuple(names[n:n + 2])}) for n, e in enumerate(chain)]
     entities = {n: Entity(n, "ORG", n) for n in names}
     exact = nx.get_node_attributes(institution_network(chain, entities), "betweenness")
     assert exact == nx.get_node_attributes(

@@ -8,6 +8,7 @@ carry entity ids, and releases that share an ``event_id`` become one :class:`Eve
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -77,13 +78,14 @@ class EventTable:
             dates: Sequence[DateMention]) -> None:
         """Add one release: its ``documents.csv`` row (plus ``event_type``), its mentions
         with their entity ids, and its dates."""
+        # Types and terms come from small vocabularies: one string each, not one per release.
         draft = self._drafts.setdefault(document["event_id"], _Draft(
-            event_type=document["event_type"], title=document["title"]))
+            event_type=sys.intern(document["event_type"]), title=document["title"]))
         draft.doc_ids.append(document["doc_id"])
         if document["url"]:
             draft.urls.append(document["url"])
         relevance = (document["gbv_score"], document["gbv_related"],
-                     tuple(document["gbv_terms"]))
+                     tuple(map(sys.intern, document["gbv_terms"])))
         draft.relevance = max(draft.relevance, relevance, key=lambda r: r[0])
         by_sentence: dict[str, set[str]] = {}
         for mention, entity_id in mentions:
@@ -105,9 +107,9 @@ class EventTable:
                   title=draft.title,
                   gbv_related=draft.relevance[1], gbv_score=draft.relevance[0],
                   gbv_terms=draft.relevance[2], doc_ids=tuple(draft.doc_ids),
-                  urls=tuple(draft.urls), institutions=frozenset(draft.institutions),
-                  people=frozenset(draft.people),
-                  sentence_pairs=frozenset(draft.sentence_pairs))
+                  urls=tuple(draft.urls), institutions=tuple(sorted(draft.institutions)),
+                  people=tuple(sorted(draft.people)),
+                  sentence_pairs=tuple(sorted(draft.sentence_pairs)))
             for event_id, draft in self._drafts.items()]
         return sorted(events, key=lambda e: (e.date is None, e.date or date.min, e.event_id))
 

@@ -42,8 +42,7 @@ def filter_events(events: Iterable[Event], *, since: date | None = None,
     """The events dated within ``[since, until]``; with either bound, undated events drop out.
 
     >>> from pipeline.records import Event
-    >>> e = Event("ev-1", date(2023, 5, 1), "other", "t", True, 3.0, (), (), (),
-    ...           frozenset(), frozenset())
+    >>> e = Event("ev-1", date(2023, 5, 1), "other", "t", True, 3.0, (), (), (), (), ())
     >>> len(filter_events([e], since=date(2023, 6, 1)))
     0
     """
@@ -107,15 +106,16 @@ def institution_network(events: Iterable[Event], entities: Mapping[str, Entity],
             _institution(graph, entity_id, entities)
             graph.nodes[entity_id]["n_events"] += 1
             _widen(graph.nodes[entity_id], event.date)
+        in_one_sentence = set(event.sentence_pairs)
         for pair in combinations(sorted(event.institutions), 2):
             if not graph.has_edge(*pair):
                 graph.add_edge(*pair, weight=0, sentence_weight=0, first_date=None,
                                last_date=None, event_ids=[], sentence_event_ids=[])
             edge = graph.edges[pair]
             edge["weight"] += 1
-            edge["sentence_weight"] += pair in event.sentence_pairs
+            edge["sentence_weight"] += pair in in_one_sentence
             edge["event_ids"].append(event.event_id)
-            if pair in event.sentence_pairs:
+            if pair in in_one_sentence:
                 edge["sentence_event_ids"].append(event.event_id)
             _widen(edge, event.date)
     for *_, data in graph.edges(data=True):

@@ -133,9 +133,12 @@ def _scalar_attributes(graph: nx.Graph, *, in_place: bool = False) -> nx.Graph:
     flat = graph if in_place else graph.copy()
     attributes = [data for _, data in flat.nodes(data=True)]
     attributes += [data for *_, data in flat.edges(data=True)]
+    dates: dict[date, str] = {}  # one string per day: a network's dates repeat on many edges
     for data in attributes:
         for key, value in data.items():
-            if isinstance(value, (list, tuple, set, frozenset, date)) or value is None:
+            if isinstance(value, date):
+                data[key] = dates.setdefault(value, cell(value))
+            elif isinstance(value, (list, tuple, set, frozenset)) or value is None:
                 data[key] = cell(value)
     return flat
 

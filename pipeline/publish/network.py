@@ -49,10 +49,12 @@ def _write_slice(graph: nx.Graph, output_dir: Path, suffix: str) -> None:
     # The metrics (Louvain, betweenness) leave reference cycles behind that only a full
     # collection frees; on a large network they would otherwise stay through the writing.
     release_freed_memory()
-    edges = sorted((min(s, t), max(s, t), data) for s, t, data in graph.edges(data=True))
+    # The sorted edges live only while edges.csv is written, not through the graph files.
     export.write_csv(output_dir / f"edges{suffix}.csv", EDGE_COLUMNS, (
         {"source_id": s, "target_id": t, "source": graph.nodes[s]["name"],
-         "target": graph.nodes[t]["name"], **data} for s, t, data in edges))
+         "target": graph.nodes[t]["name"], **data}
+        for s, t, data in sorted((min(s, t), max(s, t), data)
+                                 for s, t, data in graph.edges(data=True))))
     export.write_csv(output_dir / f"nodes{suffix}.csv", NODE_COLUMNS, (
         {"entity_id": node, **data} for node, data in sorted(graph.nodes(data=True))))
     export.write_graph(graph, gexf=output_dir / f"graph{suffix}.gexf",

@@ -63,8 +63,9 @@ def test_event_ids_follow_the_first_release() -> None:
 
 def test_the_compact_index_finds_what_comparing_every_pair_finds(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sorted band-hash arrays (merged often here) give the matches of an exhaustive search
-    over releases that share a band."""
+    """Sorted band-hash runs (made and merged often here, and capped small, so that runs of
+    every kind are searched) give the matches of an exhaustive search over releases that
+    share a band."""
     import random
 
     import numpy as np
@@ -72,7 +73,8 @@ def test_the_compact_index_finds_what_comparing_every_pair_finds(
     from pipeline.corpus import dedupe
     from pipeline.document.minhash import BANDS, ROWS
 
-    monkeypatch.setattr(dedupe, "_MERGE_MIN", 8)
+    monkeypatch.setattr(dedupe, "_RECENT_MAX", 4)
+    monkeypatch.setattr(dedupe, "_RUN_MAX", 4 * BANDS * 8)
     generator = random.Random(7)
     words = (RELEASE + " " + OTHER).split()
     bases = [generator.sample(words, 40) for _ in range(12)]
@@ -98,3 +100,4 @@ def test_the_compact_index_finds_what_comparing_every_pair_finds(
             expected and (expected[0], round(expected[1], 3))), number
         matched += found is not None
     assert matched > 60  # the test compared real matches, not only misses
+    assert len(index._runs) >= 4  # several runs at the cap, and smaller ones, were searched

@@ -5,9 +5,11 @@ Locality-sensitive hashing over bands of the signature finds the candidates, so 
 release is compared with a handful of earlier ones, never with all of them.
 
 The index is compact, about 1.6 KB per release: signatures in one NumPy array, each band
-reduced to a 64-bit hash, and the band hashes kept in sorted NumPy arrays (searched with
-``searchsorted``) plus a small dictionary of the latest releases, merged into the arrays as
-it grows (geometrically, so merging stays O(N log N) over a run).
+reduced to a 64-bit hash, and the band hashes kept in sorted NumPy arrays (runs, searched
+with ``searchsorted``) plus a dictionary of at most :data:`_RECENT_MAX` latest releases. When
+the dictionary is full it becomes a new run, and runs of alike size merge (so there are
+O(log N) of them and merging stays O(N log N)) up to :data:`_RUN_MAX` hashes, which bounds
+the memory a merge takes.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ class Match:
 
 
 _NO_DAY = np.iinfo(np.int64).min
-_MERGE_MIN = 4096  # releases in the dictionary before its first merge into the arrays
+_RECENT_MAX = 1024  # releases whose band hashes the dictionary holds before they form a run
+_RUN_MAX = 1 << 20  # band hashes in a run that merges no further (about 12 MB)
 # Fixed odd multipliers: a band's rows → one 64-bit hash (wrapping arithmetic).
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
 _BAND_SALT = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
@@ -59,11 +62,11 @@ class NearDuplicates:
         self.threshold = threshold
         self.max_days = max_days
         self._keys: list[str] = []
-        self._signatures = np.empty((_MERGE_MIN, SIGNATURE_SIZE), dtype=np.uint64)
-        self._days = np.empty(_MERGE_MIN, dtype=np.int64)
-        self._hashes = np.empty(0, dtype=np.uint64)  # merged band hashes, sorted
-        self._owners = np.empty(0, dtype=np.int32)  # the release of each merged hash
-        self._recent: dict[int, list[int]] = {}  # band hash → releases, not merged yet
+        self._signatures = np.empty((_RECENT_MAX, SIGNATURE_SIZE), dtype=np.uint64)
+        self._days = np.empty(_RECENT_MAX, dtype=np.int64)
+        # Each run: band hashes, sorted, and the release of each; larger runs first.
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._recent: dict[int, list[int]] = {}  # band hash → releases, not in a run yet
         self._recent_count = 0
 
     def __len__(self) -> int:
@@ -86,10 +89,10 @@ class NearDuplicates:
     def _candidates(self, hashes: np.ndarray) -> np.ndarray:
         found = [np.asarray(owners, dtype=np.int32) for value in hashes.tolist()
                  if (owners := self._recent.get(value))]
-        if self._hashes.size:
-            low = np.searchsorted(self._hashes, hashes, side="left")
-            high = np.searchsorted(self._hashes, hashes, side="right")
-            found += [self._owners[a:b] for a, b in zip(low.tolist(), high.tolist()) if b > a]
+        for run, owners in self._runs:
+            low = np.searchsorted(run, hashes, side="left")
+            high = np.searchsorted(run, hashes, side="right")
+            found += [owners[a:b] for a, b in zip(low.tolist(), high.tolist()) if b > a]
         return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
 
     def _best(self, candidates: np.ndarray, signature: np.ndarray,
@@ -111,26 +114,41 @@ class NearDuplicates:
                 hashes: np.ndarray) -> None:
         index = len(self._keys)
         if index == len(self._days):  # grow by doubling
-            self._signatures = np.concatenate([self._signatures,
-                                               np.empty_like(self._signatures)])
-            self._days = np.concatenate([self._days, np.empty_like(self._days)])
+            self._signatures, self._days = _doubled(self._signatures), _doubled(self._days)
         self._keys.append(key)
         self._signatures[index] = signature
         self._days[index] = day.toordinal() if day is not None else _NO_DAY
         for value in hashes.tolist():
             self._recent.setdefault(value, []).append(index)
         self._recent_count += 1
-        if self._recent_count >= max(_MERGE_MIN, index // 4):
-            self._merge()
+        if self._recent_count >= _RECENT_MAX:
+            self._add_run()
 
-    def _merge(self) -> None:
+    def _add_run(self) -> None:
+        """Turn the dictionary into a run; merge the newest runs while alike in size."""
         hashes = np.fromiter((value for value, owners in self._recent.items() for _ in owners),
                              dtype=np.uint64)
         owners = np.fromiter((owner for owners in self._recent.values() for owner in owners),
                              dtype=np.int32)
-        hashes = np.concatenate([self._hashes, hashes])
-        owners = np.concatenate([self._owners, owners])
-        order = np.argsort(hashes, kind="stable")
-        self._hashes, self._owners = hashes[order], owners[order]
+        self._runs.append(_sorted_run(hashes, owners))
         self._recent.clear()
         self._recent_count = 0
+        while len(self._runs) > 1:
+            (first, first_owners), (last, last_owners) = self._runs[-2:]
+            if first.size >= 2 * last.size or first.size + last.size > _RUN_MAX:
+                break
+            self._runs[-2:] = [_sorted_run(np.concatenate([first, last]),
+                                           np.concatenate([first_owners, last_owners]))]
+
+
+def _sorted_run(hashes: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(hashes, kind="stable")
+    return hashes[order], owners[order]
+
+
+def _doubled(array: np.ndarray) -> np.ndarray:
+    """``array`` with room for as many rows again; the new rows stay untouched (so not
+    resident) until they are written."""
+    grown = np.empty((2 * len(array), *array.shape[1:]), dtype=array.dtype)
+    grown[:len(array)] = array
+    return grown

@@ -12,6 +12,7 @@ and surname, first or last word), so the index grows near-linearly with the corp
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -182,10 +183,12 @@ class EntityIndex:
         tally.names[name] = tally.names.get(name, 0) + 1
         if mention.text not in tally.forms and not is_generic_form(mention.text):
             tally.forms += (mention.text,)
+        # Interned: a release's tallies share its id, and places are few (each mention
+        # read from the store brings its own copy of both).
         if mention.doc_id not in tally.doc_ids[-1:]:  # a release's mentions come together
-            tally.doc_ids.append(mention.doc_id)
+            tally.doc_ids.append(sys.intern(mention.doc_id))
         if jurisdiction not in tally.jurisdictions:
-            tally.jurisdictions += (jurisdiction,)
+            tally.jurisdictions += (sys.intern(jurisdiction),)
         if published is not None:
             tally.first_seen = min(filter(None, (tally.first_seen, published)))
             tally.last_seen = max(filter(None, (tally.last_seen, published)))

@@ -40,46 +40,48 @@ def _force_layout(group: nx.Graph, seed: int) -> np.ndarray:
     return np.array([raw[n] for n in group], dtype=float)
 
 
-def _core_and_neighbours(group: nx.Graph, seed: int) -> np.ndarray:
-    """ForceAtlas2 on the :data:`FORCE_MAX_NODES` most connected nodes; every other node,
+def _core_and_neighbours(graph: nx.Graph, nodes: list[Hashable], seed: int) -> np.ndarray:
+    """ForceAtlas2 on the :data:`FORCE_MAX_NODES` most connected of ``nodes`` (a connected
+    group of ``graph``, read in place: it may be most of a large network); every other node,
     nearest the core first, at a short random distance from its placed neighbour of highest
     edge weight."""
-    order = {node: index for index, node in enumerate(group)}
-    strength = dict(group.degree(weight="weight"))
-    core = set(sorted(group, key=lambda n: (-strength[n], order[n]))[:FORCE_MAX_NODES])
-    core_points = _force_layout(_ordered_subgraph(group, core), seed)
-    placed = dict(zip((n for n in group if n in core), core_points))
+    order = {node: index for index, node in enumerate(nodes)}
+    strength = dict(graph.degree(nodes, weight="weight"))
+    core = set(sorted(nodes, key=lambda n: (-strength[n], order[n]))[:FORCE_MAX_NODES])
+    core_points = _force_layout(_ordered_subgraph(graph, core), seed)
+    placed = dict(zip((n for n in nodes if n in core), core_points))
     spacing = float(np.abs(core_points).max()) / len(core) ** 0.5 or 1.0
     rng = np.random.default_rng(seed)
-    frontier = [n for n in group if n in core]
+    frontier = [n for n in nodes if n in core]
     while frontier:
         following = []
         for node in frontier:
-            for neighbour in sorted(group[node], key=order.__getitem__):
+            for neighbour in sorted(graph[node], key=order.__getitem__):
                 if neighbour in placed:
                     continue
-                anchor = max((n for n in group[neighbour] if n in placed),
-                             key=lambda n: (group[neighbour][n].get("weight", 1), -order[n]))
+                anchor = max((n for n in graph[neighbour] if n in placed),
+                             key=lambda n: (graph[neighbour][n].get("weight", 1), -order[n]))
                 angle, distance = rng.uniform(0, 2 * np.pi), spacing * rng.uniform(0.3, 1.0)
                 placed[neighbour] = placed[anchor] + distance * np.array(
                     [np.cos(angle), np.sin(angle)])
                 following.append(neighbour)
         frontier = following
-    return np.array([placed[n] for n in group])
+    return np.array([placed[n] for n in nodes])
 
 
-def _group_layout(group: nx.Graph, seed: int) -> np.ndarray:
-    """Positions of one group, centred, with a radius of sqrt(number of nodes)."""
-    if len(group) == 1:
+def _group_layout(graph: nx.Graph, nodes: list[Hashable], seed: int) -> np.ndarray:
+    """Positions of one connected group of ``graph`` (its ``nodes``, in the graph's order),
+    centred, with a radius of sqrt(number of nodes)."""
+    if len(nodes) == 1:
         return np.zeros((1, 2))
-    points = (_force_layout(group, seed) if len(group) <= FORCE_MAX_NODES
-              else _core_and_neighbours(group, seed))
+    points = (_force_layout(_ordered_subgraph(graph, set(nodes)), seed)
+              if len(nodes) <= FORCE_MAX_NODES else _core_and_neighbours(graph, nodes, seed))
     points -= (points.max(axis=0) + points.min(axis=0)) / 2
     radius = float(np.abs(points).max())
-    return points * (len(group) ** 0.5 / radius if radius > 0 else 1.0)
+    return points * (len(nodes) ** 0.5 / radius if radius > 0 else 1.0)
 
 
-def _ordered_subgraph(graph: nx.Graph, members: set[str]) -> nx.Graph:
+def _ordered_subgraph(graph: nx.Graph, members: set[Hashable]) -> nx.Graph:
     """The group as a graph whose nodes and edges keep ``graph``'s order: a subgraph view
     iterates its node set, whose order changes with Python's hash seed, and ForceAtlas2's
     seeded start positions go by node order. Only the edge weights are copied: the layout
@@ -106,9 +108,8 @@ def network_layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED,
     column_x = column_width = 0.0
     cursor_y = height = 0.0
     for index, members in enumerate(groups):
-        group = _ordered_subgraph(graph, members)
-        nodes = list(group)
-        points = _group_layout(group, seed)
+        nodes = [node for node in graph if node in members]
+        points = _group_layout(graph, nodes, seed)
         half = np.maximum(np.abs(points).max(axis=0), 0.5)  # a lone node still takes room
         if index == 0:
             height = 2 * half[1]

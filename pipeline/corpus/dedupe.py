@@ -64,7 +64,7 @@ class NearDuplicates:
         self._keys: list[str] = []
         self._signatures = np.empty((_RECENT_MAX, SIGNATURE_SIZE), dtype=np.uint64)
         self._days = np.empty(_RECENT_MAX, dtype=np.int64)
-        # Each run: band hashes, sorted, and the release of each; larger runs first.
+        # Each run: band hashes, sorted, and the release of each; oldest run first.
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
         self._recent: dict[int, list[int]] = {}  # band hash → releases, not in a run yet
         self._recent_count = 0

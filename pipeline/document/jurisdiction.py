@@ -22,7 +22,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from pipeline.config import RESOURCES_DIR, SettingsError
-from pipeline.knowledge import KnowledgeError, data_lines, fold
+from pipeline.knowledge import KnowledgeError, data_lines, fold, literal_alternation
 
 PLACES_DIR = RESOURCES_DIR / "places"
 _DATELINE_LINES = 8  # a dateline opens one of the first lines (after a byline or a teaser)
@@ -203,9 +203,8 @@ def dateline_jurisdiction(text: str) -> Jurisdiction | None:
 @cache
 def _form_pattern() -> re.Pattern[str]:
     forms = {form for m in load_places().municipalities for form in m.forms}
-    spellings = sorted(forms | {f.upper() for f in forms}, key=lambda f: (-len(f), f))
-    alternatives = "|".join(re.escape(form) for form in spellings)
-    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])")
+    alternatives = literal_alternation(forms | {f.upper() for f in forms})
+    return re.compile(rf"(?<![\w.]){alternatives}(?![\w])")
 
 
 @cache

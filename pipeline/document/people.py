@@ -25,6 +25,7 @@ from pipeline.knowledge import (
     fold,
     gazetteer_index,
     infer_sector,
+    literal_alternation,
     load_roles,
 )
 from pipeline.records import Affiliation, Mention
@@ -73,8 +74,8 @@ def load_gender_words() -> GenderWords:
 
 @cache
 def role_pattern() -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(form) for form in role_forms())
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    alternatives = literal_alternation(role_forms(), ignore_case=True)
+    return re.compile(rf"\b{alternatives}\b", re.IGNORECASE)
 
 
 @cache

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
 from pipeline.fingerprint import model_label_of
+from pipeline.memory import collector_spares_what_lives
 from pipeline.records import RawDocument, Reject
 from pipeline.store import Outcome, ResultStore
 
@@ -85,11 +86,12 @@ def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: 
             store.write_shard(shard)
             shard.clear()
 
-    for result in analyse(raws(), nlp, settings, rejects, privacy_key=privacy_key):
-        for reject in rejects:
-            take(reject)
-        rejects.clear()
-        take(result)
+    with collector_spares_what_lives():
+        for result in analyse(raws(), nlp, settings, rejects, privacy_key=privacy_key):
+            for reject in rejects:
+                take(reject)
+            rejects.clear()
+            take(result)
     for reject in rejects:
         take(reject)
     if shard:

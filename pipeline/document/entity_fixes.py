@@ -152,6 +152,13 @@ def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
             and not (span.start and doc[span.start - 1].lower_ in ("en", "de", "del")))
 
 
+def _opens_with(text: str, phrases: frozenset[str]) -> bool:
+    """``text`` is one of ``phrases`` or starts with one, then a space (looked up by its
+    openings, not by trying every phrase)."""
+    return text in phrases or any(text[:i] in phrases for i, char in enumerate(text)
+                                  if char == " ")
+
+
 def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     """The span to keep for one entity: relabelled, trimmed, or None when it is no name."""
     known = span.id_.startswith("gaz:")
@@ -167,8 +174,7 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
         return None
     if not span.id_ and span[-1].text.endswith(_DATELINE_DASHES):
         return None  # "Monterrey, N.L.- La Fiscalía…": a dateline's state, not a name
-    if not known and (roles.at(span.start)
-                      or any(text == w or text.startswith(w + " ") for w in context.not_org)):
+    if not known and (roles.at(span.start) or _opens_with(text, context.not_org)):
         return None
     if span.label_ != "ORG" and span[0].text in single_heads():
         return Span(doc, span.start, span.end, label="ORG", span_id=span.id_)

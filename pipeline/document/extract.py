@@ -62,7 +62,7 @@ def _span_mention(span: Span, text_of_doc: str, doc_id: str) -> Mention | None:
     if label is None or "\n" in surface or not any(c.isupper() for c in surface):
         return None
     return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
-                   sentence=span.sent.text.strip(), origin=_origin(span))
+                   sentence=_sentence_text(span.sent, text_of_doc), origin=_origin(span))
 
 
 def _open_quote(surface: str) -> bool:
@@ -79,9 +79,15 @@ def _origin(span: Span) -> str:
     return span.id_ if span.id_.startswith("rule:") else f"ruler:{span.id_}"
 
 
-def _sentence(doc: Doc, start: int, end: int) -> str:
+def _sentence(doc: Doc, text_of_doc: str, start: int, end: int) -> str:
     span = doc.char_span(start, end, alignment_mode="expand")
-    return span.sent.text.strip() if span is not None else ""
+    return _sentence_text(span.sent, text_of_doc) if span is not None else ""
+
+
+def _sentence_text(sentence: Span, text_of_doc: str) -> str:
+    """The sentence as written, cut from the text: ``Span.text`` would rebuild it token by
+    token for every mention in it."""
+    return text_of_doc[sentence.start_char:sentence.end_char].strip()
 
 
 def chunk_spans(text: str, size: int) -> list[tuple[int, int]]:
@@ -241,7 +247,8 @@ def _extraction(article: Article, doc: Doc) -> Extraction:
         if item.value is not None:  # a day of unknown year is no calendar day
             mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=item.text,
                                     start_char=start, end_char=end,
-                                    sentence=_sentence(doc, start, end), origin="dates",
+                                    sentence=_sentence(doc, article.text, start, end),
+                                    origin="dates",
                                     canonical=item.value.isoformat()))
     mentions.sort(key=lambda m: (m.start_char, m.end_char))
     return Extraction(article, tuple(mentions), tuple(dates))

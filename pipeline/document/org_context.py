@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 from pipeline.document.org_names import NameContext, is_acronym, is_capitalised, name_end
@@ -180,11 +181,13 @@ def _list_openers(doc: Doc) -> list[int]:
     """Where a list of bodies opens: after ":", "como", "entre ellas", "se encuentran"… that
     follows a class noun ("dependencias", "organizaciones", "asociaciones civiles")."""
     words = load_context_words()
+    strings = doc.vocab.strings
     starts = []
-    for token in doc:
-        if fold_word(token.text) not in words.org_class:
+    # Token texts from the token array: a Token object per token would cost more than the test.
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+        if fold_word(strings[orth]) not in words.org_class:
             continue
-        for j in range(token.i + 1, min(token.i + 1 + _MAX_LIST_INTRO, len(doc))):
+        for j in range(i + 1, min(i + 1 + _MAX_LIST_INTRO, len(doc))):
             if doc[j].text == ":" or fold_word(doc[j].text) in words.list_opener:
                 starts.append(j + 1 + (j + 1 < len(doc) and doc[j + 1].text == ","))
                 break

@@ -12,7 +12,9 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -73,6 +75,17 @@ def cell(value: Any) -> str:
     if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def record_row(record: Any) -> dict[str, Any]:
+    """A record's fields by name, as a table row: the values themselves (``asdict`` would
+    copy every one of them deeply, for rows that are only read)."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
 
 
 def unquote(text: str) -> str:

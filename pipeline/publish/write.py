@@ -8,7 +8,7 @@ Outputs table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -64,10 +64,10 @@ def _write_releases(documents: Iterable[IdentifiedDocument], output_dir: Path
             row = _document_row(document)
             doc_table.write(row)
             for mention, entity_id in document.mentions:
-                mention_table.write({**asdict(mention), "entity_id": entity_id})
-            date_table.write_all(asdict(d) for d in document.result.dates)
+                mention_table.write({**export.record_row(mention), "entity_id": entity_id})
+            date_table.write_all(export.record_row(d) for d in document.result.dates)
             affiliations.write_all(
-                {**asdict(a.affiliation), "person_id": a.person_id,
+                {**export.record_row(a.affiliation), "person_id": a.person_id,
                  "person": shown_name(a.person), "org_id": a.org_id, "org": a.org}
                 for a in document.affiliations)
             events.add(row, document.mentions, document.result.dates)
@@ -82,9 +82,9 @@ def write_tables(documents: Iterable[IdentifiedDocument], entities: Sequence[Ent
     """Write every table and graph of one run to ``output_dir``: the per-release tables from
     ``documents``, then the entities and the network."""
     count, event_list = _write_releases(documents, output_dir)
-    export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, map(asdict, entities))
+    export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, map(export.record_row, entities))
     network = write_network(event_list, {e.entity_id: e for e in entities}, output_dir,
                             since=since, until=until, by_year=by_year,
                             betweenness=betweenness)
-    export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(asdict, rejects))
+    export.write_csv(output_dir / "rejects.csv", REJECT_COLUMNS, map(export.record_row, rejects))
     return Written(documents=count, events=len(event_list), network=network)

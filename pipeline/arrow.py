@@ -74,9 +74,12 @@ def _compile(hint: Any) -> tuple[pa.DataType, Convert, Convert]:
         arrow_type, encode, decode = _compile(element)
         rebuild: Callable[[Any], Any] = frozenset if origin in (frozenset, set) else \
             list if origin is list else tuple
+        decode_items: Convert = (
+            (lambda items: None if items is None else rebuild(items)) if decode is _same
+            else (lambda items: None if items is None else rebuild(decode(i) for i in items)))
         return (pa.list_(arrow_type),
                 lambda items: None if items is None else [encode(i) for i in items],
-                lambda items: None if items is None else rebuild(decode(i) for i in items))
+                decode_items)
     return (pa.string(),  # anything else travels as JSON
             lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True, default=str),
             lambda text: None if text is None else json.loads(text))
@@ -92,9 +95,15 @@ def _record(cls: type) -> tuple[pa.DataType, Convert, Convert]:
             return None
         return {name: enc(getattr(record, name)) for name, _, enc, _ in parts}
 
+    # Most fields come back from Arrow as they are: only the others are converted.
+    converted = [(name, dec) for name, _, _, dec in parts if dec is not _same]
+
     def decode(row: dict[str, Any] | None) -> Any:
         if row is None:
             return None
-        return cls(**{name: dec(row[name]) for name, _, _, dec in parts})
+        values = dict(row)
+        for name, dec in converted:
+            values[name] = dec(values[name])
+        return cls(**values)
 
     return arrow_type, encode, decode

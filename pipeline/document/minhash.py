@@ -53,10 +53,13 @@ def _coefficients() -> tuple[np.ndarray, np.ndarray]:
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of ``text``'s shingles (all maxima for an empty text)."""
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "big")
-         for s in shingles(text)), dtype=np.uint64)
-    if hashes.size == 0:
+    digests = b"".join([hashlib.blake2b(s.encode(), digest_size=4).digest()
+                        for s in shingles(text)])
+    if not digests:
         return np.full(SIGNATURE_SIZE, _PRIME, dtype=np.uint64)
+    hashes = np.frombuffer(digests, dtype=">u4").astype(np.uint64)  # each digest big-endian
     a, b = _coefficients()
-    return ((np.outer(a, hashes) + b[:, None]) % _PRIME).min(axis=1)
+    products = np.multiply.outer(a, hashes)  # worked in place: one array, not three
+    products += b[:, None]
+    products %= _PRIME
+    return products.min(axis=1)

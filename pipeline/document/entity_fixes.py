@@ -359,7 +359,7 @@ def _lower_words(doc: Doc) -> set[str]:
     """Words the text writes in lower case ("trabajo", "social"), from the token arrays."""
     flags = doc.to_array([IS_LOWER, IS_ALPHA, LOWER])
     strings = doc.vocab.strings
-    return {strings[int(h)] for h in set(flags[(flags[:, 0] == 1) & (flags[:, 1] == 1), 2])}
+    return {strings[h] for h in set(flags[(flags[:, 0] == 1) & (flags[:, 1] == 1), 2].tolist())}
 
 
 def _supported(spans: list[Span], roles: RoleIndex) -> list[Span]:

@@ -7,6 +7,7 @@ import logging
 import warnings
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -33,9 +34,12 @@ def choose_model(requested: str | None = None) -> str:
 @Language.component("paragraph_sentences")
 def paragraph_sentences(doc: Doc) -> Doc:
     """Start a sentence after every line break: the parser would glue paragraphs otherwise."""
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    strings = doc.vocab.strings
+    # A token's trailing whitespace is one space at most: a line break is in a token's text.
+    # The token array gives every text without making a Token of each.
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()[:-1]):
+        if "\n" in strings[orth]:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

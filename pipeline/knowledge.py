@@ -111,8 +111,8 @@ def fold_word(word: str) -> str:
 def literal_alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
     """A regex that matches any of ``words`` literally, the longest first where one is the
     start of another, written as a trie so that the regex engine does not try every word at
-    every position. ``ignore_case``: for a pattern compiled with
-    ``re.IGNORECASE`` (the words are merged in lower case).
+    every position. ``ignore_case``: for a pattern compiled with ``re.IGNORECASE`` (the
+    words are merged in lower case).
 
     >>> literal_alternation(["director", "directora", "regidor"])
     '(?:director(?:a)?|regidor)'

@@ -35,10 +35,10 @@ def release_freed_memory() -> bool:
 
 @contextmanager
 def collector_spares_what_lives() -> Iterator[None]:
-    """Within: the cyclic garbage collector leaves out every object alive on entry (the
-    spaCy model above all, ~85k objects). Each of its full collections would walk them all
-    again, while nothing among them becomes garbage before the stage ends. On exit they are
-    handed back, so that a model dropped after the stage is still collected."""
+    """Within: the cyclic garbage collector leaves out every object alive on entry (a spaCy
+    model has ~85k). Each of its full collections would walk them all again, though they
+    outlive the stage or die by their reference counts, which needs no collector. On exit
+    they are handed back, so that a model dropped after the stage is still collected."""
     gc.freeze()
     try:
         yield

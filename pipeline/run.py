@@ -25,7 +25,7 @@ from pipeline.corpus.stage import identify, index_corpus
 from pipeline.document.privacy import privacy_key_for
 from pipeline.engine import analyse_pending, model_in_use
 from pipeline.fingerprint import pipeline_fingerprint
-from pipeline.memory import release_freed_memory
+from pipeline.memory import collector_spares_what_lives, release_freed_memory
 from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult
@@ -106,20 +106,23 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
         inputs = _counted(read_inputs(input_path, paths), tick)
         processed = analyse_pending(order.missing(inputs), store, settings, nlp, key)
         release_freed_memory()  # the per-document stage's memory, before the corpus stage's
-        # 2. Corpus: passes over the stored results, in input order, then the tables.
-        results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
-        index = index_corpus(_tallied(results, extractors), settings,
-                             PublicPeople.learned_from(results, key))
-        release_freed_memory()  # the identity tallies, before the second pass
-        entities, duplicates = index.entities, index.duplicates
-        documents = identify(results, index)
-        del index  # so the identities die with the second pass, before the network is built
-        written = write_tables(documents, entities, rejects, outputs.staging,
-                               since=since, until=until, by_year=by_year,
-                               betweenness=Betweenness(settings.betweenness_exact_max,
-                                                       settings.betweenness_samples))
-        outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
-                        source=input_path)
+        # What lives now (the store's index, a model the caller keeps) lives through the
+        # corpus stage: its collections need not walk it again.
+        with collector_spares_what_lives():
+            # 2. Corpus: passes over the stored results, in input order, then the tables.
+            results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
+            index = index_corpus(_tallied(results, extractors), settings,
+                                 PublicPeople.learned_from(results, key))
+            release_freed_memory()  # the identity tallies, before the second pass
+            entities, duplicates = index.entities, index.duplicates
+            documents = identify(results, index)
+            del index  # so the identities die with the second pass, before the network is built
+            written = write_tables(documents, entities, rejects, outputs.staging,
+                                   since=since, until=until, by_year=by_year,
+                                   betweenness=Betweenness(settings.betweenness_exact_max,
+                                                           settings.betweenness_samples))
+            outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
+                            source=input_path)
     store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(entities), edges=written.network.edges,

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from itertools import chain, count, islice
+from weakref import WeakSet
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -37,6 +38,12 @@ _CUTS = (re.compile(r"\n\s*\n\s*"), re.compile(r"[.!?…][»”\")]*\s+"), re.co
 # Articles per memory zone: enough that restarting the stream costs nothing, few enough that
 # the words of one zone's new names stay small.
 ZONE_ARTICLES = 256
+# Articles a pipeline reads outside any zone before its first: their words stay in the
+# vocabulary. They are mostly the language's common words, and spaCy's tokenizer caches a word
+# only outside a zone: without them every zone splits every word anew (tokenizing in zones
+# took about twice as long). A fixed count, so what stays is bounded.
+WARMUP_ARTICLES = 64
+_WARMED: WeakSet[Language] = WeakSet()  # pipelines past their warm-up articles
 
 
 
@@ -228,12 +235,16 @@ def extract(articles: Iterable[Article], nlp: Language, *, batch_size: int = 32,
 def _zones(articles: Iterable[Article], nlp: Language, processes: int
            ) -> Iterator[tuple[AbstractContextManager[object], Iterator[Article]]]:
     """``articles`` in consecutive runs of ``ZONE_ARTICLES``, each with the memory zone to
-    parse it in; with worker processes, one run and no zone (a new stream would start new
-    workers, and the words are added in theirs)."""
+    parse it in, after a pipeline's first ``WARMUP_ARTICLES``, read outside any zone; with
+    worker processes, one run and no zone (a new stream would start new workers, and the
+    words are added in theirs)."""
     iterator = iter(articles)
     if processes > 1:
         yield nullcontext(), iterator
         return
+    if nlp not in _WARMED:
+        _WARMED.add(nlp)
+        yield nullcontext(), islice(iterator, WARMUP_ARTICLES)
     while (first := next(iterator, None)) is not None:
         yield nlp.memory_zone(), chain([first], islice(iterator, ZONE_ARTICLES - 1))
 

@@ -85,7 +85,7 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings,
         mentions=tuple(mentions),
         dates=extraction.dates,
         affiliations=tuple(find_affiliations(article.text, mentions)),
-        signature=tuple(int(value) for value in signature(text)), extractor=article.extractor,
+        signature=tuple(signature(text).tolist()), extractor=article.extractor,
         jurisdiction=place, decoding=article.decoding)
     return result if privacy_key is None else withhold_private_people(result, article.text,
                                                                       privacy_key)

@@ -209,8 +209,8 @@ def _form_pattern() -> re.Pattern[str]:
 
 @cache
 def _capital_pattern() -> re.Pattern[str]:
-    words = "|".join(sorted(load_places().cues["capital"], key=len, reverse=True))
-    return re.compile(rf"\b(?:la\s+)?(?:{words})\b", re.IGNORECASE)
+    words = literal_alternation(load_places().cues["capital"], ignore_case=True)
+    return re.compile(rf"\b(?:la\s+)?{words}\b", re.IGNORECASE)
 
 
 _SENTENCE_START = re.compile(r"[.!?\n]")

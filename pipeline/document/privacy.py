@@ -27,7 +27,7 @@ from pipeline.config import RESOURCES_DIR, Settings
 from pipeline.document.resolve import name_words, normalize_form
 from pipeline.document.rules import load_context_words
 from pipeline.errors import UserError
-from pipeline.knowledge import data_lines, fold, load_roles
+from pipeline.knowledge import data_lines, fold, literal_alternation, load_roles
 from pipeline.records import Affiliation, DocumentResult, Mention
 
 PUBLIC_ROLES_FILE = RESOURCES_DIR / "public_roles.tsv"
@@ -171,8 +171,7 @@ def _replacer(forms: dict[str, str]) -> Callable[[str], str]:
     first, so "Ana María Ruiz" is read whole before "María Ruiz") by its value."""
     if not forms:
         return lambda text: text
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    pattern = re.compile(rf"(?<!\w){literal_alternation(forms)}(?!\w)")
     return lambda text: pattern.sub(lambda match: forms[match.group()], text)
 
 

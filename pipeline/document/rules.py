@@ -64,5 +64,6 @@ def single_heads() -> frozenset[str]:
 
 @cache
 def role_forms() -> tuple[str, ...]:
-    """Role words from ``roles.tsv``, longest first so that "directora general" wins."""
-    return tuple(sorted((role.form for role in load_roles()), key=lambda f: (-len(f), f)))
+    """Role words from ``roles.tsv``, sorted (the role pattern is a trie, so no order makes
+    "directora general" win over "directora": the longer always does)."""
+    return tuple(sorted(role.form for role in load_roles()))

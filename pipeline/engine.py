@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from functools import cache
-from itertools import chain, islice
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
@@ -97,13 +97,6 @@ def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: 
     if shard:
         store.write_shard(shard)
     return count
-
-
-def batches(pending: Pending, size: int) -> Iterator[list[tuple[str, RawDocument]]]:
-    """``pending`` in lists of ``size``."""
-    iterator = iter(pending)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def local_nlp(model: str | None) -> Language:

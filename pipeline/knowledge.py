@@ -125,8 +125,16 @@ def literal_alternation(words: Iterable[str], *, ignore_case: bool = False) -> s
         node[""] = {}  # a word ends here
 
     def written(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + written(child) for char, child in sorted(node.items())
-                    if char]
+        branches = []
+        for run, child in sorted(node.items()):
+            if not run:
+                continue
+            # Letters with one way on and no word ending among them are one literal: one call
+            # and one escape, not one per letter (a release's names make hundreds of them).
+            while len(child) == 1 and "" not in child:
+                (char, child), = child.items()
+                run += char
+            branches.append(re.escape(run) + written(child))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 from pipeline.document.names import (
     after_place_word,
     has_full_name_shape,
-    in_place_list,
+    in_place_lists,
     introduced_as_kin,
     is_byline,
     is_cut_off,
@@ -200,13 +200,16 @@ def _drop_places(spans: list[Span]) -> list[Span]:
     """Drop names of places: after a place word ("colonia Vicente Guerrero"), the rest of an
     enumeration that began so ("colonias Pavo Real, Oasis Revolución y Finca Bonita") and
     the items after a colon that a place noun introduces ("las calles por atender son: …")."""
+    if not spans:
+        return spans
     place = load_context_words().place
+    listed = in_place_lists(spans[0].doc)
     kept, previous_place_end = [], -1
     for span in spans:
         doc = span.doc
         before = doc[span.start - 1] if span.start else None
         is_place = (fold_word(span[0].text) in place or after_place_word(span)
-                    or in_place_list(span)
+                    or listed[span.start]
                     or before is not None and before.lower_ in (",", "y", "e")
                     and span.start - 1 == previous_place_end)
         if is_place and not span.id_.startswith(_STRUCTURED):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from itertools import islice
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.document.rules import connector_words, load_context_words
@@ -99,17 +100,27 @@ def after_place_word(span: Span) -> bool:
     return False
 
 
-def in_place_list(span: Span) -> bool:
-    """An item of an enumeration that a place noun introduces with a colon ("Algunas de las
-    vialidades por atender son: Altamirano, José María Arteaga, …"): streets, neighbourhoods
-    and schools named after people."""
-    doc = span.doc
-    i = span.start - 1
-    while i >= 0 and doc[i].text not in _CLAUSE_END and "\n" not in doc[i].text_with_ws:
-        if doc[i].text == ":":
-            return any(_is_place_word(t) for t in doc[max(i - _MAX_LIST_INTRO, 0):i])
-        i -= 1
-    return False
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's text, from the token array: a Token object per token would cost more
+    than most tests on it. A token's trailing whitespace is one space at most, so a line
+    break is in a token's text."""
+    strings = doc.vocab.strings
+    return [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+
+
+def in_place_lists(doc: Doc) -> list[bool]:
+    """For each token, whether it is in an enumeration that a place noun introduces with a
+    colon ("Algunas de las vialidades por atender son: Altamirano, José María Arteaga, …"):
+    streets, neighbourhoods and schools named after people. The colon must come earlier in
+    the same clause and line. One pass over the document, not one walk back per span."""
+    texts, inside, flags = token_texts(doc), False, []
+    for i, text in enumerate(texts):
+        flags.append(inside)
+        if text in _CLAUSE_END or "\n" in text:
+            inside = False
+        elif text == ":":
+            inside = any(_is_place_word(t) for t in doc[max(i - _MAX_LIST_INTRO, 0):i])
+    return flags
 
 
 def introduced_as_kin(span: Span) -> bool:

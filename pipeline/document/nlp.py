@@ -7,12 +7,12 @@ import logging
 import warnings
 
 import spacy
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.config import MODEL_INSTALL_HINT, MODELS
 from pipeline.document import entity_fixes, org_ruler  # noqa: F401  (register factories)
+from pipeline.document.names import token_texts
 from pipeline.errors import ModelNotFound
 
 logger = logging.getLogger(__name__)
@@ -34,11 +34,8 @@ def choose_model(requested: str | None = None) -> str:
 @Language.component("paragraph_sentences")
 def paragraph_sentences(doc: Doc) -> Doc:
     """Start a sentence after every line break: the parser would glue paragraphs otherwise."""
-    strings = doc.vocab.strings
-    # A token's trailing whitespace is one space at most: a line break is in a token's text.
-    # The token array gives every text without making a Token of each.
-    for i, orth in enumerate(doc.to_array(ORTH).tolist()[:-1]):
-        if "\n" in strings[orth]:
+    for i, text in enumerate(token_texts(doc)[:-1]):
+        if "\n" in text:
             doc[i + 1].is_sent_start = True
     return doc
 

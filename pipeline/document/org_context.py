@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
+from pipeline.document.names import token_texts
 from pipeline.document.org_names import NameContext, is_acronym, is_capitalised, name_end
 from pipeline.document.rules import load_context_words
 from pipeline.knowledge import fold, fold_word, org_terms
@@ -181,11 +181,9 @@ def _list_openers(doc: Doc) -> list[int]:
     """Where a list of bodies opens: after ":", "como", "entre ellas", "se encuentran"… that
     follows a class noun ("dependencias", "organizaciones", "asociaciones civiles")."""
     words = load_context_words()
-    strings = doc.vocab.strings
     starts = []
-    # Token texts from the token array: a Token object per token would cost more than the test.
-    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
-        if fold_word(strings[orth]) not in words.org_class:
+    for i, text in enumerate(token_texts(doc)):
+        if fold_word(text) not in words.org_class:
             continue
         for j in range(i + 1, min(i + 1 + _MAX_LIST_INTRO, len(doc))):
             if doc[j].text == ":" or fold_word(doc[j].text) in words.list_opener:

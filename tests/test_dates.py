@@ -203,3 +203,24 @@ def test_part_of_name_reads_the_grammar() -> None:
 
 def test_impossible_days_are_skipped() -> None:
     assert _dates("el 31 de febrero de 2023") == []
+
+
+_WEEKDAY_SPELLINGS = ["lunes", "martes", "miércoles", "miercoles", "jueves", "viernes",
+                      "sábado", "sabado", "domingo"]
+
+
+@pytest.mark.parametrize("weekday", _WEEKDAY_SPELLINGS + [w.upper() for w in _WEEKDAY_SPELLINGS]
+                         + [w.title() for w in _WEEKDAY_SPELLINGS])
+def test_every_weekday_opens_a_date_whatever_its_case(weekday: str) -> None:
+    # The patterns first test a date's opening letter: every weekday must pass it.
+    found = find_expressions(f"Fue el {weekday} 7 de marzo de 2024; el {weekday} 9: taller. "
+                             f"Será el próximo {weekday}. Y el {weekday} pasado; ayer {weekday}.")
+    assert [(w.weekday, w.day, w.month, w.relation) for w in found] == [
+        (_WEEKDAY_NUMBER[weekday.lower()], day, month, relation)
+        for day, month, relation in [(7, 3, ""), (9, 3, ""), (None, None, "next"),
+                                     (None, None, "last"), (None, None, "yesterday")]]
+
+
+_WEEKDAY_NUMBER = {w: n for n, pair in enumerate(
+    [("lunes",), ("martes",), ("miércoles", "miercoles"), ("jueves",), ("viernes",),
+     ("sábado", "sabado"), ("domingo",)]) for w in pair}

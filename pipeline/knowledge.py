@@ -101,10 +101,11 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_FOLD_TABLE).split())
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def fold_word(word: str) -> str:
     """:func:`fold` of one token's text, cached: the rules fold the same words again and
-    again."""
+    again. The common words stay in the cache; a release's new names leave it. Room for
+    65,536 words (about 12 MB) took some 3,500 releases with ever-new names to fill."""
     return fold(word)
 
 

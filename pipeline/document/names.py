@@ -113,13 +113,14 @@ def in_place_lists(doc: Doc) -> list[bool]:
     colon ("Algunas de las vialidades por atender son: Altamirano, José María Arteaga, …"):
     streets, neighbourhoods and schools named after people. The colon must come earlier in
     the same clause and line. One pass over the document, not one walk back per span."""
+    place = load_context_words().place
     texts, inside, flags = token_texts(doc), False, []
     for i, text in enumerate(texts):
         flags.append(inside)
         if text in _CLAUSE_END or "\n" in text:
             inside = False
         elif text == ":":
-            inside = any(_is_place_word(t) for t in doc[max(i - _MAX_LIST_INTRO, 0):i])
+            inside = any(fold_word(word) in place for word in texts[max(i - _MAX_LIST_INTRO, 0):i])
     return flags
 
 

@@ -5,7 +5,9 @@ Times the stages by wrapping their functions (outermost calls only): the per-doc
 the corpus stage (reading results back, events, writing tables) is what remains. With
 ``--bare`` it times the bare model (``nlp.pipe`` on the cleaned texts, same batch size) before
 and after the full pipeline on the same inputs in this process, with each spaCy component's
-share and that of the per-document functions around it.
+share and that of the per-document functions around it. ``--runs N`` runs the pipeline N
+times (the later ones with ``--rebuild``), the bare model before the first and after each:
+a machine whose speed drifts moves a single pair of figures by a tenth or more.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--bare", action="store_true")
+    parser.add_argument("--runs", type=int, default=1, help="pipeline runs (with --bare)")
     args = parser.parse_args()
 
     from pipeline import run
@@ -143,17 +146,25 @@ def main() -> None:
     patch(Identities, "id_for", "identities")
     patch(EventIds, "assign", "dedupe")
     patch(network, "_add_metrics", "network metrics")
-    cpu = time.process_time()
-    summary = run.extract_corpus(args.input, args.output, settings=settings, nlp=nlp)
-    figures["extract_cpu"] = time.process_time() - cpu
+    bare_runs = [figures.get("bare_seconds", 0.0)]
+    pipeline_runs, pipeline_cpu = [], []
+    for number in range(args.runs if args.bare else 1):
+        cpu = time.process_time()
+        summary = run.extract_corpus(args.input, args.output, settings=settings, nlp=nlp,
+                                     rebuild=number > 0)
+        pipeline_cpu.append(time.process_time() - cpu)
+        pipeline_runs.append(summary.seconds)
+        if args.bare:
+            # The bare model again after each run: the bare runs bracket the pipeline's, so a
+            # machine whose speed drifts (shared cores) favours neither side.
+            bare_runs.append(bare_pipe(args.input, settings)[1])
+    figures["extract_cpu"] = sum(pipeline_cpu) / len(pipeline_cpu)
     if args.bare:
-        # The bare model again after the pipeline: their mean brackets the pipeline's run, so a
-        # machine whose speed drifts (shared cores) favours neither side.
-        _, again = bare_pipe(args.input, settings)
-        figures["bare_runs"] = [figures["bare_seconds"], again]
-        figures["bare_seconds"] = (figures["bare_seconds"] + again) / 2
-        figures["bare_cpu"] = sum(_bare_cpu) / len(_bare_cpu)
-    figures.update(seconds=dict(seconds), extract_seconds=summary.seconds,
+        figures.update(bare_runs=bare_runs, pipeline_runs=pipeline_runs,
+                       bare_seconds=sum(bare_runs) / len(bare_runs),
+                       bare_cpu=sum(_bare_cpu) / len(_bare_cpu))
+    figures.update(seconds={name: value / len(pipeline_runs) for name, value in seconds.items()},
+                   extract_seconds=sum(pipeline_runs) / len(pipeline_runs),
                    process_seconds=time.perf_counter() - STARTED, documents=summary.documents,
                    processed=summary.processed, entities=summary.entities,
                    edges=summary.edges)

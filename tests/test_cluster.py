@@ -9,7 +9,8 @@ from pipeline.records import RawDocument
 
 
 def _pending(n: int) -> list[tuple[str, RawDocument]]:
-    return [(f"key{i}", RawDocument(doc_id=str(i), path=f"r{i}.txt", fmt="txt", data=b"Texto.")) for i in range(n)]
+    return [(f"key{i}", RawDocument(doc_id=str(i), path=f"r{i}.txt", fmt="txt", data=b"Texto."))
+            for i in range(n)]
 
 
 @pytest.mark.parametrize(("count", "size", "workers"),

@@ -5,9 +5,8 @@ The client sends batches of ``shard_size`` releases, and the last ones in smalle
 (:func:`batches`); each worker builds its spaCy pipeline once (:class:`ModelLoader`), runs
 :func:`pipeline.engine.analyse_batch` on each batch it gets, writes the shard straight to the
 store and returns its name. A few batches per worker are in flight at a time, so the client
-never holds the corpus. Workers of a running scheduler must
-be able to import this package and to reach the store's location (object storage, or a
-folder every machine mounts).
+never holds the corpus. Workers of a running scheduler must be able to import this package
+and to reach the store's location (object storage, or a folder every machine mounts).
 """
 
 from __future__ import annotations

@@ -207,6 +207,9 @@ def test_impossible_days_are_skipped() -> None:
 
 _WEEKDAY_SPELLINGS = ["lunes", "martes", "miércoles", "miercoles", "jueves", "viernes",
                       "sábado", "sabado", "domingo"]
+_WEEKDAY_NUMBER = {w: n for n, pair in enumerate(
+    [("lunes",), ("martes",), ("miércoles", "miercoles"), ("jueves",), ("viernes",),
+     ("sábado", "sabado"), ("domingo",)]) for w in pair}
 
 
 @pytest.mark.parametrize("weekday", _WEEKDAY_SPELLINGS + [w.upper() for w in _WEEKDAY_SPELLINGS]
@@ -220,7 +223,3 @@ def test_every_weekday_opens_a_date_whatever_its_case(weekday: str) -> None:
         for day, month, relation in [(7, 3, ""), (9, 3, ""), (None, None, "next"),
                                      (None, None, "last"), (None, None, "yesterday")]]
 
-
-_WEEKDAY_NUMBER = {w: n for n, pair in enumerate(
-    [("lunes",), ("martes",), ("miércoles", "miercoles"), ("jueves",), ("viernes",),
-     ("sábado", "sabado"), ("domingo",)]) for w in pair}

@@ -10,7 +10,7 @@ import re
 from itertools import islice
 
 from spacy.attrs import ORTH
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from pipeline.document.rules import connector_words, load_context_words
 from pipeline.knowledge import fold_word, load_given_names
@@ -84,8 +84,8 @@ def is_byline(span: Span) -> bool:
     return bool(_DATE_LINE.match(_next_line(doc, after)))
 
 
-def _is_place_word(token: Token) -> bool:
-    return fold_word(token.text) in load_context_words().place
+def _is_place_word(word: str) -> bool:
+    return fold_word(word) in load_context_words().place
 
 
 def after_place_word(span: Span) -> bool:
@@ -93,7 +93,7 @@ def after_place_word(span: Span) -> bool:
     before it: "colonia Vicente Guerrero", "calle prolongación Santiago Troncoso"."""
     doc = span.doc
     for i in range(span.start - 1, max(span.start - 2 - _MAX_PLACE_LINK, -1), -1):
-        if _is_place_word(doc[i]):
+        if _is_place_word(doc[i].text):
             return True
         if doc[i].pos_ not in _PLACE_LINK_POS or not doc[i].is_lower:
             return False
@@ -113,14 +113,13 @@ def in_place_lists(doc: Doc) -> list[bool]:
     colon ("Algunas de las vialidades por atender son: Altamirano, José María Arteaga, …"):
     streets, neighbourhoods and schools named after people. The colon must come earlier in
     the same clause and line. One pass over the document, not one walk back per span."""
-    place = load_context_words().place
     texts, inside, flags = token_texts(doc), False, []
     for i, text in enumerate(texts):
         flags.append(inside)
         if text in _CLAUSE_END or "\n" in text:
             inside = False
         elif text == ":":
-            inside = any(fold_word(word) in place for word in texts[max(i - _MAX_LIST_INTRO, 0):i])
+            inside = any(map(_is_place_word, texts[max(i - _MAX_LIST_INTRO, 0):i]))
     return flags
 
 

@@ -403,3 +403,43 @@ def test_manifest_beside_the_gold_gives_each_document_its_url(tmp_path: Path) ->
     (tmp_path / "manifest.jsonl").write_text(
         '{"id": "001", "url": "https://x.mx/2024/01/02/nota"}\nnot json\n', encoding="utf-8")
     assert load_gold(tmp_path / "gold.jsonl")["001"].url == "https://x.mx/2024/01/02/nota"
+
+
+def test_sector_and_jurisdiction_of_matched_institutions() -> None:
+    """Sector against the gold's; a municipal body's municipality against its canonical's
+    brackets, else the release's city; bodies of a release of unknown city are not counted."""
+    def body(name: str, sector: str, canonical: str = "") -> GoldEntity:
+        return GoldEntity("ORG", name, frozenset([name]), sector, canonical)
+
+    gold = {
+        "a": GoldDoc("a", None, False, (
+            body(IMM, "municipal", f"{IMM} (Tepic)"), body("Fiscalía General", "state"),
+            body("Colectivo Violeta", "civil_society")), city="Ciudad Juárez"),
+        "b": GoldDoc("b", None, False, (body("Dirección de Ecología", "municipal"),),
+                     city="Ciudad Juárez"),
+        "c": GoldDoc("c", None, False, (body("Dirección de Limpia", "municipal"),)),
+    }
+    predicted = {
+        "a": pred_doc("a", PredictedEntity("o1", "ORG", IMM, frozenset([IMM]), "municipal",
+                                           "Tepic, Nayarit"),
+                      PredictedEntity("o2", "ORG", "Fiscalía General", frozenset(
+                          ["Fiscalía General"]), "state", "Nayarit"),
+                      PredictedEntity("o3", "ORG", "Colectivo Violeta", frozenset(
+                          ["Colectivo Violeta"]), "municipal", "Tepic, Nayarit")),
+        "b": pred_doc("b", PredictedEntity("o4", "ORG", "Dirección de Ecología", frozenset(
+            ["Dirección de Ecología"]), "municipal", "Juárez, Chihuahua")),
+        "c": pred_doc("c", PredictedEntity("o5", "ORG", "Dirección de Limpia", frozenset(
+            ["Dirección de Limpia"]), "municipal", "")),
+    }
+    report = score(gold, predicted)
+    assert report.sector.total == 5
+    assert [(e.doc_key, e.name, e.gold, e.predicted) for e in report.sector.errors] == [
+        ("a", "Colectivo Violeta", "civil_society", "municipal")]
+    # "Ciudad Juárez" is a form of the municipality Juárez; c's city is unknown
+    assert report.jurisdiction.total == 2 and report.jurisdiction.errors == ()
+    predicted["b"] = pred_doc("b", PredictedEntity("o4", "ORG", "Dirección de Ecología",
+                                                   frozenset(["Dirección de Ecología"]),
+                                                   "municipal", "Juárez, Nuevo León"))
+    wrong = score(gold, predicted).jurisdiction
+    assert wrong.accuracy == 0.5
+    assert "Jurisdiction: 1 / 2 correct (50.0%)" in format_report(score(gold, predicted))

@@ -153,6 +153,13 @@ def load_places() -> Places:
                   {kind: frozenset(words) for kind, words in cues.items()})
 
 
+def municipalities_named(form: str) -> tuple[Municipality, ...]:
+    """Every municipality that ``form`` ("Ciudad Juárez", "Camargo") is written for."""
+    folded = fold(form)
+    return tuple(m for m in load_places().municipalities
+                 if folded in map(fold, (m.name, *m.forms)))
+
+
 def parse_label(label: str) -> tuple[str, str]:
     """``(municipality, state)`` of a label; a state alone gives ``("", state)``.
 

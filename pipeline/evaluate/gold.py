@@ -49,6 +49,7 @@ class GoldDoc:
     entities: tuple[GoldEntity, ...]
     event_dates: frozenset[date] | None = None  # None: the file's gold does not say
     url: str = ""  # from the manifest beside the gold file, when there is one
+    city: str = ""  # the municipality the manifest says the release is about ("" = unknown)
 
 
 def _read_lines(path: Path, what: str) -> list[str]:
@@ -71,18 +72,19 @@ def load_aliases(path: Path) -> dict[str, str]:
     return data
 
 
-def load_manifest_urls(path: Path) -> dict[str, str]:
-    """``manifest.jsonl`` beside the gold: document id → URL (bad lines are skipped)."""
-    urls = {}
+def load_manifest_field(path: Path, field: str) -> dict[str, str]:
+    """``manifest.jsonl`` beside the gold: document id → its string ``field`` ("url",
+    "city"); bad lines and lines without it are skipped."""
+    values = {}
     for line in _read_lines(path, "manifest"):
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue
         if isinstance(record, dict) and isinstance(record.get("id"), str) \
-                and isinstance(record.get("url"), str):
-            urls[record["id"]] = record["url"]
-    return urls
+                and isinstance(record.get(field), str):
+            values[record["id"]] = record[field]
+    return values
 
 
 def _canonical(name: str, aliases: Mapping[str, str]) -> str:
@@ -142,7 +144,8 @@ def load_gold(path: Path, *, aliases: Path | None = None) -> dict[str, GoldDoc]:
         raise GoldError(f"aliases file {aliases} does not exist; give --aliases FILE or drop it")
     names = load_aliases(alias_path) if alias_path.is_file() else {}
     manifest = path.with_name(MANIFEST_FILE)
-    urls = load_manifest_urls(manifest) if manifest.is_file() else {}
+    urls = load_manifest_field(manifest, "url") if manifest.is_file() else {}
+    cities = load_manifest_field(manifest, "city") if manifest.is_file() else {}
     docs: dict[str, GoldDoc] = {}
     for number, line in enumerate(_read_lines(path, "gold file"), start=1):
         if not line.strip():
@@ -171,5 +174,5 @@ def load_gold(path: Path, *, aliases: Path | None = None) -> dict[str, GoldDoc]:
         entities = (_gold_entities(where, record, "persons", "PER", "mentions", {})
                     + _gold_entities(where, record, "organizations", "ORG", "aliases", names))
         docs[key] = GoldDoc(key, day, gbv, entities, _event_dates(where, record),
-                            urls.get(key, ""))
+                            urls.get(key, ""), cities.get(key, ""))
     return docs

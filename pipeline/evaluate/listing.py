@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.evaluate.gold import LABELS
-from pipeline.evaluate.score import ERROR_CLASSES, PRF, DateError, Report
+from pipeline.evaluate.score import ERROR_CLASSES, PRF, Agreement, DateError, Report
 
 _CLASS_NAMES = {"boundary": "boundary", "wrong_label": "wrong label", "spurious": "spurious",
                 "missed": "missed"}
@@ -25,6 +25,16 @@ def _date_lines(errors: tuple[DateError, ...]) -> list[str]:
     return [f"  {e.doc_key}: gold {_day(e.gold)}, predicted {_day(e.predicted)}" for e in errors]
 
 
+def _agreement_lines(title: str, agreement: Agreement, what: str) -> list[str]:
+    """"Sector: 310 / 330 correct (93.9%) of …", then each disagreement."""
+    if not agreement.total:
+        return []
+    right = agreement.total - len(agreement.errors)
+    return [f"{title}: {right} / {agreement.total} correct ({agreement.accuracy:.1%}) {what}"] \
+        + [f"  {e.doc_key}: {e.name}: gold {e.gold}, predicted {e.predicted or 'none'}"
+           for e in agreement.errors]
+
+
 def format_report(report: Report) -> str:
     """The figures, then the error classes, then each document's errors."""
     lines = [f"{'':<22}{'TP':>6}{'FP':>6}{'FN':>6}{'precision':>11}{'recall':>8}{'F1':>8}"]
@@ -38,6 +48,10 @@ def format_report(report: Report) -> str:
                  f"{len(report.spurious_dates)} read in a text that states none")
     lines += _date_lines(report.date_errors)
     lines += _date_lines(report.spurious_dates)
+    lines += _agreement_lines("Sector", report.sector, "of the matched institutions the gold "
+                              "gives one")
+    lines += _agreement_lines("Jurisdiction", report.jurisdiction, "of the matched municipal "
+                              "bodies whose municipality is known")
     if report.url_dates:
         lines.append(f"URL dates: {report.url_dates - len(report.url_date_errors)} / "
                      f"{report.url_dates} of the files without a stated date whose URL "

@@ -27,6 +27,8 @@ class PredictedEntity:
     label: str
     name: str  # canonical name
     forms: frozenset[str]  # surface forms this entity_id got in the document
+    sector: str = ""  # entities.csv's sector and jurisdiction ("" when not given)
+    jurisdiction: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,10 @@ def predicted_docs_from_tables(documents: pd.DataFrame, mentions: pd.DataFrame,
     _require("mentions", mentions, ("doc_id", "entity_id", "label", "text"))
     _require("entities", entities, ("entity_id", "name"))
     names = {str(row.entity_id): str(row.name) for row in entities.itertuples(index=False)}
+    places = {str(row.entity_id): tuple("" if _blank(value) else str(value) for value in
+                                        (getattr(row, "sector", ""),
+                                         getattr(row, "jurisdiction", "")))
+              for row in entities.itertuples(index=False)}
     forms: dict[str, dict[tuple[str, str], set[str]]] = {}
     for row in mentions.itertuples(index=False):
         if row.label not in LABELS:
@@ -112,7 +118,7 @@ def predicted_docs_from_tables(documents: pd.DataFrame, mentions: pd.DataFrame,
         docs[key] = PredictedDoc(
             key, _day(row.published, f"document {doc_id!r}: published"), gbv, tuple(
                 PredictedEntity(entity_id, label, names.get(entity_id, min(texts)),
-                                frozenset(texts))
+                                frozenset(texts), *places.get(entity_id, ("", "")))
                 for (entity_id, label), texts in sorted(found.items())),
             frozenset(event_dates.pop(doc_id, set())), source)
     if forms:

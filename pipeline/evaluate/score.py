@@ -22,6 +22,10 @@ split in two counts one TP and one FP. Figures are micro-averaged over the corpu
   in the document's URL (``/2023/11/21/``) must be the predicted one where the gold has none.
 - Event dates: precision and recall of the ``kind=event`` dates against ``event_dates``, over
   the files whose gold lists them.
+- Sector and jurisdiction of matched institutions: the predicted sector against the gold
+  ``sector``; the municipality of a matched municipal body against the brackets of its gold
+  ``canonical`` ("… (Hermosillo)"), else the release's ``city`` in the manifest (bodies of a
+  release whose city is unknown are not counted).
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ from typing import Literal
 
 import networkx as nx
 
+from pipeline.document.jurisdiction import municipalities_named, parse_label
 from pipeline.evaluate.gold import LABELS, EntityLabel, GoldDoc, GoldEntity
 from pipeline.evaluate.predicted import NOT_FROM_TEXT, PredictedDoc, PredictedEntity
+from pipeline.knowledge import fold
 
 ARTICLES = frozenset({"el", "la", "los", "las", "del", "de"})
 # Words that say nothing about which body or person is meant, for the boundary class.
@@ -90,6 +96,28 @@ class DateError:
 
 
 @dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A matched institution whose predicted attribute differs from the gold's."""
+
+    doc_key: str
+    name: str  # the gold name
+    gold: str
+    predicted: str
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """How many matched institutions got an attribute right, and the ones that did not."""
+
+    total: int = 0
+    errors: tuple[Disagreement, ...] = ()
+
+    @property
+    def accuracy(self) -> float:
+        return (self.total - len(self.errors)) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     entities: Mapping[EntityLabel, PRF]
     identity: Mapping[EntityLabel, PRF]
@@ -105,6 +133,8 @@ class Report:
     event_dates: PRF = PRF(0, 0, 0)
     url_dates: int = 0  # documents without a stated date whose URL carries one
     url_date_errors: tuple[DateError, ...] = ()  # … predicted otherwise (gold = the URL's)
+    sector: Agreement = Agreement()
+    jurisdiction: Agreement = Agreement()
 
     @property
     def date_accuracy(self) -> float:
@@ -246,6 +276,47 @@ def _predicted_edges(match: _DocMatch) -> tuple[set[frozenset[str]], int]:
     return true, len(pairs - true)
 
 
+def _gold_place(doc: GoldDoc, entity: GoldEntity) -> str:
+    """The municipality a gold municipal body belongs to: its canonical's brackets, else the
+    release's city ("" when neither says)."""
+    if entity.canonical.endswith(")") and "(" in entity.canonical:
+        return entity.canonical.rpartition("(")[2][:-1].strip()
+    return doc.city
+
+
+def same_municipality(place: str, label: str) -> bool:
+    """``label`` ("Juárez, Chihuahua") names the municipality written ``place``: the one
+    municipality a form releases write ("Ciudad Juárez") denotes, or, when several share the
+    name ("Camargo"), any of them."""
+    if not label:
+        return False
+    named = municipalities_named(place)
+    if len(named) == 1:
+        return named[0].label == label
+    return fold(parse_label(label)[0]) == fold(place)
+
+
+def _attributes(doc: GoldDoc, pairs: Iterable[tuple[GoldEntity, PredictedEntity]]
+                ) -> tuple[list[Disagreement | None], list[Disagreement | None]]:
+    """For each matched institution with a gold sector (and, for a municipal body, a known
+    place): None when the prediction agrees, else the disagreement."""
+    sectors: list[Disagreement | None] = []
+    places: list[Disagreement | None] = []
+    for gold, guess in pairs:
+        if gold.sector:
+            sectors.append(None if guess.sector == gold.sector else
+                           Disagreement(doc.doc_key, gold.name, gold.sector, guess.sector))
+        place = _gold_place(doc, gold)
+        if gold.sector == "municipal" and place:
+            places.append(None if same_municipality(place, guess.jurisdiction) else
+                          Disagreement(doc.doc_key, gold.name, place, guess.jurisdiction))
+    return sectors, places
+
+
+def _agreement(outcomes: list[Disagreement | None]) -> Agreement:
+    return Agreement(len(outcomes), tuple(o for o in outcomes if o is not None))
+
+
 def url_date(url: str) -> date | None:
     """The day written in a URL's path ("…/2023/11/21/…"), if any.
 
@@ -276,6 +347,8 @@ def score(gold: Mapping[str, GoldDoc], predicted: Mapping[str, PredictedDoc]) ->
     predicted_edges: set[frozenset[str]] = set()
     false_edges = 0
     event_dates = [0, 0, 0]
+    sectors: list[Disagreement | None] = []
+    places: list[Disagreement | None] = []
     for key in sorted(gold):
         truth = gold[key]
         guess = predicted.get(key, PredictedDoc(key, None, False, ()))
@@ -290,6 +363,11 @@ def score(gold: Mapping[str, GoldDoc], predicted: Mapping[str, PredictedDoc]) ->
             counts[label][2] += len(gold_ents) - len(match.pairs)
             matches[label].extend((key, gold_ents[g], pred_ents[p]) for g, p in match.pairs)
         errors.extend(_classify(key, by_label))
+        org = by_label["ORG"]
+        doc_sectors, doc_places = _attributes(truth, ((org.gold[g], org.predicted[p])
+                                                      for g, p in org.pairs))
+        sectors += doc_sectors
+        places += doc_places
         if truth.gbv:
             gold_edges |= _gold_edges(truth)
         if guess.gbv:
@@ -331,4 +409,6 @@ def score(gold: Mapping[str, GoldDoc], predicted: Mapping[str, PredictedDoc]) ->
         event_dates=PRF(*event_dates),
         url_dates=url_dates,
         url_date_errors=tuple(url_errors),
+        sector=_agreement(sectors),
+        jurisdiction=_agreement(places),
     )

@@ -165,4 +165,6 @@ class DocumentResult:
     title_source: str = ""  # as Article.title_source
     extractor: str = "text"  # what read the body (Article.extractor)
     jurisdiction: str = ""  # the municipality it is about, "Juárez, Chihuahua" (jurisdiction.py)
+    # what said so: "dateline", "text", "outlet", or "default" when nothing in the release did
+    jurisdiction_source: str = ""
     decoding: str = "utf-8"  # how the bytes became text (see Article)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pipeline.config import Settings
 from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import PublicPeople
+from pipeline.corpus.release_places import ReleasePlaces
 from pipeline.corpus.stage import identify, index_corpus
 from pipeline.document.privacy import privacy_key_for
 from pipeline.engine import analyse_pending, model_in_use
@@ -112,7 +113,8 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
             # 2. Corpus: passes over the stored results, in input order, then the tables.
             results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
             index = index_corpus(_tallied(results, extractors), settings,
-                                 PublicPeople.learned_from(results, key))
+                                 PublicPeople.learned_from(results, key),
+                                 ReleasePlaces.learned_from(results))
             release_freed_memory()  # the identity tallies, before the second pass
             entities, duplicates = index.entities, index.duplicates
             documents = identify(results, index)

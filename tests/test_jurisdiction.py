@@ -10,12 +10,8 @@ import pytest
 from spacy.language import Language
 
 from pipeline.config import SettingsError, load_settings
-from pipeline.document.jurisdiction import (
-    check_jurisdiction,
-    jurisdiction_of,
-    load_places,
-    parse_label,
-)
+from pipeline.document.jurisdiction import check_jurisdiction, jurisdiction_of
+from pipeline.document.places import load_places, parse_label
 from pipeline.knowledge import load_gazetteer
 from pipeline.run import extract_corpus
 
@@ -37,8 +33,12 @@ def test_dateline_names_the_municipality() -> None:
 
 
 def test_a_dateline_place_not_in_the_tables_counts_with_its_state() -> None:
+    # a municipal seat is its municipality's (INEGI: Buenaventura's seat is San Buenaventura)
     assert decided("San Buenaventura, Chih.- El DIF Municipal entregó despensas.") == (
-        "San Buenaventura, Chihuahua", "dateline")
+        "Buenaventura, Chihuahua", "dateline")
+    # a town that is no municipality nor seat stays as written, with its state
+    assert decided("Puerto Palomas, Chih.- El DIF Municipal entregó despensas.") == (
+        "Puerto Palomas, Chihuahua", "dateline")
     # a capitalised word and a dash without a known place or state is no dateline
     assert decided("Redacción - El cabildo sesionó ayer.")[1] == "default"
 
@@ -81,9 +81,42 @@ def test_default_when_nothing_says(tmp_path: Path) -> None:
         check_jurisdiction("Atlantis")
 
 
+def test_every_municipality_of_the_catalogue_can_be_a_release_s_place() -> None:
+    """Municipalities no hand table lists, from datelines, cue words and press rooms."""
+    assert decided("Apizaco, Tlax.- El DIF Municipal entregó aparatos.") == (
+        "Apizaco, Tlaxcala", "dateline")
+    assert decided("ZITÁCUARO, Mich., a 3 de mayo de 2024.- Inició la obra.") == (
+        "Zitácuaro, Michoacán", "dateline")
+    assert decided("La alcaldesa de Tulancingo inauguró el refugio.") == (
+        "Tulancingo de Bravo, Hidalgo", "text")
+    assert decided("El presidente municipal de Taxco firmó el convenio.") == (
+        "Taxco de Alarcón, Guerrero", "text")
+    assert decided("Vecinos marcharon en Ciudad Obregón contra la violencia.") == (
+        "Cajeme, Sonora", "text")  # a seat names its municipality
+    assert decided("El alcalde inauguró la obra.", "https://www.tepic.gob.mx/noticia/7") == (
+        "Tepic, Nayarit", "outlet")
+
+
+def test_a_name_several_municipalities_share_needs_its_state() -> None:
+    assert decided("Guadalupe, N.L.- La Policía Municipal detuvo a dos hombres.") == (
+        "Guadalupe, Nuevo León", "dateline")
+    assert decided("Guadalupe, Zac.- La Policía Municipal detuvo a dos hombres.") == (
+        "Guadalupe, Zacatecas", "dateline")
+    assert decided("Juárez, N.L.- El Instituto de la Mujer abrió un módulo.") == (
+        "Juárez, Nuevo León", "dateline")
+    assert decided("El alcalde de Guadalupe pidió a las familias nuevoleonesas denunciar.") \
+        == ("Guadalupe, Nuevo León", "text")
+    assert decided("El municipio de Emiliano Zapata, Morelos, abrió un refugio.") == (
+        "Emiliano Zapata, Morelos", "text")
+    # a municipality named after a person is no cue on its own, nor a shared name
+    assert decided("La marcha llegó a Emiliano Zapata y siguió por Hidalgo.")[1] == "default"
+    assert decided("Se instaló el módulo en Guadalupe.")[1] == "default"
+
+
 def test_tables_are_consistent() -> None:
     places = load_places()
     labels = {m.label for m in places.municipalities}
+    assert len(labels) == len(places.municipalities) > 2400  # INEGI's catalogue, no repeats
     assert len(places.states) == 32 and all(places.capital_of(s) for s in places.states)
     assert set(places.outlets.values()) <= labels
     for body in load_gazetteer():
@@ -112,18 +145,47 @@ def test_two_cities_institutes_are_two_entities(nlp: Language, tmp_path: Path) -
         "c.txt": "El Instituto Municipal de la Mujer de Ciudad Juárez presentó su agenda "
                  "contra la violencia de género.",
         "d.txt": "Acapulco, Gro.- El Instituto Municipal de la Mujer instaló una comisión "
-                 "contra la violencia de género."})
+                 "contra la violencia de género.",
+        # the other Juárez, which shares the name but not the institute
+        "e.txt": "Juárez, N.L.- El Instituto Municipal de las Mujeres abrió un refugio para "
+                 "mujeres víctimas de violencia."})
     extract_corpus(tmp_path / "in", tmp_path / "out", settings=load_settings(), nlp=nlp)
     institutes = [row for row in _rows(tmp_path / "out" / "entities.csv")
                   if row["name"].startswith("Instituto Municipal de")]
     by_place = {row["jurisdiction"]: row for row in institutes}
     assert set(by_place) == {"Juárez, Chihuahua", "Mazatlán, Sinaloa",
-                             "Acapulco de Juárez, Guerrero"}
-    assert len({row["entity_id"] for row in institutes}) == 3
+                             "Acapulco de Juárez, Guerrero", "Juárez, Nuevo León"}
+    assert len({row["entity_id"] for row in institutes}) == 4
     assert by_place["Juárez, Chihuahua"]["n_documents"] == "2"
     # a generic short form is no corpus-wide alias of one body
     assert all("Instituto" not in row["aliases"].split("; ") for row in institutes)
     documents = {row["path"]: row["jurisdiction"]
                  for row in _rows(tmp_path / "out" / "documents.csv")}
     assert documents == {"a.txt": "Mazatlán, Sinaloa", "b.txt": "Juárez, Chihuahua",
-                         "c.txt": "Juárez, Chihuahua", "d.txt": "Acapulco de Juárez, Guerrero"}
+                         "c.txt": "Juárez, Chihuahua", "d.txt": "Acapulco de Juárez, Guerrero",
+                         "e.txt": "Juárez, Nuevo León"}
+
+
+def test_releases_nothing_places_keep_their_bodies(nlp: Language, tmp_path: Path) -> None:
+    """A release placed by nothing but the setting shares no municipal body with another
+    release, unless its municipal officials serve where a placed release says."""
+    _write(tmp_path / "in", {
+        "placed.txt": "Tepic, Nay.- El presidente municipal Joaquín Anguiano Ledezma inauguró "
+                      "con el Instituto Municipal de las Mujeres un refugio contra la "
+                      "violencia de género.",
+        "official.txt": "El presidente municipal Joaquín Anguiano Ledezma y el Instituto "
+                        "Municipal de las Mujeres presentaron la campaña contra la violencia.",
+        "alone.txt": "El Instituto Municipal de las Mujeres ofreció talleres contra la "
+                     "violencia de género a cien mujeres.",
+        "other.txt": "El Instituto Municipal de las Mujeres abrió un módulo de atención a "
+                     "víctimas de violencia."})
+    extract_corpus(tmp_path / "in", tmp_path / "out", settings=load_settings(), nlp=nlp)
+    documents = {row["path"]: (row["jurisdiction"], row["jurisdiction_source"])
+                 for row in _rows(tmp_path / "out" / "documents.csv")}
+    assert documents["placed.txt"] == ("Tepic, Nayarit", "dateline")
+    assert documents["official.txt"] == ("Tepic, Nayarit", "officials")
+    assert documents["alone.txt"] == ("Juárez, Chihuahua", "default")
+    institutes = [row for row in _rows(tmp_path / "out" / "entities.csv")
+                  if row["name"] == "Instituto Municipal de las Mujeres"]
+    assert sorted((row["jurisdiction"], row["n_documents"]) for row in institutes) == [
+        ("", "1"), ("", "1"), ("Tepic, Nayarit", "2")]

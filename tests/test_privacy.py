@@ -48,20 +48,24 @@ DIRECTOR = "Héctor Manuel Ibarra Soto"  # director in one release, no role in t
 WIFE = "Teresa Luján Ibarra"  # "su esposa, …, presidenta del Sistema …": her own role
 IMM, CJM = "Instituto Municipal de las Mujeres", "Centro de Justicia para las Mujeres"
 RELEASES = [
-    {"id": "victima", "url": "https://example.org/victima",
+    # From Juárez's press room: releases nothing places keep their bodies to themselves.
+    {"id": "victima", "url": "https://juarez.gob.mx/noticia/1/victima",
      "title": "ATIENDEN A ROSA ELENA GUTIÉRREZ PANDO TRAS AGRESIÓN",
      "text": f"La regidora {COUNCILLOR} acompañó a {VICTIM}, víctima de violencia familiar, "
              f"al {CJM}. {VICTIM} acudió al {CJM} con personal del {IMM} el 3 de marzo de "
              f"2024. La madre de la víctima, {MOTHER}, agradeció el apoyo. La hija de la "
              f"directora del {IMM}, {DAUGHTER}, también asistió. Gutiérrez Pando pidió "
              "justicia a la Fiscalía General del Estado."},
-    {"id": "rol", "title": "Presentan programa de prevención",
+    {"id": "rol", "url": "https://juarez.gob.mx/noticia/2/rol",
+     "title": "Presentan programa de prevención",
      "text": f"{DIRECTOR}, director del Instituto Municipal de Investigación y Planeación, "
              f"presentó el programa de prevención de la violencia de género ante el {IMM}."},
-    {"id": "sin-rol", "title": f"{DIRECTOR} inaugura taller",
+    {"id": "sin-rol", "url": "https://juarez.gob.mx/noticia/3/sin-rol",
+     "title": f"{DIRECTOR} inaugura taller",
      "text": f"{DIRECTOR} inauguró un taller sobre violencia de género con vecinas de la "
              f"colonia Anapra, organizado por el {IMM}."},
-    {"id": "esposa", "title": "Entregan apoyos",
+    {"id": "esposa", "url": "https://juarez.gob.mx/noticia/4/esposa",
+     "title": "Entregan apoyos",
      "text": f"El alcalde Mario Vázquez Lerma asistió con su esposa, {WIFE}, presidenta del "
              "Sistema para el Desarrollo Integral de la Familia, a la entrega de apoyos para "
              "mujeres víctimas de violencia."},
@@ -115,7 +119,7 @@ def test_a_victim_without_a_role_is_withheld_everywhere(run: tuple[Path, str]) -
     assert (hidden["name"] == "").all() and (hidden["aliases"] == "").all()
     assert set(withheld["entity_id"]) == set(hidden["entity_id"])
     titles = _table(out, "documents.csv").set_index("url")["title"]
-    assert titles["https://example.org/victima"] == "ATIENDEN A [persona] TRAS AGRESIÓN"
+    assert titles["https://juarez.gob.mx/noticia/1/victima"] == "ATIENDEN A [persona] TRAS AGRESIÓN"
     events = _table(out, "events.csv")
     assert "[persona]" in " ".join(events["people"])
     # Nothing written anywhere (tables, graphs, the key's folder and any interim store)

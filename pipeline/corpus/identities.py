@@ -21,8 +21,14 @@ from functools import cache, lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from pipeline.corpus.org_keys import FUNCTION_WORDS, generic_names, org_key, singular
-from pipeline.document.jurisdiction import parse_label
+from pipeline.corpus.org_keys import (
+    FUNCTION_WORDS,
+    generic_names,
+    is_known_place,
+    org_key,
+    singular,
+)
+from pipeline.document.places import parse_label
 from pipeline.document.resolve import aligned_name, is_acronym, person_words, normalize_form
 from pipeline.document.rules import single_heads
 from pipeline.knowledge import fold, gazetteer_index, infer_sector
@@ -402,7 +408,7 @@ class EntityIndex:
             names: Counter[str] = sum((Counter(t.names) for t in tallies), Counter())
             forms = set().union(*(t.forms for t in tallies), names) - {name}
             seen = [d for t in tallies for d in (t.first_seen, t.last_seen) if d]
-            scopes = Counter(t.scope for t in tallies if t.scope)
+            scopes = Counter(t.scope for t in tallies if t.scope and is_known_place(t.scope))
             result.append(Entity(
                 entity_id=entity_id, label=label, name=name,
                 aliases=tuple(sorted(f for f in forms if not is_generic_form(f))),

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pipeline.document.jurisdiction import (
+from pipeline.document.places import (
     PLACES_DIR,
     capital_of,
     load_places,
@@ -35,6 +35,23 @@ _MUNICIPAL_WORDS = frozenset({"municipal", "municipales", "municipio", "ayuntami
 _ROMAN = re.compile(r"[ivxlc]+")  # "XV Ayuntamiento", "LXVII Legislatura"
 _ORDINAL_BEFORE = frozenset({"ayuntamiento", "legislatura"})
 _CAPITAL_WORDS = frozenset({"capitalino", "capitalina", "capitalinos", "capitalinas"})
+_UNKNOWN_PLACE = "?"  # opens the place of a release that nothing places: "?<doc_id>"
+
+
+def identity_place(jurisdiction: str, source: str, doc_id: str) -> str:
+    """The place a release's bodies are keyed in: its jurisdiction, or, when nothing in the
+    release said where it happens (``source`` "default"), the release itself, so that its
+    "Instituto Municipal de las Mujeres" is no other release's.
+
+    >>> identity_place("Juárez, Chihuahua", "default", "5f2c")
+    '?5f2c'
+    """
+    return f"{_UNKNOWN_PLACE}{doc_id}" if source == "default" else jurisdiction
+
+
+def is_known_place(scope: str) -> bool:
+    """A scope that names a place (not one release of unknown place)."""
+    return not scope.startswith(_UNKNOWN_PLACE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +131,8 @@ def _is_acronym(word: str) -> bool:
 def _scope(words: list[str], acronyms: list[bool], jurisdiction: str,
            sector: str) -> tuple[str, list[str]]:
     """The body's scope and its words without the place that gave it."""
-    named = place_in_name(words, acronyms)
+    named = place_in_name(words, acronyms, state=parse_label(jurisdiction)[1] if jurisdiction
+                          else "")
     if named is not None:
         before = words[:named.start]
         municipal = bool(set(before) & _MUNICIPAL_WORDS) or sector == "municipal"
@@ -132,6 +150,8 @@ def _scope(words: list[str], acronyms: list[bool], jurisdiction: str,
         return capital_of(jurisdiction), kept
     if state := state_adjective_in(words):
         return state, words
+    if not is_known_place(jurisdiction):  # a municipal or state body of an unplaced release
+        return (jurisdiction if sector in ("municipal", "state") else ""), words
     municipality, state = parse_label(jurisdiction) if jurisdiction else ("", "")
     if sector == "municipal" and municipality:
         return jurisdiction, words

@@ -4,7 +4,9 @@ Two passes over the per-document results, which stay on disk: :func:`index_corpu
 the corpus-wide facts (one identity per person and institution, which releases report one
 event), then :func:`identify` gives each release's mentions their entity ids, in input order,
 for the tables and the network. Both read the results as :class:`PublicPeople` reveals them
-(privacy by default: a pass before them learns whom some release names in a public role).
+(privacy by default: a pass before them learns whom some release names in a public role),
+and place a release nothing placed where its municipal officials serve (:mod:`release_places`,
+learned in that pass too).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from dataclasses import dataclass
 from pipeline.config import Settings
 from pipeline.corpus.events import EventIds
 from pipeline.corpus.identities import EntityIndex, Identities, forget_name_caches
+from pipeline.corpus.org_keys import identity_place
 from pipeline.corpus.privacy import PublicPeople, withhold_entity
+from pipeline.corpus.release_places import ReleasePlaces
 from pipeline.records import Affiliation, DocumentResult, Entity, Mention
 
 
@@ -28,6 +32,7 @@ class CorpusIndex:
     events_of: dict[str, tuple[str, str | None]]  # doc_id → (event_id, duplicate_of)
     duplicates: int  # releases merged into an earlier release's event
     people: PublicPeople  # who is named, who withheld
+    places: ReleasePlaces  # where the releases nothing placed happen
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +58,7 @@ class IdentifiedDocument:
 
 
 def index_corpus(results: Iterable[DocumentResult], settings: Settings,
-                 people: PublicPeople) -> CorpusIndex:
+                 people: PublicPeople, places: ReleasePlaces) -> CorpusIndex:
     """First pass: feed every mention (as ``people`` reveals it) to the identity index and
     every release to the near-duplicate index, in input order (so that ids never depend on
     scheduling)."""
@@ -62,16 +67,17 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings,
                          max_days=settings.duplicate_max_days)
     events_of = {}
     for stored in results:
-        result = people.reveal(stored)
+        result = places.place(people.reveal(stored))
+        place = _place(result)
         for mention in result.mentions:
-            identities.add(mention, result.published, result.jurisdiction)
+            identities.add(mention, result.published, place)
         events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
                                                     result.published)
     duplicates = event_ids.duplicates
     del event_ids  # the near-duplicate index is done: free it before the entities are built
     entities = tuple(map(withhold_entity, identities.entities()))
     # The index's tallies die here: the second pass needs only the resolved identities.
-    return CorpusIndex(identities.resolved(), entities, events_of, duplicates, people)
+    return CorpusIndex(identities.resolved(), entities, events_of, duplicates, people, places)
 
 
 def identify(results: Iterable[DocumentResult], index: CorpusIndex
@@ -80,13 +86,18 @@ def identify(results: Iterable[DocumentResult], index: CorpusIndex
     affiliations' entity ids. Only this pass needs the identities: a caller that keeps
     nothing else of ``index`` frees them once it is over."""
     identities = index.identities
-    for result in map(index.people.reveal, results):
+    for stored in results:
+        result = index.places.place(index.people.reveal(stored))
         event_id, duplicate_of = index.events_of[result.doc_id]
-        place = result.jurisdiction
+        place = _place(result)
         yield IdentifiedDocument(result, event_id, duplicate_of, tuple(
             (mention, identities.entity_id(mention, place)) for mention in result.mentions),
             tuple(_identified(a, identities, place) for a in result.affiliations))
     forget_name_caches()  # the last pass that looks names up is over
+
+
+def _place(result: DocumentResult) -> str:
+    return identity_place(result.jurisdiction, result.jurisdiction_source, result.doc_id)
 
 
 def _identified(affiliation: Affiliation, identities: Identities, place: str

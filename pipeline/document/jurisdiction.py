@@ -1,15 +1,14 @@
-"""Which municipality a release is about, and the places named inside institutions' names.
+"""Which municipality a release is about.
 
 A municipal body belongs to a municipality: "el Instituto Municipal de las Mujeres" of a
 release from Mazatlán is Mazatlán's institute, not Juárez's. :func:`jurisdiction_of` decides a
-release's municipality, in this order: its dateline ("Hermosillo, Son.-"); its text ("el
-Gobierno Municipal de Hermosillo", "el Ayuntamiento de la Capital"); the outlet that published
-it (an outlet from another city often reports on Juárez, so it never overrides the first two);
-the default setting. :func:`place_in_name` finds the place a body's name ends with ("… de
-Ciudad Juárez", "… del Estado de Sonora"), for the corpus identities.
-
-A jurisdiction travels as a label: ``"Juárez, Chihuahua"`` (municipality, state). The tables
-of municipalities, states, outlets and cue words are in ``resources/places/``.
+release's municipality among all of Mexico's (:mod:`pipeline.document.places`), in this order:
+its dateline ("Hermosillo, Son.-"); its text ("el Gobierno Municipal de Hermosillo", "el
+Ayuntamiento de la Capital"); the outlet that published it (an outlet from another city often
+reports on Juárez, so it never overrides the first two); the default setting, which says only
+that nothing in the release did (``source`` "default"). A name several municipalities share
+("Guadalupe", "Juárez") is decided by the state written after it, else by the state the text
+names most, else by the outlet's or the default's state.
 """
 
 from __future__ import annotations
@@ -21,10 +20,10 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-from pipeline.config import RESOURCES_DIR, SettingsError
-from pipeline.knowledge import KnowledgeError, data_lines, fold, literal_alternation
+from pipeline.config import SettingsError
+from pipeline.document.places import Municipality, State, load_places, reads_as_person
+from pipeline.knowledge import fold, literal_alternation
 
-PLACES_DIR = RESOURCES_DIR / "places"
 _DATELINE_LINES = 8  # a dateline opens one of the first lines (after a byline or a teaser)
 _CUE_WINDOW = 8  # words before "de <municipality>" searched for a cue word
 _NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü.]*"
@@ -35,27 +34,6 @@ _DATELINE = re.compile(
     rf"(?:\s*,\s*(?P<state>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}))?"
     r"(?:\s*,?\s*(?:a\s+)?\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4})?"
     r"(?:\s*\([^)\n]{1,40}\))?\s*\.?\s*[-–—_]")
-
-
-@dataclass(frozen=True, slots=True)
-class Municipality:
-    """A municipality, its state and the forms releases write it in."""
-
-    name: str
-    state: str
-    forms: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}, {self.state}"
-
-
-@dataclass(frozen=True, slots=True)
-class State:
-    name: str
-    abbreviations: tuple[str, ...]
-    adjectives: tuple[str, ...]  # every gender and number: "potosino", "potosinas"
-    capital: str  # the capital municipality's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,115 +49,14 @@ class Jurisdiction:
         return f"{self.municipality}, {self.state}" if self.state else self.municipality
 
 
-@dataclass(frozen=True, slots=True)
-class Places:
-    municipalities: tuple[Municipality, ...]
-    states: dict[str, State]  # by name
-    by_form: dict[str, Municipality]  # folded written form → municipality (first listed wins)
-    state_by_form: dict[str, State]  # folded name, abbreviation or adjective → state
-    outlets: dict[str, str]  # "host" or "host/folder" → municipality label
-    cues: dict[str, frozenset[str]]  # kind → folded cue words
-
-    def municipality(self, label: str) -> Municipality | None:
-        return next((m for m in self.municipalities if m.label == label), None)
-
-    def capital_of(self, state: str) -> Municipality | None:
-        found = self.states.get(state)
-        return next((m for m in self.municipalities
-                     if found and m.state == state and m.name == found.capital), None)
-
-
-def _split(cell: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in cell.split(";") if part.strip())
-
-
-def _rows(name: str, columns: int) -> Iterator[tuple[str, list[str]]]:
-    path = PLACES_DIR / name
-    for number, line in data_lines(path):
-        cells = [cell.strip() for cell in line.split("\t")]
-        if len(cells) != columns or not all(cells[:2]):
-            raise KnowledgeError(f"{path}:{number}: expected {columns} tab-separated columns "
-                                 f"(see the file's header), got {line!r}")
-        yield f"{path}:{number}", cells
-
-
-def _inflect(adjective: str) -> tuple[str, ...]:
-    """"potosino" → potosino, potosina, potosinos, potosinas; "sonorense" → +s;
-    "nuevoleonés" → nuevoleonesa, nuevoleoneses, nuevoleonesas."""
-    word = fold(adjective)
-    if word.endswith("o"):
-        return (word, word[:-1] + "a", word + "s", word[:-1] + "as")
-    if word.endswith("es"):
-        return (word, word + "a", word + "es", word + "as")
-    return (word, word + "s")
-
-
-@cache
-def load_places() -> Places:
-    """The tables of ``resources/places/``; a state or municipality they name must exist."""
-    states: dict[str, State] = {}
-    state_by_form: dict[str, State] = {}
-    for _, (name, abbreviations, adjective, capital) in _rows("states.tsv", 4):
-        state = State(name, _split(abbreviations), _inflect(adjective), capital)
-        states[name] = state
-        for form in (name, *state.abbreviations, *state.adjectives):
-            state_by_form.setdefault(fold(form), state)
-    municipalities: list[Municipality] = []
-    by_form: dict[str, Municipality] = {}
-    for where, (name, state_name, forms) in _rows("municipalities.tsv", 3):
-        if state_name not in states:
-            raise KnowledgeError(f"{where}: state {state_name!r} is not in states.tsv")
-        municipality = Municipality(name, state_name, _split(forms))
-        municipalities.append(municipality)
-        for form in municipality.forms:
-            by_form.setdefault(fold(form), municipality)
-    labels = {m.label for m in municipalities}
-    outlets = {}
-    for where, (outlet, name, state_name) in _rows("outlets.tsv", 3):
-        if f"{name}, {state_name}" not in labels:
-            raise KnowledgeError(f"{where}: {name}, {state_name} is not in municipalities.tsv")
-        outlets[outlet.lower()] = f"{name}, {state_name}"
-    cues: dict[str, set[str]] = {"municipal": set(), "government": set(), "capital": set()}
-    for where, (kind, word) in _rows("cues.tsv", 2):
-        if kind not in cues:
-            raise KnowledgeError(f"{where}: kind {kind!r} is invalid; value must be one of "
-                                 f"{', '.join(cues)}")
-        cues[kind].add(fold(word))
-    for state in states.values():
-        if not any(m.name == state.capital and m.state == state.name for m in municipalities):
-            raise KnowledgeError(f"{PLACES_DIR / 'states.tsv'}: the capital of {state.name}, "
-                                 f"{state.capital!r}, is not in municipalities.tsv")
-    return Places(tuple(municipalities), states, by_form, state_by_form, outlets,
-                  {kind: frozenset(words) for kind, words in cues.items()})
-
-
-def municipalities_named(form: str) -> tuple[Municipality, ...]:
-    """Every municipality that ``form`` ("Ciudad Juárez", "Camargo") is written for."""
-    folded = fold(form)
-    return tuple(m for m in load_places().municipalities
-                 if folded in map(fold, (m.name, *m.forms)))
-
-
-def parse_label(label: str) -> tuple[str, str]:
-    """``(municipality, state)`` of a label; a state alone gives ``("", state)``.
-
-    >>> parse_label("Juárez, Chihuahua")
-    ('Juárez', 'Chihuahua')
-    """
-    municipality, _, state = label.rpartition(", ")
-    if not municipality and label in load_places().states:
-        return "", label
-    return (municipality, state) if municipality else (label, "")
-
-
 def check_jurisdiction(value: str) -> Jurisdiction:
     """The default jurisdiction of the settings as a Jurisdiction, or a one-line error."""
     places = load_places()
     municipality = places.municipality(value) or places.by_form.get(fold(value))
     if municipality is None:
         raise SettingsError(f"setting jurisdiction = {value!r} is invalid; value must be a "
-                            "municipality of resources/places/municipalities.tsv written as "
-                            "'Name, State', e.g. 'Juárez, Chihuahua'")
+                            "municipality of Mexico (resources/places/inegi_municipalities.tsv) "
+                            "written as 'Name, State', e.g. 'Juárez, Chihuahua'")
     return Jurisdiction(municipality.name, municipality.state, "default")
 
 
@@ -199,8 +76,8 @@ def dateline_jurisdiction(text: str) -> Jurisdiction | None:
         state = _state_in(match["state"])
         if match["state"] and state is None:
             continue  # "Ciudad Juárez, Chihuahua, Estado" or a list of names, not a dateline
-        known = places.by_form.get(fold(match["place"]))
-        if known is not None and (state is None or known.state == state.name):
+        known = places.resolve(match["place"], state.name if state else "")
+        if known is not None:
             return Jurisdiction(known.name, known.state, "dateline")
         if state is not None and fold(match["place"]) not in places.state_by_form:
             return Jurisdiction(match["place"].strip(), state.name, "dateline")
@@ -209,7 +86,8 @@ def dateline_jurisdiction(text: str) -> Jurisdiction | None:
 
 @cache
 def _form_pattern() -> re.Pattern[str]:
-    forms = {form for m in load_places().municipalities for form in m.forms}
+    """Every name, seat and usual form of a municipality, capitalised or in upper case."""
+    forms = {form for form in load_places().written if form[:1].isupper()}
     alternatives = literal_alternation(forms | {f.upper() for f in forms})
     return re.compile(rf"(?<![\w.]){alternatives}(?![\w])")
 
@@ -237,28 +115,29 @@ def _is_state_name(municipality: Municipality, form: str) -> bool:
         load_places().states
 
 
-def _cue_weight(text: str, match: re.Match[str], municipality: Municipality) -> int:
-    """How strongly one written municipality says the release is about it: 3 after "de"
-    with a municipal word before it ("el alcalde de Mazatlán"), 2 when its state follows
-    ("en Ciudad Juárez, Chihuahua"), 1 after "en"; a name shared with a state
-    ("Chihuahua") counts only in the first two cases."""
+def _cue_weight(text: str, match: re.Match[str], own: bool) -> tuple[int, str]:
+    """How strongly one written municipality says the release is about it, and the state
+    written after it ("" when none): 3 after "de" with a municipal word before it ("el
+    alcalde de Mazatlán"), 2 when a state follows ("en Guadalupe, Nuevo León"), 1 after "en".
+    A name that is not a municipality's ``own`` (several share it, it reads as a person's, or
+    a state has it: "Chihuahua") needs a municipal word or its state."""
     cues = load_places().cues
     written = _words_before(text, match.start())
     before = [fold(word) for word in written]
     if written and written[-1][:1].isupper() and before[-1] not in _LINK_WORDS:
-        return 0  # part of a longer name: "Benito Juárez", "Gimnasio Juárez"
-    ambiguous = _is_state_name(municipality, match.group())
+        return 0, ""  # part of a longer name: "Benito Juárez", "Gimnasio Juárez"
+    after = re.match(r"\s*,\s*([A-ZÁÉÍÓÚÑ][\w.]*(?:\s+[A-ZÁÉÍÓÚÑ][\w.]*){0,2})",
+                     text[match.end():])
+    state = found.name if after and (found := _state_in(after[1])) else ""
     if before and before[-1] in ("de", "del"):
         window = set(before[-_CUE_WINDOW:-1])
-        if window & cues["municipal"] or (not ambiguous and window & cues["government"]):
-            return 3
-    state = re.match(r"\s*,\s*([A-ZÁÉÍÓÚÑ][\w.]*(?:\s+[A-ZÁÉÍÓÚÑ][\w.]*){0,2})",
-                     text[match.end():])
-    if state and (found := _state_in(state[1])) and found.name == municipality.state:
-        return 2
-    if before and before[-1] == "en" and not ambiguous:
-        return 1
-    return 0
+        if window & cues["municipal"] or (own and window & cues["government"]):
+            return 3, state
+    if state:
+        return 2, state
+    if before and before[-1] == "en" and own:
+        return 1, ""
+    return 0, ""
 
 
 def _states_named(text: str) -> Counter[str]:
@@ -280,20 +159,30 @@ def text_jurisdiction(title: str, text: str, *, fallback_state: str) -> Jurisdic
     whole = f"{title}\n{text}"
     weights: Counter[str] = Counter()
     first: dict[str, int] = {}
+    named: Counter[str] | None = None  # the states the text names, counted once if needed
     for match in _form_pattern().finditer(whole):
-        municipality = places.by_form[fold(match.group())]
-        weight = _cue_weight(whole, match, municipality)
-        if match.start() < len(title) and not _is_state_name(municipality, match.group()):
+        form = fold(match.group())
+        own = places.by_form.get(form)
+        own_name = own is not None and not _is_state_name(own, match.group()) \
+            and not reads_as_person(match.group())
+        weight, state = _cue_weight(whole, match, own_name)
+        if match.start() < len(title) and own_name:
             weight += 1
-        if weight:
-            weights[municipality.label] += weight
-            first.setdefault(municipality.label, match.start())
+        if not weight:
+            continue
+        if not state and own is None:
+            named = _states_named(whole) if named is None else named
+            state = named.most_common(1)[0][0] if named else fallback_state
+        municipality = (places.resolve(form, state) if state else None) or own \
+            or places.by_name[form][0]
+        weights[municipality.label] += weight
+        first.setdefault(municipality.label, match.start())
     capital_cues = sum(1 for m in _capital_pattern().finditer(whole)
                        if not m.group().lower().startswith("la ")
                        or set(map(fold, _words_before(whole, m.start())[-_CUE_WINDOW:]))
                        & (places.cues["municipal"] | places.cues["government"]))
     if capital_cues:
-        named = _states_named(whole)
+        named = _states_named(whole) if named is None else named
         state = named.most_common(1)[0][0] if named else fallback_state
         if capital := places.capital_of(state):
             weights[capital.label] += 3 * capital_cues
@@ -304,6 +193,19 @@ def text_jurisdiction(title: str, text: str, *, fallback_state: str) -> Jurisdic
     municipality = places.municipality(label)
     assert municipality is not None
     return Jurisdiction(municipality.name, municipality.state, "text")
+
+
+@cache
+def _press_rooms() -> dict[str, Municipality]:
+    """A municipal press room's host name ("hermosillo" of hermosillo.gob.mx) → the most
+    populous municipality of that name; a state's name is the state government's host, not
+    its capital's."""
+    places = load_places()
+    rooms: dict[str, Municipality] = {}
+    for municipality in sorted(places.municipalities, key=lambda m: -m.population):
+        if municipality.name not in places.states:
+            rooms.setdefault(fold(municipality.name).replace(" ", ""), municipality)
+    return rooms
 
 
 def outlet_jurisdiction(url: str | None) -> Jurisdiction | None:
@@ -318,9 +220,8 @@ def outlet_jurisdiction(url: str | None) -> Jurisdiction | None:
     label = places.outlets.get(f"{host}/{folder}") or places.outlets.get(host)
     if label is None and host.endswith(".gob.mx"):
         slug = host.removesuffix(".gob.mx").split(".")[-1]
-        label = next((m.label for m in places.municipalities
-                      if fold(m.name).replace(" ", "") == slug
-                      and m.name not in places.states), None)
+        found = _press_rooms().get(slug)
+        label = found.label if found else None
     municipality = places.municipality(label) if label else None
     return Jurisdiction(municipality.name, municipality.state, "outlet") if municipality \
         else None
@@ -340,54 +241,3 @@ def jurisdiction_of(title: str, text: str, url: str | None, *,
             or text_jurisdiction(title, text,
                                  fallback_state=(outlet or default).state)
             or outlet or default)
-
-
-@dataclass(frozen=True, slots=True)
-class NamedPlace:
-    """The place a body's name ends with: "… de Ciudad Juárez", "… del Estado de Sonora",
-    "DIF Juárez". A name shared by a municipality and its state ("Chihuahua") gives both."""
-
-    start: int  # index of the place phrase's first word ("de", "en" included)
-    municipality: str  # label, or "" when no municipality has this name
-    state: str  # the state named, or "" when the words name no state
-
-
-@cache
-def _place_forms() -> dict[tuple[str, ...], tuple[str, str]]:
-    places = load_places()
-    forms: dict[tuple[str, ...], tuple[str, str]] = {}
-    for form, municipality in places.by_form.items():
-        forms[tuple(form.split())] = (municipality.label, "")
-    for name in places.states:
-        municipality, _ = forms.get(tuple(fold(name).split()), ("", ""))
-        forms[tuple(fold(name).split())] = (municipality, name)
-    return forms
-
-
-def place_in_name(words: list[str], acronym_before: list[bool]) -> NamedPlace | None:
-    """The place closing a body's :func:`fold`-ed ``words``, after "de", "del" or "en", or
-    right after an acronym (``acronym_before[i]``: word ``i`` is one): "dif juarez"."""
-    forms = _place_forms()
-    for size in range(min(5, len(words) - 1), 0, -1):
-        found = forms.get(tuple(words[-size:]))
-        if found is None:
-            continue
-        before = len(words) - size - 1
-        if words[before] in ("de", "del", "en") and before > 0:
-            return NamedPlace(before, *found)
-        if acronym_before[before]:
-            return NamedPlace(before + 1, *found)
-    return None
-
-
-def capital_of(label: str) -> str:
-    """The label of the capital of ``label``'s state ("" when unknown)."""
-    capital = load_places().capital_of(parse_label(label)[1])
-    return capital.label if capital else ""
-
-
-def state_adjective_in(words: list[str]) -> str:
-    """The state an adjective among ``words`` names ("instituto chihuahuense …"), else ""."""
-    places = load_places()
-    return next((state.name for word in words for state in (places.state_by_form.get(word),)
-                 if state is not None and word in state.adjectives), "")

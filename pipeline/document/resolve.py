@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from pipeline.document.jurisdiction import parse_label
+from pipeline.document.places import parse_label
 from pipeline.document.rules import single_heads
 from pipeline.knowledge import (
     Institution,

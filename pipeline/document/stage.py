@@ -70,8 +70,9 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings,
     :mod:`pipeline.document.privacy`) before the result leaves the stage; None names all.
     """
     article = extraction.article
-    place = jurisdiction_of(article.title, article.text, article.url,
-                            default=check_jurisdiction(settings.jurisdiction)).label
+    where = jurisdiction_of(article.title, article.text, article.url,
+                            default=check_jurisdiction(settings.jurisdiction))
+    place = where.label
     mentions = resolve_document(fix_person_spans(article.text, extraction.mentions),
                                 jurisdiction=place)
     text = f"{article.title}\n\n{article.text}"
@@ -86,7 +87,7 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings,
         dates=extraction.dates,
         affiliations=tuple(find_affiliations(article.text, mentions)),
         signature=tuple(signature(text).tolist()), extractor=article.extractor,
-        jurisdiction=place, decoding=article.decoding)
+        jurisdiction=place, jurisdiction_source=where.source, decoding=article.decoding)
     return result if privacy_key is None else withhold_private_people(result, article.text,
                                                                       privacy_key)
 

@@ -41,7 +41,7 @@ from typing import Literal
 
 import networkx as nx
 
-from pipeline.document.jurisdiction import municipalities_named, parse_label
+from pipeline.document.places import municipalities_named, parse_label
 from pipeline.evaluate.gold import LABELS, EntityLabel, GoldDoc, GoldEntity
 from pipeline.evaluate.predicted import NOT_FROM_TEXT, PredictedDoc, PredictedEntity
 from pipeline.knowledge import fold

@@ -23,7 +23,7 @@ from pipeline.records import Entity, Event, Reject
 DOCUMENT_COLUMNS = ["doc_id", "path", "url", "title", "title_source", "published",
                     "published_raw", "published_source", "gbv_related", "gbv_score",
                     "gbv_terms", "event_id", "duplicate_of", "extractor", "decoding", "model",
-                    "jurisdiction"]
+                    "jurisdiction", "jurisdiction_source"]
 MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_char", "sentence",
                    "origin", "withheld"]
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]

@@ -51,6 +51,8 @@ class Settings:
     max_text_chars: int = 300_000  # a longer body is rejected (spaCy's time and memory)
     chunk_chars: int = 50_000  # spaCy parses a long body in chunks of at most this size
     gbv_threshold: float = 2.0
+    gbv_lead_chars: int = 600  # a GBV term in the lead (or used twice) counts fully…
+    gbv_passing_weight: float = 0.25  # …a single mention further on, this fraction
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
     betweenness_exact_max: int = 500  # institutions; above, betweenness is sampled

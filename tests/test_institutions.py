@@ -179,3 +179,54 @@ def test_the_same_unique_head_names_a_body_or_refers_back(nlp: Language) -> None
     assert [(m.text, m.origin) for m in alone] == [("Contraloría", "ruler:head:contraloria")]
     later = orgs(nlp, "El Ayuntamiento de Tepic aprobó el plan. El Ayuntamiento lo publicará.")
     assert [m.origin for m in later] == ["ruler:head:ayuntamiento", "ruler:short:ayuntamiento"]
+
+
+def test_a_plural_head_distributes_over_a_list_of_members(nlp: Language) -> None:
+    # R4 with commas and one "de": each member named by its own words
+    found = orgs(nlp, "En Torreón acudieron las direcciones de Desarrollo Social, Obras "
+                      "Públicas y Servicios Públicos al arranque del programa.")
+    assert [(m.text, m.origin) for m in found] == [
+        ("Desarrollo Social", "ruler:coord:direcciones"),
+        ("Obras Públicas", "ruler:coord:direcciones"),
+        ("Servicios Públicos", "ruler:coord:direcciones")]
+    # the body every member belongs to is no part of the last one
+    assert {"Planeación", "Jurídica", "Capacitación"} <= names(
+        nlp, "Participaron las subdirecciones de Planeación, Jurídica y Capacitación del DIF "
+             "Estatal en la mesa de trabajo.")
+    assert names(nlp, "El personal de las coordinaciones de Trabajo Social y Psicología "
+                      "atendió a las familias en Zacatecas.") == {"Trabajo Social", "Psicología"}
+
+
+def test_a_list_that_repeats_de_keeps_y_inside_its_members(nlp: Language) -> None:
+    assert names(nlp, "Votaron las comisiones de Hacienda, de Gobernación y de Ecología y "
+                      "Protección Civil del cabildo de Tepic.") >= {
+        "Hacienda", "Gobernación", "Ecología y Protección Civil"}
+    # without a repeated "de", "y" separates, unless it joins a standard body's name
+    assert names(nlp, "Acudieron las direcciones de Obras Públicas, Parques y Jardines y "
+                      "Limpia.") == {"Obras Públicas", "Parques y Jardines", "Limpia"}
+
+
+def test_a_plural_role_distributes_over_a_list(nlp: Language) -> None:
+    found = orgs(nlp, "Estuvieron presentes los titulares de Ecología, Educación y Deporte "
+                      "del municipio de Apizaco.")
+    assert [(m.text, m.origin) for m in found] == [
+        ("Ecología", "rule:role-of"), ("Educación", "rule:role-of"),
+        ("Deporte", "rule:role-of")]
+    assert names(nlp, "Las directoras de Cultura y de Turismo presentaron el festival.") == {
+        "Cultura", "Turismo"}
+
+
+def test_a_standard_body_needs_no_head_word(nlp: Language) -> None:
+    assert names(nlp, "Elementos de Protección Civil y de Seguridad Pública Estatal "
+                      "atendieron el incendio en Saltillo.") == {
+        "Protección Civil", "Seguridad Pública Estatal"}
+    assert names(nlp, "Personal de Atención Ciudadana del Suroriente levantó reportes.") == {
+        "Atención Ciudadana del Suroriente"}
+
+
+def test_a_standard_body_inside_a_longer_name_or_as_a_topic_is_none(nlp: Language) -> None:
+    assert names(nlp, "En materia de Desarrollo Social, el municipio invirtió diez "
+                      "millones.") == set()
+    assert names(nlp, "El programa de Obras Públicas inicia el lunes en Colima.") == set()
+    assert names(nlp, "El Sistema Nacional de Protección Civil emitió una alerta.") == {
+        "Sistema Nacional de Protección Civil"}

@@ -19,6 +19,7 @@ from pipeline.document.names import (
     opens_with_given_name,
 )
 from pipeline.document.org_context import org_context_fixes
+from pipeline.document.org_lists import list_members
 from pipeline.document.org_names import (
     NameContext,
     extend_name,
@@ -39,7 +40,7 @@ _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
 # Spans whose structure says they name a body, whatever their first word ("las direcciones
 # de … y de Parques y Jardines", "titular de Parques y Jardines").
-_STRUCTURED = ("gaz:", "coord:", "rule:role-of")
+_STRUCTURED = ("gaz:", "coord:", "std:", "rule:role-of")
 _MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
 _DATELINE_DASHES = ("-", "–", "—")
 
@@ -90,8 +91,19 @@ class RoleIndex:
 
     def __init__(self, matcher: PhraseMatcher, doc: Doc) -> None:
         self.sizes: dict[int, int] = {}
-        for _, start, end in matcher(doc):
-            self.sizes[start] = max(self.sizes.get(start, 0), end - start)
+        self._plural: set[int] = set()
+        strings = doc.vocab.strings
+        for match_id, start, end in matcher(doc):
+            if end - start >= self.sizes.get(start, 0):
+                self.sizes[start] = end - start
+                if strings[match_id] == "plural-role":
+                    self._plural.add(start)
+                else:
+                    self._plural.discard(start)
+
+    def is_plural(self, i: int) -> bool:
+        """The role phrase at token ``i`` is plural ("los titulares", "las directoras")."""
+        return i in self._plural
 
     def at(self, i: int) -> int:
         """Length in tokens of the role phrase starting at token ``i`` (0 when none)."""
@@ -105,10 +117,10 @@ class RoleIndex:
 def role_matcher(nlp: Language) -> PhraseMatcher:
     """Role phrases of ``roles.tsv`` by lower case, singular and plural."""
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    singular = [form.split() for form in role_forms()]
-    phrases = {" ".join(words) for words in singular} | {
-        " ".join(_plural(word) for word in words) for words in singular}
-    matcher.add("role", [nlp.make_doc(phrase) for phrase in sorted(phrases)])
+    singular = {" ".join(form.split()) for form in role_forms()}
+    plural = {" ".join(_plural(word) for word in form.split()) for form in singular} - singular
+    matcher.add("role", [nlp.make_doc(phrase) for phrase in sorted(singular)])
+    matcher.add("plural-role", [nlp.make_doc(phrase) for phrase in sorted(plural)])
     return matcher
 
 
@@ -276,9 +288,10 @@ def _merge_adjacent(spans: list[Span]) -> list[Span]:
 
 def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
     """R2: bodies named after a role: "director de Limpia", "titular de Ecología y Medio
-    Ambiente", "coordinadora de Prevención del IMM" (Prevención). A role of a place names
-    no body ("presidente municipal de Hermosillo"), nor does one word after "de la" ("la
-    alcaldesa de la Bicicleta": a title, where departments take a bare "de")."""
+    Ambiente", "coordinadora de Prevención del IMM" (Prevención); after a plural role, one
+    body per member of a list ("los titulares de Ecología, Educación y Deporte", R4). A role
+    of a place names no body ("presidente municipal de Hermosillo"), nor does one word after
+    "de la" ("la alcaldesa de la Bicicleta": a title, where departments take a bare "de")."""
     place_roles = load_context_words().place_role
     spans = []
     for start, size in roles.sizes.items():
@@ -288,6 +301,11 @@ def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
         if i == link or i >= len(doc) or not is_capitalised(doc[i]) or \
                 fold_word(doc[start:link].text) in place_roles:
             continue
+        if roles.is_plural(start):
+            members = list_members(doc, link, context, key="rule:role-of")
+            if members:
+                spans += members
+                continue
         end = extend_name(doc, i, name_end(doc, i, context, name_start=i, min_part=1), context)
         if end - i == 1 and i - link > 1:
             continue

@@ -61,7 +61,7 @@ def is_acronym(token: Token) -> bool:
             and sum(c.isupper() for c in text) >= 2)
 
 
-def _starts_body(doc: Doc, i: int, context: NameContext) -> bool:
+def starts_body(doc: Doc, i: int, context: NameContext) -> bool:
     """Token ``i`` (after an optional article) opens another body; a territory does not
     ("… del Municipio de Juárez" qualifies the name before it)."""
     if i < len(doc) and doc[i].lower_ in _ARTICLES:
@@ -144,13 +144,13 @@ def name_end(doc: Doc, start: int, context: NameContext, *, name_start: int,
             break
         first = token.lower_
         if first in _COORDINATORS and (not coordinate or doc[j + 1].lower_ in _ARTICLES
-                                       or _starts_body(doc, j + 1, context)
+                                       or starts_body(doc, j + 1, context)
                                        or after_head and k == j + 1 and not any(
                     t.lower_ in _LINKS for t in doc[name_start:j])):
             break  # "… y la Dirección de Obras", "la Policía Municipal y Protección Civil"
         if first in _SUBORDINATORS and j - name_start >= min_part and (
                 first == "del" or doc[j + 1].lower_ in _ARTICLES) and \
-                _starts_body(doc, j + 1, context):
+                starts_body(doc, j + 1, context):
             break  # "área de Prevención de la Secretaría…" (not "Academia de Policía")
         if first == "en" and doc[j - 1].lower_ not in org_terms("modifier") and (
                 k in context.place_starts or fold_word(doc[k].text) in load_context_words().place):
@@ -180,12 +180,12 @@ def _items(doc: Doc, end: int, context: NameContext, name_start: int) -> tuple[i
     while k < len(doc) and doc[k].text == ",":
         item_end = name_end(doc, k + 1, context, name_start=name_start, coordinate=False)
         if item_end == k + 1 or item_end - (k + 1) > _MAX_ITEM or \
-                _starts_body(doc, k + 1, context):
+                starts_body(doc, k + 1, context):
             return end, False
         single &= item_end - (k + 1) == 1
         items, k = items + 1, item_end
     if not items or k + 1 >= len(doc) or doc[k].lower_ not in _COORDINATORS or \
-            not is_capitalised(doc[k + 1]) or _starts_body(doc, k + 1, context):
+            not is_capitalised(doc[k + 1]) or starts_body(doc, k + 1, context):
         return end, False
     single &= k + 2 >= len(doc) or not is_capitalised(doc[k + 2])
     return name_end(doc, k + 1, context, name_start=name_start), single

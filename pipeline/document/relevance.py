@@ -85,15 +85,21 @@ def _type_vocabulary() -> tuple[Term, ...]:
                  for number, (kind, weight, term) in _rows(EVENT_TYPES_FILE, 3))
 
 
-def gbv_relevance(text: str, *, threshold: float) -> Relevance:
-    """Score ``text`` against the GBV vocabulary: the weights of the terms found add up.
+def gbv_relevance(text: str, *, threshold: float, lead_chars: int = 600,
+                  passing_weight: float = 0.25) -> Relevance:
+    """Score ``text`` (title first) against the GBV vocabulary: the weights of the terms
+    found add up, fully for a term in the first ``lead_chars`` characters or used twice, by
+    ``passing_weight`` for a single mention further on (a release is about what its lead
+    says, not about every body it lists).
 
     >>> r = gbv_relevance("Taller contra la violencia de género", threshold=2.0)
     >>> r.related, r.score, r.terms
     (True, 4.0, ('violencia de género', 'violencia', 'género'))
     """
-    matched = found(_gbv_vocabulary(), lookup_text(text))
-    score = sum((term.weight for term in matched), 0.0)
+    lead, whole = lookup_text(text[:lead_chars]), lookup_text(text)
+    matched = found(_gbv_vocabulary(), whole)
+    score = sum((term.weight if term.needle in lead or whole.count(term.needle) > 1
+                 else term.weight * passing_weight for term in matched), 0.0)
     return Relevance(related=score >= threshold, score=score,
                      terms=tuple(term.label for term in matched))
 

@@ -19,6 +19,7 @@ from pipeline.knowledge import (
 )
 
 CONTEXT_FILE = RESOURCES_DIR / "context_words.tsv"
+STANDARD_FILE = RESOURCES_DIR / "standard_bodies.tsv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class ContextWords:
     org_class: frozenset[str]  # "dependencias como …": a list of bodies follows
     list_opener: frozenset[str]  # "como", "entre ellas": where such a list begins
     role_complement: frozenset[str]  # "la síndica municipal, Ana": between role and holder
+    topic: frozenset[str]  # "en materia de Desarrollo Social": a subject, not the body
 
 
 @cache
@@ -67,3 +69,27 @@ def role_forms() -> tuple[str, ...]:
     """Role words from ``roles.tsv``, sorted (the role pattern is a trie, so no order makes
     "directora general" win over "directora": the longer always does)."""
     return tuple(sorted(role.form for role in load_roles()))
+
+
+@cache
+def _standard_bodies() -> dict[str, tuple[str, ...]]:
+    """``standard_bodies.tsv`` by kind ("alone", "member"), names as written."""
+    kinds: dict[str, list[str]] = {"alone": [], "member": []}
+    for number, line in data_lines(STANDARD_FILE):
+        kind, _, name = line.partition("\t")
+        if kind not in kinds or not name.strip():
+            raise KnowledgeError(f"{STANDARD_FILE}:{number}: expected 'alone|member<TAB>name', "
+                                 f"got {line!r}")
+        kinds[kind].append(name.strip())
+    return {kind: tuple(names) for kind, names in kinds.items()}
+
+
+def standalone_bodies() -> tuple[str, ...]:
+    """Standard bodies' names that name the body on their own ("Protección Civil")."""
+    return _standard_bodies()["alone"]
+
+
+@cache
+def standard_body_names() -> frozenset[str]:
+    """Every standard body's name, folded: a list keeps each whole ("parques y jardines")."""
+    return frozenset(fold(name) for names in _standard_bodies().values() for name in names)

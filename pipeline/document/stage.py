@@ -76,7 +76,9 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings,
     mentions = resolve_document(fix_person_spans(article.text, extraction.mentions),
                                 jurisdiction=place)
     text = f"{article.title}\n\n{article.text}"
-    relevance = gbv_relevance(text, threshold=settings.gbv_threshold)
+    relevance = gbv_relevance(text, threshold=settings.gbv_threshold,
+                              lead_chars=settings.gbv_lead_chars,
+                              passing_weight=settings.gbv_passing_weight)
     result = DocumentResult(
         doc_id=article.doc_id, path=article.path, url=article.url, title=article.title,
         published=article.published, published_raw=article.published_raw,

@@ -71,13 +71,22 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
     settings = _settings(delay=args.delay, timeout=args.timeout, retries=args.retries,
                          max_bytes=args.max_bytes, user_agent=args.user_agent,
-                         backoff=args.backoff)
+                         backoff=args.backoff, discover_limit=args.limit)
     if (args.from_id is None) != (args.to_id is None):
         raise ScrapeError("--from-id and --to-id go together; give both, or --pages")
+    discover_only = [flag for flag, value in (("--since", args.since), ("--until", args.until),
+                     ("--limit", args.limit), ("--match", args.match)) if value is not None]
+    if discover_only and args.discover is None:
+        raise ScrapeError(f"{', '.join(discover_only)}: only with --discover URL")
     counter = count(1)
     progress = None if args.quiet else (
         lambda outcome, url: print(f"[{next(counter)}] {outcome}: {url}", file=sys.stderr))
-    if args.urls is not None:
+    if args.discover is not None:
+        from pipeline.sources.discover import discover_site
+
+        summary = discover_site(args.discover, args.out, settings, since=args.since,
+                                until=args.until, match=args.match, progress=progress)
+    elif args.urls is not None:
         summary = scrape_urls(read_url_list(args.urls), args.out, settings, progress=progress)
     else:
         site = load_site(args.site)
@@ -175,14 +184,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     scrape = commands.add_parser(
         "scrape", help="fetch press releases from the web into a raw folder",
-        description="Fetch a press room's releases (--site) or any list of article URLs (--urls) "
-                    "into OUT/<host>/<name>.html, with OUT/manifest.csv and OUT/failures.csv. "
-                    "A rerun skips pages the manifest already lists.")
+        description="Fetch a press room's releases (--site), any press room's newest releases "
+                    "found from its sitemaps and feeds (--discover) or any list of article URLs "
+                    "(--urls) into OUT/<host>/<name>.html, with OUT/manifest.csv and "
+                    "OUT/failures.csv. A rerun skips pages the manifest already lists.")
     source = scrape.add_mutually_exclusive_group(required=True)
     source.add_argument("--site", metavar="NAME",
                         help="a press-room adapter, e.g. juarez (resources/sites/NAME.toml)")
     source.add_argument("--urls", type=Path, metavar="FILE",
                         help="text file with one URL a line (# starts a comment)")
+    source.add_argument("--discover", metavar="URL",
+                        help="a press room's home page: its robots.txt sitemaps and announced "
+                             "feeds give the article URLs, fetched newest first")
     scrape.add_argument("--out", type=Path, default=RAW_DIR,
                         help=f"folder for pages and ledgers (default: {RAW_DIR})")
     scrape.add_argument("--pages", type=int, default=1,
@@ -191,6 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
     scrape.add_argument("--to-id", type=int, metavar="M", help="--site: last article id to walk")
     scrape.add_argument("--base-url", metavar="URL",
                         help="--site: another host for the adapter (a mirror, a local server)")
+    scrape.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="--discover: only articles whose sitemap lastmod or feed date is "
+                             "on or after this day")
+    scrape.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="--discover: only articles dated on or before this day")
+    scrape.add_argument("--limit", type=int, metavar="N",
+                        help="--discover: fetch at most the N newest articles (default: "
+                             "setting discover_limit, 200)")
+    scrape.add_argument("--match", metavar="PATTERN",
+                        help="--discover: only articles whose path matches this regular "
+                             "expression, e.g. '/noticias?/'")
     scrape.add_argument("--delay", type=float, help="seconds between requests to one host")
     scrape.add_argument("--timeout", type=float,
                         help="seconds one response may take, from connecting to its last byte")

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "json"}
 # Metadata beside the releases, never read as releases nor rejected: the scraper's ledgers,
 # manifests (manifest.*), an annotated corpus's gold and aliases, README files.
-LEDGERS = {"failures.csv", "gold.jsonl", "aliases.json"}
+LEDGERS = {"failures.csv", "discovered.csv", "gold.jsonl", "aliases.json"}
 
 
 def is_metadata(path: Path) -> bool:

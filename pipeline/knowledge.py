@@ -27,7 +27,8 @@ OrgTermKind = Literal["head", "legal_suffix", "connector", "modifier", "venue", 
                       "unique"]
 Gender = Literal["m", "f", "n"]
 
-GAZETTEER_FILE = RESOURCES_DIR / "institutions.jsonl"
+# The gazetteer: local bodies, then the bodies of national reach (same format).
+GAZETTEER_FILES = (RESOURCES_DIR / "institutions.jsonl", RESOURCES_DIR / "national_bodies.jsonl")
 ORG_PATTERNS_FILE = RESOURCES_DIR / "org_patterns.jsonl"
 SECTORS_FILE = RESOURCES_DIR / "sectors.tsv"
 ROLES_FILE = RESOURCES_DIR / "roles.tsv"
@@ -196,10 +197,12 @@ def _sector(where: str, value: str) -> Sector:
 
 @cache
 def load_gazetteer() -> tuple[Institution, ...]:
-    """Known institutions from ``institutions.jsonl``; ids unique, no form shared by two bodies."""
+    """Known institutions from ``institutions.jsonl`` and ``national_bodies.jsonl``; ids
+    unique, no form shared by two bodies."""
     bodies: list[Institution] = []
     owner: dict[str, tuple[str, str]] = {}  # folded form → (id, file:line)
-    for where, record in _json_lines(GAZETTEER_FILE):
+    records = (item for path in GAZETTEER_FILES for item in _json_lines(path))
+    for where, record in records:
         body = Institution(
             id=_text(where, record, "id"),
             name=_text(where, record, "name"),
@@ -233,6 +236,16 @@ def gazetteer_index() -> dict[str, Institution]:
     'Instituto Municipal de las Mujeres'
     """
     return {fold(form): body for body in load_gazetteer() for form in body.forms}
+
+
+@cache
+def lower_case_names() -> frozenset[str]:
+    """Folded gazetteer forms written in lower case, without their article: the press's
+    names for a body ("el tricolor" → "tricolor"), names even when written so."""
+    articles = ("el ", "la ", "los ", "las ")
+    return frozenset(fold(form.removeprefix(next((a for a in articles
+                                                    if form.startswith(a)), "")))
+                     for body in load_gazetteer() for form in body.forms if form[:1].islower())
 
 
 @cache

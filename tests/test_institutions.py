@@ -230,3 +230,22 @@ def test_a_standard_body_inside_a_longer_name_or_as_a_topic_is_none(nlp: Languag
     assert names(nlp, "El programa de Obras Públicas inicia el lunes en Colima.") == set()
     assert names(nlp, "El Sistema Nacional de Protección Civil emitió una alerta.") == {
         "Sistema Nacional de Protección Civil"}
+
+
+def test_national_parties_and_their_press_names_are_bodies(nlp: Language) -> None:
+    found = {(m.text, m.origin) for m in orgs(
+        nlp, "En el Congreso de Oaxaca, Morena y el PAN votaron a favor; el tricolor se "
+             "abstuvo y el blanquiazul pidió revisar el dictamen.")}
+    assert {("Morena", "ruler:gaz:morena"), ("PAN", "ruler:gaz:pan"),
+            ("tricolor", "ruler:gaz:pri"), ("blanquiazul", "ruler:gaz:pan")} <= found
+    # a word the parties' names share with everyday Spanish is no party in lower case
+    assert names(nlp, "La joven de piel morena fue vista en la colonia Centro.") == set()
+
+
+def test_federal_bodies_are_known_by_name_and_acronym(nlp: Language) -> None:
+    found = {(m.text, m.origin) for m in orgs(
+        nlp, "Elementos de la Sedena y de la Semar apoyaron a Diconsa en Tapachula, "
+             "mientras la SRE y la ONU-DH firmaron un convenio.")}
+    assert {("Sedena", "ruler:gaz:sedena"), ("Semar", "ruler:gaz:semar"),
+            ("Diconsa", "ruler:gaz:diconsa"), ("SRE", "ruler:gaz:sre"),
+            ("ONU-DH", "ruler:gaz:onu-dh")} <= found

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.document.event_dates import article_dates, published_date
 from pipeline.errors import one_line
+from pipeline.knowledge import fold, lower_case_names
 from pipeline.records import Article, DateMention, Mention, Reject
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ def _span_mention(span: Span, text_of_doc: str, doc_id: str) -> Mention | None:
     if end < len(text_of_doc) and _open_quote(text_of_doc[start:end]):
         end += text_of_doc[end] in "”»\""  # a quoted name keeps its closing quote
     surface = text_of_doc[start:end]
-    if label is None or "\n" in surface or not any(c.isupper() for c in surface):
+    if label is None or "\n" in surface or not (
+            any(c.isupper() for c in surface) or fold(surface) in lower_case_names()):
         return None
     return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
                    sentence=_sentence_text(span.sent, text_of_doc), origin=_origin(span))

@@ -19,7 +19,7 @@ VENDOR := pipeline/resources/report/vendor
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,docs,explore]'
 	$(PY) -m pip install --quiet --no-deps $(MODEL_PACKAGE)
 	touch $(INSTALLED)
 

@@ -3,7 +3,7 @@
 One source (``resources/dictionary/tables.tsv`` and ``columns.tsv``) for the generated part
 of ``docs/datos.md``, the column types of ``prensa-red.sqlite`` and the descriptions Datasette
 shows. ``python -m pipeline.publish.dictionary docs/datos.md`` rewrites the generated part of
-the page (``make docs`` does it before building the site).
+the page; with ``--check`` it only says whether the page is current (``make docs`` checks).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ TYPE_LABELS: dict[str, str] = {
     "id": "identificador", "text": "texto", "integer": "número entero",
     "real": "número decimal", "date": "fecha", "boolean": "verdadero/falso",
     "list": "lista"}
-GENERATED_BEGIN = "<!-- begin: generated from pipeline/resources/dictionary (make docs) -->"
+GENERATED_BEGIN = ("<!-- begin: generated from pipeline/resources/dictionary by "
+                   "`python -m pipeline.publish.dictionary docs/datos.md`; edit those files -->")
 GENERATED_END = "<!-- end: generated -->"
 
 
@@ -144,7 +145,22 @@ def refresh(path: Path) -> bool:
     return updated != page
 
 
+def main(arguments: list[str]) -> int:
+    """Rewrite the generated part of each page named (``--check``: report stale pages, 1)."""
+    check = "--check" in arguments
+    stale = []
+    for page in (Path(a) for a in arguments if a != "--check"):
+        text = page.read_text(encoding="utf-8")
+        if with_generated(text) != text:
+            stale.append(page)
+            if not check:
+                refresh(page)
+                print(f"updated {page} from {DICTIONARY_DIR}", file=sys.stderr)
+    for page in stale if check else ():
+        print(f"error: {page} is out of date with {DICTIONARY_DIR}; run `.venv/bin/python -m "
+              f"pipeline.publish.dictionary {page}`", file=sys.stderr)
+    return 1 if check and stale else 0
+
+
 if __name__ == "__main__":
-    for argument in sys.argv[1:]:
-        if refresh(Path(argument)):
-            print(f"updated {argument} from {DICTIONARY_DIR}", file=sys.stderr)
+    sys.exit(main(sys.argv[1:]))

@@ -66,6 +66,16 @@ def test_datos_md_is_generated_from_the_dictionary() -> None:
     assert "| `sentence_weight` | número entero |" in markdown()
 
 
+def test_check_names_a_stale_page_and_the_command_that_mends_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "datos.md"
+    page.write_text(f"{dictionary.GENERATED_BEGIN}\n{dictionary.GENERATED_END}\n",
+                    encoding="utf-8")
+    assert dictionary.main(["--check", str(page)]) == 1
+    assert f"pipeline.publish.dictionary {page}`" in capsys.readouterr().err
+    assert dictionary.main([str(page)]) == 0 and dictionary.main(["--check", str(page)]) == 0
+
+
 def test_refresh_rewrites_only_the_generated_part(tmp_path: Path) -> None:
     page = tmp_path / "datos.md"
     page.write_text(f"# Título\n\n{dictionary.GENERATED_BEGIN}\nviejo\n"

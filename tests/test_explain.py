@@ -168,5 +168,9 @@ def test_cli_explain(processed: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_tables_changed_since_the_run_are_refused_in_spanish(processed: Path) -> None:
     with (processed / "events.csv").open("a", encoding="utf-8") as table:
         table.write("ev-9,,,,,,\n")
-    with pytest.raises(ExplainError, match="no son el conjunto completo de una ejecución"):
+    with pytest.raises(ExplainError, match=r"events.csv cambió desde la ejecución que "
+                                           r"escribió run.json; vuelva a ejecutar"):
+        explain(processed, "IMM", "Red Mesa")
+    (processed / "run.json").unlink()
+    with pytest.raises(ExplainError, match="no tiene run.json: sus tablas son de una ejecución"):
         explain(processed, "IMM", "Red Mesa")

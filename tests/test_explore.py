@@ -132,3 +132,12 @@ def test_a_folder_without_the_database_is_a_one_line_error(
     assert capsys.readouterr().err == (
         f"error: {tmp_path} has no prensa-red.sqlite (it was written by an older version); "
         f"rerun `python -m pipeline extract --output {tmp_path}`\n")
+
+
+def test_a_port_in_use_is_a_one_line_error(processed: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["explore", "--input", str(processed), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot listen on 127.0.0.1:{port}") and err.count("\n") == 1

@@ -95,8 +95,8 @@ def test_make_extract_then_make_report(tmp_path: Path) -> None:
 def test_make_test_runs_this_suite() -> None:
     """`make test` cannot run inside itself: its recipe is what runs this suite."""
     make_ready()
-    recipe = subprocess.run(["make", "-n", "test"], cwd=PROJECT, capture_output=True,
-                            text=True, check=True).stdout
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=PROJECT,
+                            capture_output=True, text=True, check=True).stdout
     assert recipe.strip().splitlines()[-1] == ".venv/bin/python -m pytest"
 
 

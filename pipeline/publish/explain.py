@@ -26,6 +26,12 @@ from pipeline.publish.outputs import OutputsError, verify
 # The report's label for institutions that share a name: "Name (Municipality, State)".
 _PLACE_SUFFIX = re.compile(r"(?P<name>.+?)\s*\((?P<place>[^()]+)\)\s*")
 _EVENT_TYPES = {"other": "otro"}  # the tables' English value, as readers say it
+# What is wrong with a folder that is not one run's whole set (OutputsError.state).
+_NOT_A_SET = {"no-run": "no tiene run.json: sus tablas son de una ejecución interrumpida o de "
+                        "una versión anterior",
+              "schema": "se escribió con otra versión del formato de las tablas",
+              "missing": "falta (la ejecución que escribió run.json lo incluía)",
+              "changed": "cambió desde la ejecución que escribió run.json"}
 
 
 class ExplainError(InputError):
@@ -66,7 +72,7 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, slots=True)
-class Tables:
+class Evidence:
     """What ``explain`` reads: the institutions, and each event's releases and mentions."""
 
     institutions: tuple[Institution, ...]
@@ -74,15 +80,14 @@ class Tables:
     events: pd.DataFrame
 
 
-def read_tables(folder: Path) -> Tables:
+def read_tables(folder: Path) -> Evidence:
     """The tables of ``folder`` after checking they are one run's whole set."""
     entities = _read(folder, "entities.csv")
     try:
         verify(folder)
-    except OutputsError:
-        raise ExplainError(f"las tablas de {folder} no son el conjunto completo de una "
-                           "ejecución (falta run.json, o un archivo falta o cambió); vuelva a "
-                           f"ejecutar `python -m pipeline extract --output {folder}`") from None
+    except OutputsError as error:
+        raise ExplainError(f"{error.path} {_NOT_A_SET[error.state]}; vuelva a ejecutar "
+                           f"`python -m pipeline extract --output {folder}`") from None
     documents = _read(folder, "documents.csv")
     events = _read(folder, "events.csv")
     mentions = _read(folder, "mentions.csv")
@@ -96,7 +101,7 @@ def read_tables(folder: Path) -> Tables:
                     taking_part.get(row["entity_id"], frozenset()),
                     taking_part.get(row["entity_id"], frozenset()) & gbv)
         for row in entities[entities["label"] == "ORG"].to_dict("records"))
-    return Tables(institutions, mentions, events)
+    return Evidence(institutions, mentions, events)
 
 
 def _exact(institution: Institution, query: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import socket
 import tempfile
 import tomllib
 from pathlib import Path
@@ -79,9 +80,21 @@ def database_path(folder: Path) -> Path:
     return database
 
 
+def _check_free(host: str, port: int) -> None:
+    """A clear error now, rather than Datasette's traceback once it has loaded."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise ExploreError(f"cannot listen on {host}:{port} ({exc.strerror}); is another "
+                           "explore running? Choose another port: --port N (make explore "
+                           "PORT=N)") from None
+
+
 def serve(folder: Path, *, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve ``folder``'s database with Datasette until interrupted; return the exit status."""
     database = database_path(folder)
+    _check_free(host, port)
     if importlib.util.find_spec("datasette") is None:
         raise ExploreError("Datasette is not installed; `make explore` installs it, or run "
                            "`.venv/bin/pip install -e '.[explore]'`")

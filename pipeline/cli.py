@@ -55,6 +55,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from pipeline.publish.explore import serve  # Datasette loads only here
+
+    return serve(args.input, host=args.host, port=args.port)
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -172,15 +178,32 @@ def build_parser() -> argparse.ArgumentParser:
                               "nodes-2023.csv, graph-2023.gexf, graph-2023.graphml)")
     extract.set_defaults(handler=cmd_extract)
 
+    # explain speaks Spanish, as its readers do.
     explain = commands.add_parser(
         "explain", help="show the events and sentences behind a link between two institutions",
-        description="Print the events two institutions share (date, type, title, URL) and "
-                    "the sentences where both appear, from the tables `extract` wrote.")
-    explain.add_argument("first", help="institution name, alias or entity_id")
-    explain.add_argument("second", help="institution name, alias or entity_id")
+        description="Muestra los eventos que comparten dos instituciones (fecha, tipo, título, "
+                    "direcciones) y las oraciones que nombran a las dos, según las tablas de "
+                    "`extract`. Un nombre que puede ser varias instituciones termina con la "
+                    "lista de ellas (estado de salida 2).")
+    for position in ("first", "second"):
+        explain.add_argument(position, help="institución: su nombre como lo muestra el informe "
+                                            "(«Instituto Municipal de las Mujeres (Juárez, "
+                                            "Chihuahua)»), una sigla o un alias («DIF», «Red "
+                                            "Mesa») o su entity_id")
     explain.add_argument("--input", type=Path, default=PROCESSED_DIR,
-                         help=f"folder with the extract tables (default: {PROCESSED_DIR})")
+                         help=f"carpeta con las tablas de extract (por omisión: {PROCESSED_DIR})")
     explain.set_defaults(handler=cmd_explain)
+
+    explore = commands.add_parser(
+        "explore", help="open prensa-red.sqlite in Datasette, in the browser (offline)",
+        description="Serve the database `extract` wrote with Datasette on HOST:PORT, with "
+                    "Spanish titles, column descriptions and canned queries; Ctrl+C stops it.")
+    explore.add_argument("--input", type=Path, default=PROCESSED_DIR,
+                         help=f"folder with the extract tables (default: {PROCESSED_DIR})")
+    explore.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: 127.0.0.1, this computer only)")
+    explore.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
+    explore.set_defaults(handler=cmd_explore)
 
     scrape = commands.add_parser(
         "scrape", help="fetch press releases from the web into a raw folder",

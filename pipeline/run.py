@@ -27,6 +27,7 @@ from pipeline.document.privacy import privacy_key_for
 from pipeline.engine import analyse_pending, model_in_use
 from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.memory import collector_spares_what_lives, release_freed_memory
+from pipeline.publish.database import write_database
 from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult
@@ -123,6 +124,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                                    since=since, until=until, by_year=by_year,
                                    betweenness=Betweenness(settings.betweenness_exact_max,
                                                            settings.betweenness_samples))
+            write_database(outputs.staging)  # from the staged tables: part of the same set
             outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
                             source=input_path)
     store.prune(order.keys)

@@ -249,3 +249,32 @@ def test_federal_bodies_are_known_by_name_and_acronym(nlp: Language) -> None:
     assert {("Sedena", "ruler:gaz:sedena"), ("Semar", "ruler:gaz:semar"),
             ("Diconsa", "ruler:gaz:diconsa"), ("SRE", "ruler:gaz:sre"),
             ("ONU-DH", "ruler:gaz:onu-dh")} <= found
+
+
+def test_y_with_a_preposition_before_another_body_ends_the_name(nlp: Language) -> None:
+    assert names(nlp, "Se coordinó con la Dirección de Ecología y a la Dirección de Bienestar "
+                      "Animal de Celaya para el operativo.") == {
+        "Dirección de Ecología", "Dirección de Bienestar Animal de Celaya"}
+    assert names(nlp, "Acudieron personal de la Fiscalía General del Estado y de la Fiscalía "
+                      "Especializada en Atención a Mujeres de Durango.") >= {
+        "Fiscalía General del Estado", "Fiscalía Especializada en Atención a Mujeres de Durango"}
+
+
+def test_a_person_after_y_or_a_comma_is_no_part_of_a_body(nlp: Language) -> None:
+    found = names(nlp, "Recorrieron la zona el titular de Servicios Públicos Municipales y "
+                       "Luis Fernando Rodríguez Giner, de Catastro.")
+    assert "Servicios Públicos Municipales" in found
+    assert not any("Luis" in name for name in found)
+    assert not any("Marcela" in name for name in names(
+        nlp, "Habló la directora de Obras Públicas, Marcela Treviño Garza, en Monterrey."))
+
+
+def test_a_head_with_modifiers_alone_is_part_of_the_body_after_it(nlp: Language) -> None:
+    assert "Secretariado Ejecutivo del Sistema Estatal de Seguridad Pública" in names(
+        nlp, "El Secretariado Ejecutivo del Sistema Estatal de Seguridad Pública publicó las "
+             "cifras de Zacatecas.")
+    assert "Secretaría Técnica del Consejo Estatal de Población" in names(
+        nlp, "La Secretaría Técnica del Consejo Estatal de Población presentó el informe.")
+    # a head with its own complement is a body of its own inside another
+    assert {"Unidad Centro", "IMM"} <= names(nlp, "La Unidad Centro del IMM atendió a 40 "
+                                                  "mujeres.")

@@ -100,9 +100,9 @@ def test_every_document_has_its_url_and_a_clean_title(corpus: Path, extracted: P
 
 
 def test_org_f1_floor(report: Report) -> None:
-    # measured on 102 files: ORG P 0.908, R 0.915, F1 0.912
-    assert report.entities["ORG"].f1 >= 0.905
-    assert report.entities["ORG"].precision >= 0.90
+    # measured on 102 files: ORG P 0.915, R 0.915, F1 0.915
+    assert report.entities["ORG"].f1 >= 0.91
+    assert report.entities["ORG"].precision >= 0.91
     assert report.entities["ORG"].recall >= 0.905
 
 
@@ -114,7 +114,7 @@ def test_per_f1_floor(report: Report) -> None:
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
-    # measured on 102 files: plain model ORG F1 0.303, PER F1 0.811; with the rules 0.912 and
+    # measured on 102 files: plain model ORG F1 0.303, PER F1 0.811; with the rules 0.915 and
     # 0.951. The
     # plain model's people also go through the document stage's span fixes (person_spans.py),
     # which read the word lists the institution rules share (heads, sector keywords), so its
@@ -134,10 +134,10 @@ def test_identity_floors(report: Report) -> None:
 
 
 def test_edge_floor(report: Report) -> None:
-    # measured on 102 files: 693 of 928 gold pairs found, 180 false (P 0.794, R 0.747,
-    # F1 0.770)
-    assert report.edges.f1 >= 0.76
-    assert report.edges.precision >= 0.78
+    # measured on 102 files: 693 of 928 gold pairs found, 170 false (P 0.803, R 0.747,
+    # F1 0.774)
+    assert report.edges.f1 >= 0.765
+    assert report.edges.precision >= 0.79
 
 
 def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:

@@ -278,3 +278,21 @@ def test_a_head_with_modifiers_alone_is_part_of_the_body_after_it(nlp: Language)
     # a head with its own complement is a body of its own inside another
     assert {"Unidad Centro", "IMM"} <= names(nlp, "La Unidad Centro del IMM atendió a 40 "
                                                   "mujeres.")
+
+
+def test_events_programmes_and_exercises_are_not_bodies(nlp: Language) -> None:
+    # R7 by the words that open or introduce a name, never by the names seen
+    assert names(nlp, "La Copa Naranja 2025 reunió a 40 equipos en el Gimnasio Municipal de "
+                      "Mexicali.") == set()
+    assert names(nlp, "La Primera Convivencia de Mujeres Líderes reunió a cien asistentes en "
+                      "Colima.") == set()
+    assert names(nlp, "La Declaratoria de Alerta de Violencia de Género sigue vigente en "
+                      "Zacatecas.") == set()
+    assert names(nlp, "Se instaló el Cabildo Juvenil de Tlaxcala con 20 estudiantes.") == set()
+    # a lower-case programme or app word names what follows, a body's kind does not
+    assert names(nlp, "La asociación Mujer Contemporánea presentó la app Mujer Alerta en "
+                      "Colima.") == {"Mujer Contemporánea"}
+    assert names(nlp, "Con el programa Mujeres Seguras se atendió a 300 mujeres.") == set()
+    # an ordinal in lower case counts instances of a body, it names no event
+    assert "Centro Florece" in names(nlp, "Se inauguró el tercer Centro Florece en la colonia "
+                                          "Las Torres.")

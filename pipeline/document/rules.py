@@ -37,6 +37,8 @@ class ContextWords:
     list_opener: frozenset[str]  # "como", "entre ellas": where such a list begins
     role_complement: frozenset[str]  # "la síndica municipal, Ana": between role and holder
     topic: frozenset[str]  # "en materia de Desarrollo Social": a subject, not the body
+    exercise: frozenset[str]  # "Cabildo Juvenil": a civic exercise, not the council
+    programme: frozenset[str]  # "el programa Mujeres Seguras": a programme's name follows
 
 
 @cache

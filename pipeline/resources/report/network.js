@@ -267,7 +267,7 @@
       var item = el("li", undefined, list);
       el("span", event.label + " · ", item, "date");
       el("strong", event.title, item);
-      if (event.type && event.type !== "other") { el("span", event.type, item, "badge"); }
+      if (event.type && event.type !== "otro") { el("span", event.type, item, "badge"); }
       if (sentenceSet && sentenceSet[i]) { el("span", "misma oración", item, "badge"); }
       event.links.forEach(function (link) {
         el("br", undefined, item);

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,26 +18,20 @@ def _settings(**flags: object) -> Settings:
     return replace(load_settings(), **{k: v for k, v in flags.items() if v is not None})
 
 
-def _progress_bar(unit: str) -> Callable[[int], Callable[[], None]]:
-    def start(total: int) -> Callable[[], None]:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
-        return lambda: bar.update(1)
-    return start
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.progress import ProgressBar, logs_above_the_bar
     from pipeline.publish.outputs import FAILED_REJECTS
-    from pipeline.run import extract_corpus  # spaCy loads only for commands that need it
+    from pipeline.run import counted, extract_corpus  # spaCy loads only for commands that need it
 
     settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes,
                          workers=args.workers, scheduler=args.scheduler, interim=args.interim,
                          include_private_persons=args.include_private_persons)
-    summary = extract_corpus(args.input, args.output, settings=settings,
-                             progress=None if args.quiet else _progress_bar("file"),
-                             since=args.since, until=args.until, by_year=args.by == "year",
-                             rebuild=args.rebuild)
+    with ProgressBar("file", announce=lambda n: f"{counted(n, 'file')} to read under "
+                     f"{args.input}") as bar, logs_above_the_bar():
+        summary = extract_corpus(args.input, args.output, settings=settings,
+                                 progress=None if args.quiet else bar,
+                                 since=args.since, until=args.until, by_year=args.by == "year",
+                                 rebuild=args.rebuild)
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
         print(f"error: no release under {args.input} could be processed, so nothing was "

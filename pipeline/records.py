@@ -74,6 +74,10 @@ class DateMention:
     value: date | None  # None: day and month written, year unknown (kind "mentioned")
     kind: DateKind
     year_source: YearSource = "none"
+    # Where ``text`` is in the body (Article.text, texts.csv); None for the publication date,
+    # which comes from the date line, the metadata or the URL.
+    start_char: int | None = None
+    end_char: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +170,6 @@ class DocumentResult:
     extractor: str = "text"  # what read the body (Article.extractor)
     jurisdiction: str = ""  # the municipality it is about, "Juárez, Chihuahua" (jurisdiction.py)
     decoding: str = "utf-8"  # how the bytes became text (see Article)
+    # The body every offset points into (Article.text), private people's names masked in
+    # place (document/body_text.py); exported as texts.csv.
+    text: str = ""

@@ -85,9 +85,11 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.publish.report import build_report  # pandas and matplotlib load only for reports
 
-    files = build_report(args.input, args.output)
-    print(f"wrote {files.html} with {files.network_png.name}, {files.timeline_png.name} and "
-          f"{files.top_institutions_png.name} beside it", file=sys.stderr)
+    files = build_report(args.input, args.output, jurisdiction=args.jurisdiction)
+    places = f" and {len(files.place_networks)} network-<municipio>.png" \
+        if files.place_networks else ""
+    print(f"wrote {files.html} with {files.network_png.name}, {files.timeline_png.name}, "
+          f"{files.top_institutions_png.name}{places} beside it", file=sys.stderr)
     return 0
 
 
@@ -197,11 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="write report.html and PNG figures from the processed tables",
         description="Read the tables of `extract` and write a self-contained report.html "
                     "(summary, top institutions, interactive network, timeline) with "
-                    "network.png, timeline.png and top_institutions.png beside it.")
+                    "network.png, timeline.png and top_institutions.png beside it, and a "
+                    "network-<municipio>.png per municipality when there are several.")
     report.add_argument("--input", type=Path, default=PROCESSED_DIR,
                         help=f"folder with the extracted tables (default: {PROCESSED_DIR})")
     report.add_argument("--output", type=Path, default=REPORTS_DIR,
                         help=f"folder for the report and figures (default: {REPORTS_DIR})")
+    report.add_argument("--jurisdiction", metavar="MUNICIPIO",
+                        help='only the events of one municipality, e.g. "Juárez, Chihuahua" '
+                             "(or Juárez when no other municipality has that name)")
     report.set_defaults(handler=cmd_report)
 
     evaluate = commands.add_parser(

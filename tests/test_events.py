@@ -47,7 +47,8 @@ def test_event_type(title: str, text: str, kind: str) -> None:
     assert event_type(title, text) == kind
 
 
-FILLER = " La información se difundió en redes sociales." * 20  # pushes later words out of the opening
+# Pushes the words after it out of the body's opening.
+FILLER = " La información se difundió en redes sociales." * 20
 
 
 @pytest.mark.parametrize(("title", "text", "kind"), [
@@ -65,7 +66,8 @@ FILLER = " La información se difundió en redes sociales." * 20  # pushes later
      + " Después habrá un taller de capacitación.", "otro"),
     ("Reconocen a vecinas de Tijuana", "Durante la jornada la alcaldesa entregó diplomas.",
      "otro"),
-    ("Inauguran centro para mujeres en Tlaxcala", "El alcalde cortó el listón.", "inauguración"),
+    ("Inauguran centro para mujeres en Tlaxcala", "El alcalde cortó el listón.",
+     "inauguración"),
 ])
 def test_event_type_needs_evidence_in_the_title_or_the_opening(title: str, text: str,
                                                                 kind: str) -> None:

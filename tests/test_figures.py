@@ -285,8 +285,9 @@ def cities_network() -> tuple[nx.Graph, dict[str, str]]:
             graph.add_edges_from(combinations(members, 2), weight=1, sentence_weight=0,
                                  event_ids=[f"ev-{start}"])
             for index, node in enumerate(members):
-                graph.nodes[node].update(name=f"Dirección {start + index} de {name.split(',')[0]}",
-                                         sector="municipal", n_events=1 + (index == 1))
+                graph.nodes[node].update(
+                    name=f"Dirección {start + index} de {name.split(',')[0]}",
+                    sector="municipal", n_events=1 + (index == 1))
                 city[node] = name
             start += size
     return graph, city

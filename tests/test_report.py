@@ -522,7 +522,9 @@ OVERFLOWING = """[...document.querySelectorAll('body *')].filter(e => {
     const box = e.getBoundingClientRect();
     if (box.width === 0 || box.right <= window.innerWidth + 1) { return false; }
     for (let up = e.parentElement; up; up = up.parentElement) {  // inside a box that scrolls
-        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) { return false; }
+        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) {
+            return false;
+        }
     }
     return true;
 }).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
@@ -536,7 +538,7 @@ def test_the_page_fits_its_screen(sized: DevTools, corpus_report: ReportFiles,
     sized.open(corpus_report.html)
     width = sized.evaluate("window.innerWidth")
     assert width == size[0]
-    assert sized.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    assert sized.evaluate("document.documentElement.scrollWidth") <= width, "it scrolls sideways"
     assert sized.evaluate(OVERFLOWING) == []
     # Wide tables scroll inside their own box; the charts are as wide as the page allows.
     for box in sized.evaluate("[...document.querySelectorAll('.table-box, .chart, header')]"
@@ -581,7 +583,7 @@ def test_search_prefers_the_institution_in_most_events_and_lists_the_others(
     others = browser.evaluate("[...document.querySelectorAll('#network-search-others li')]"
                               ".map(li => li.textContent)")
     for row in named[named["entity_id"] != best["entity_id"]].itertuples():
-        where = f"{row.name} — {row.jurisdiction} · " if row.jurisdiction else f"{row.name} — "
+        where = f"{row.name} — " + (f"{row.jurisdiction} · " if row.jurisdiction else "")
         assert any(item.startswith(where) for item in others), (where, others)
     # Choosing another candidate opens it.
     browser.evaluate("document.querySelector('#network-search-others button').click()")
@@ -617,7 +619,8 @@ def test_municipality_filter_shows_one_city_alone(sized: DevTools, corpus_report
     for place in (places[1], places[0]):
         local = for_place(tables, place)
         sized.evaluate(f"""(() => {{ const select = document.getElementById('place');
-            select.value = {json.dumps(place)}; select.dispatchEvent(new Event('change')); }})()""")
+            select.value = {json.dumps(place)};
+            select.dispatchEvent(new Event('change')); }})()""")
         assert sized.evaluate(f"{VISIBLE}.visibleNodes") == str(len(local.nodes))
         assert sized.evaluate(f"{VISIBLE}.visibleEdges") == str(len(local.edges))
         sized.wait_until("!window.prensaRed.renderer.getCamera().isAnimated()")

@@ -23,7 +23,8 @@ _BROKEN_AT_LINE_END = re.compile(rf"(?<=[{_LOWER}{_UPPER}][{_LOWER}])-[ \t]*\n[ 
 # fragment and a lower-case rest. Compound adjectives keep their hyphen ("Teórico-práctico",
 # "Franco-mexicana": the first part ends in -o); lower-case compounds ("socio-emocional",
 # "e-consulta") cannot be told from broken words, and are left alone.
-_BROKEN_NAME_WORD = re.compile(rf"\b([{_UPPER}][{_LOWER}]*[a-np-záéíóúüñ])-([{_LOWER}]{{2,}})\b")
+_BROKEN_NAME_WORD = re.compile(rf"\b([{_UPPER}][{_LOWER}]*[a-np-záéíóúüñ])-"
+                               rf"([{_LOWER}]{{2,}})\b")
 _PARAGRAPHS = re.compile(r"(\n[ \t]*\n\s*)")
 _SENTENCE_END = re.compile(r"[.:;!?\"”»)]\s*$")
 _LIST_ITEM = re.compile(r"^(?:[-–—•*·]|\d{1,2}[.)])\s")

@@ -201,6 +201,7 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
     index = {node: i for i, node in enumerate(ids)}
     aliases = dict(zip(tables.entities["entity_id"], tables.entities["aliases"]))
     taking_part = node_events(tables)
+    places_of = event_places(tables.documents)
     events = _event_records(tables, set().union(set(), *(taking_part.get(node, set())
                                                          for node in graph)))
     event_index = {event["id"]: i for i, event in enumerate(events)}
@@ -217,6 +218,9 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
                       "aliases": [a for a in known if a != name],
                       "acronyms": _acronyms(name, known),
                       "place": str(data.get("jurisdiction") or ""),
+                      "seen_in": [place for place, _ in Counter(
+                          places_of[e] for e in taking_part.get(node, ()) if places_of.get(e)
+                      ).most_common()],
                       "events": sorted(event_index[e] for e in taking_part.get(node, ()))})
     edges = [{"s": index[s], "t": index[t],
               "events": sorted(event_index[e] for e in d.get("event_ids", [])),
@@ -296,9 +300,10 @@ def network_widget_iframe(tables: Tables, *, height: int = 900) -> str:
 def network_caption(tables: Tables, graph: nx.Graph, *, titled: bool = False) -> str:
     strong = figures.strong_ties(graph).number_of_edges()
     groups = (" Cada grupo lleva el nombre del municipio de sus eventos." if titled else "")
+    nodes = _count(graph.number_of_nodes(), "institución", "instituciones")
     return (f"Fuente: {_count(len(tables.documents), 'comunicado', 'comunicados')} de prensa, "
-            f"{corpus_period(tables)}. {_count(graph.number_of_nodes(), 'institución', 'instituciones')}"
-            f" y {_count(graph.number_of_edges(), 'vínculo', 'vínculos')}: dos instituciones se "
+            f"{corpus_period(tables)}. {nodes} y "
+            f"{_count(graph.number_of_edges(), 'vínculo', 'vínculos')}: dos instituciones se "
             "unen cuando participan en un mismo evento sobre violencia de género; "
             f"{strong} {'vínculo es fuerte' if strong == 1 else 'vínculos son fuertes'} (se "
             "nombran en una misma oración o se repiten en varios eventos) y se dibujan en gris "

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR
@@ -19,7 +18,7 @@ from pipeline.corpus.events import EventTable
 from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import shown_name
 from pipeline.corpus.stage import IdentifiedDocument
-from pipeline.knowledge import data_lines, fold, load_roles
+from pipeline.knowledge import canonical_role, folded_lines
 from pipeline.publish import export
 from pipeline.publish.network import NetworkSummary, write_network
 from pipeline.records import Affiliation, DocumentResult, Entity, Event, Reject
@@ -58,16 +57,6 @@ def _document_row(document: IdentifiedDocument) -> dict[str, object]:
             "event_type": result.event_type}
 
 
-@cache
-def _offices() -> frozenset[str]:
-    return frozenset(fold(line) for _, line in data_lines(OFFICES_FILE))
-
-
-@cache
-def _canonical_roles() -> dict[str, str]:
-    return {fold(role.form): fold(role.canonical) for role in load_roles()}
-
-
 def missing_org_reason(affiliation: Affiliation) -> str:
     """Why an affiliation has no institution: ``office`` when the role is an office on its
     own (``offices.tsv``: "alcalde", "regidora"), else ``not_written``; "" when it has one.
@@ -77,8 +66,8 @@ def missing_org_reason(affiliation: Affiliation) -> str:
     """
     if affiliation.org:
         return ""
-    role = fold(affiliation.role)
-    return "office" if _canonical_roles().get(role, role) in _offices() else "not_written"
+    return "office" if canonical_role(affiliation.role) in folded_lines(OFFICES_FILE) \
+        else "not_written"
 
 
 def date_rows(result: DocumentResult) -> Iterator[dict[str, object]]:

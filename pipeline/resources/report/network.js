@@ -368,8 +368,10 @@
 
   // ---- search ---------------------------------------------------------------------------
   var names = document.getElementById("network-names");
-  function where(n) {
-    return (n.place ? n.place + " · " : "") + plural(n.n_events, "evento", "eventos");
+  function where(n) {  // its municipality, else where its events were (a state or federal body)
+    var place = n.place || (n.seen_in.length ? "eventos en " + n.seen_in.slice(0, 2).join(", ") +
+                                               (n.seen_in.length > 2 ? "…" : "") : "");
+    return (place ? place + " · " : "") + plural(n.n_events, "evento", "eventos");
   }
   data.nodes.forEach(function (n) {
     var option = el("option", undefined, names);

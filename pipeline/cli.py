@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,26 +18,20 @@ def _settings(**flags: object) -> Settings:
     return replace(load_settings(), **{k: v for k, v in flags.items() if v is not None})
 
 
-def _progress_bar(unit: str) -> Callable[[int], Callable[[], None]]:
-    def start(total: int) -> Callable[[], None]:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
-        return lambda: bar.update(1)
-    return start
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.progress import ProgressBar, logs_above_the_bar
     from pipeline.publish.outputs import FAILED_REJECTS
-    from pipeline.run import extract_corpus  # spaCy loads only for commands that need it
+    from pipeline.run import counted, extract_corpus  # spaCy loads only for commands that need it
 
     settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes,
                          workers=args.workers, scheduler=args.scheduler, interim=args.interim,
                          include_private_persons=args.include_private_persons)
-    summary = extract_corpus(args.input, args.output, settings=settings,
-                             progress=None if args.quiet else _progress_bar("file"),
-                             since=args.since, until=args.until, by_year=args.by == "year",
-                             rebuild=args.rebuild)
+    with ProgressBar("file", announce=lambda n: f"{counted(n, 'file')} to read under "
+                     f"{args.input}") as bar, logs_above_the_bar():
+        summary = extract_corpus(args.input, args.output, settings=settings,
+                                 progress=None if args.quiet else bar,
+                                 since=args.since, until=args.until, by_year=args.by == "year",
+                                 rebuild=args.rebuild)
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
         print(f"error: no release under {args.input} could be processed, so nothing was "
@@ -107,9 +100,11 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.publish.report import build_report  # pandas and matplotlib load only for reports
 
-    files = build_report(args.input, args.output)
-    print(f"wrote {files.html} with {files.network_png.name}, {files.timeline_png.name} and "
-          f"{files.top_institutions_png.name} beside it", file=sys.stderr)
+    files = build_report(args.input, args.output, jurisdiction=args.jurisdiction)
+    places = f" and {len(files.place_networks)} network-<municipio>.png" \
+        if files.place_networks else ""
+    print(f"wrote {files.html} with {files.network_png.name}, {files.timeline_png.name}, "
+          f"{files.top_institutions_png.name}{places} beside it", file=sys.stderr)
     return 0
 
 
@@ -251,11 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="write report.html and PNG figures from the processed tables",
         description="Read the tables of `extract` and write a self-contained report.html "
                     "(summary, top institutions, interactive network, timeline) with "
-                    "network.png, timeline.png and top_institutions.png beside it.")
+                    "network.png, timeline.png and top_institutions.png beside it, and a "
+                    "network-<municipio>.png per municipality when there are several.")
     report.add_argument("--input", type=Path, default=PROCESSED_DIR,
                         help=f"folder with the extracted tables (default: {PROCESSED_DIR})")
     report.add_argument("--output", type=Path, default=REPORTS_DIR,
                         help=f"folder for the report and figures (default: {REPORTS_DIR})")
+    report.add_argument("--jurisdiction", metavar="MUNICIPIO",
+                        help='only the events of one municipality, e.g. "Juárez, Chihuahua" '
+                             "(or Juárez when no other municipality has that name)")
     report.set_defaults(handler=cmd_report)
 
     evaluate = commands.add_parser(

@@ -331,6 +331,24 @@ def load_roles() -> tuple[Role, ...]:
 
 
 @cache
+def _role_keys() -> dict[str, str]:
+    return {fold(role.form): fold(role.canonical) for role in load_roles()}
+
+
+def canonical_role(role: str) -> str:
+    """The folded canonical key of a role as written ("Directora" → "director"); the folded
+    word itself when ``roles.tsv`` does not list it."""
+    folded = fold(role)
+    return _role_keys().get(folded, folded)
+
+
+@cache
+def folded_lines(path: Path) -> frozenset[str]:
+    """The data lines of a one-item-a-line resource file, :func:`fold`-ed."""
+    return frozenset(fold(line) for _, line in data_lines(path))
+
+
+@cache
 def load_not_entities() -> frozenset[str]:
     """:func:`fold`-ed phrases that are never a PER or ORG on their own."""
     return frozenset(fold(line) for _, line in data_lines(NOT_ENTITIES_FILE))

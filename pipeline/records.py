@@ -74,6 +74,10 @@ class DateMention:
     value: date | None  # None: day and month written, year unknown (kind "mentioned")
     kind: DateKind
     year_source: YearSource = "none"
+    # Where ``text`` is in the body (Article.text, texts.csv); None for the publication date,
+    # which comes from the date line, the metadata or the URL.
+    start_char: int | None = None
+    end_char: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,3 +172,6 @@ class DocumentResult:
     # what said so: "dateline", "text", "outlet", or "default" when nothing in the release did
     jurisdiction_source: str = ""
     decoding: str = "utf-8"  # how the bytes became text (see Article)
+    # The body every offset points into (Article.text), private people's names masked in
+    # place (document/body_text.py); exported as texts.csv.
+    text: str = ""

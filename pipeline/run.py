@@ -25,6 +25,7 @@ from pipeline.corpus.release_places import ReleasePlaces
 from pipeline.corpus.stage import identify, index_corpus
 from pipeline.document.privacy import privacy_key_for
 from pipeline.engine import analyse_pending, model_in_use
+from pipeline.errors import InputError
 from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.memory import collector_spares_what_lives, release_freed_memory
 from pipeline.publish.database import write_database
@@ -54,20 +55,35 @@ class Summary:
     withheld: int = 0  # private persons counted but not named
     processed: int = 0  # inputs the per-document stage ran on; the others came from the store
     reused: int = 0
+    output: str = ""  # the folder the tables went to (none when no release was processed)
 
     def line(self) -> str:
-        text = (f"{self.documents} documents read, {self.rejected} rejected, "
-                f"{self.entities} entities, {self.events} events ({self.duplicates} "
-                f"duplicate releases merged), {self.edges} edges in {self.seconds:.1f} s "
-                f"(model {self.model}; {self.processed} releases processed, {self.reused} "
+        """The run in one line, e.g. "1 document read, 0 rejected, 12 entities, …".
+
+        >>> Summary(documents=1, rejected=0, entities=12, edges=1, seconds=2.0, model="m",
+        ...         events=1, processed=1).line()[:70]
+        '1 document read, 0 rejected, 12 entities, 1 event (0 duplicate release'
+        """
+        text = (f"{counted(self.documents, 'document')} read, {self.rejected} rejected, "
+                f"{counted(self.entities, 'entity', 'entities')}, "
+                f"{counted(self.events, 'event')} ({counted(self.duplicates, 'duplicate release')}"
+                f" merged), {counted(self.edges, 'edge')} in {self.seconds:.1f} s (model "
+                f"{self.model}; {counted(self.processed, 'release')} processed, {self.reused} "
                 "reused from the interim store)")
         if self.web_pages:  # a fallback here means a site adapter needs updating
             pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
             text += f"; web pages read by {pages}"
         if self.withheld:
-            text += (f"; {self.withheld} private persons withheld (no public role; "
-                     "--include-private-persons names them)")
+            text += (f"; {counted(self.withheld, 'private person')} withheld (no public "
+                     "role; --include-private-persons names them)")
+        if self.output and self.documents:
+            text += f"; the tables and graphs are in {self.output}"
         return text
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the word in its number: "1 document", "2 documents", "0 entities"."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _counted(items: Iterable[T], tick: Callable[[], None]) -> Iterator[T]:
@@ -92,11 +108,16 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
 
     Per-document results are kept in the interim store (``settings.interim``) and reused
     when the release, the pipeline and its settings are unchanged; ``rebuild`` ignores them.
-    ``progress(total)`` returns a function called once per input read. ``since``, ``until``
+    ``progress(total)`` is called once the inputs are listed, before the model loads, and
+    returns a function called once per input read. An input without any file is an
+    :class:`InputError`. ``since``, ``until``
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
     """
     started = time.perf_counter()
     paths = list_inputs(input_path, output=output_dir)
+    if not paths:  # said before the model loads, and before the output folder is touched
+        raise InputError(f"no files under {input_path}: put the releases there (.txt, .html, "
+                         ".jsonl; folders are read recursively) or give another --input")
     key = privacy_key_for(settings)
     tick = progress(len(paths)) if progress else (lambda: None)
     model = model_in_use(settings, nlp)
@@ -135,4 +156,4 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    web_pages=tuple((name, n) for name, n in extractors.most_common()
                                    if name != "text"),
                    withheld=sum(e.withheld for e in entities),
-                   processed=processed, reused=order.reused)
+                   processed=processed, reused=order.reused, output=str(output_dir))

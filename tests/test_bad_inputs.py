@@ -219,7 +219,7 @@ def test_bad_input_output_folder_inside_the_input(model: Language, tmp_path: Pat
         assert read(folder / "rejects.csv").empty
         assert len(read(folder / "documents.csv")) == 1
         verify(folder)
-    assert "1 documents read, 0 rejected" in capsys.readouterr().err
+    assert "1 document read, 0 rejected" in capsys.readouterr().err
 
 
 def test_bad_input_stale_per_year_files_removed(model: Language, tmp_path: Path) -> None:

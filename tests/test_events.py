@@ -41,9 +41,36 @@ def test_relevance_decision_and_terms(text: str, related: bool, score: float,
     ("Firman convenio IMM y UACJ", "En una reunión con la rectora.", "firma de convenio"),
     ("Marchan por el 25N", "La marcha partió del monumento.", "marcha/conmemoración"),
     ("Habilitan refugio", "Se atiende a mujeres.", "atención/servicio"),
-    ("Pavimentan calles", "Obra terminada en la colonia.", "other"),
+    ("Pavimentan calles", "Obra terminada en la colonia.", "otro"),
 ])
 def test_event_type(title: str, text: str, kind: str) -> None:
+    assert event_type(title, text) == kind
+
+
+# Pushes the words after it out of the body's opening.
+FILLER = " La información se difundió en redes sociales." * 20
+
+
+@pytest.mark.parametrize(("title", "text", "kind"), [
+    # A tournament, a family run: sport, not a march or a commemoration.
+    ("Arranca el torneo estatal de voleibol en Hermosillo",
+     "El instituto del deporte inauguró el torneo con 40 equipos.", "evento deportivo"),
+    ("Cientos de familias corren en Mazatlán",
+     "Se realizó la carrera familiar en conmemoración del Día del Padre.", "otro"),
+    # A council approves a budget: the workshops it will pay for are not the event.
+    ("Aprueba Cabildo de Mazatlán recursos para el Instituto de la Mujer",
+     "En sesión de Cabildo se aprobó la ampliación." + FILLER
+     + " Los recursos se usarán en talleres y capacitaciones.", "sesión de cabildo/acuerdo"),
+    # A word far into the body is no evidence; one weak word in the opening is not enough.
+    ("Entregan calles pavimentadas en Tijuana", "La obra beneficia a la colonia." + FILLER
+     + " Después habrá un taller de capacitación.", "otro"),
+    ("Reconocen a vecinas de Tijuana", "Durante la jornada la alcaldesa entregó diplomas.",
+     "otro"),
+    ("Inauguran centro para mujeres en Tlaxcala", "El alcalde cortó el listón.",
+     "inauguración"),
+])
+def test_event_type_needs_evidence_in_the_title_or_the_opening(title: str, text: str,
+                                                                kind: str) -> None:
     assert event_type(title, text) == kind
 
 
@@ -83,7 +110,7 @@ def test_event_table_merges_the_releases_of_one_event() -> None:
 def _add_dated(table: EventTable, doc_id: str, published: date | None, *days: date) -> None:
     row = {"doc_id": doc_id, "event_id": f"ev-{doc_id}", "title": "t", "url": "",
            "published": published, "gbv_related": True, "gbv_score": 3.0, "gbv_terms": [],
-           "event_type": "other"}
+           "event_type": "otro"}
     table.add(row, [], [DateMention(doc_id, "x", day, "event") for day in days])
 
 

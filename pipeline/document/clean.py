@@ -2,8 +2,9 @@
 
 Text files follow the press-room layout when they have one (section header, title, a Spanish
 date line, optional subtitle, body, then page chrome); other texts are taken whole. HTML goes
-through :mod:`pipeline.sources.webpage`. Paragraphs are joined by a blank line so that
-extraction can end sentences there.
+through :mod:`pipeline.sources.webpage`. Words broken over two lines are joined and
+paragraphs wrapped at a fixed width become one line (:mod:`pipeline.document.line_breaks`);
+paragraphs are joined by a blank line so that extraction can end sentences there.
 
 The publication date is the first of: the one given with the input (a jsonl ``published``,
 a manifest's), an archive's " date 2025-08-08" prefix, the date line or the page's date
@@ -22,6 +23,7 @@ from functools import cache
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.document.dates import SPANISH_DATE, is_date_line, parse_date
+from pipeline.document.line_breaks import join_broken_lines
 from pipeline.document.titles import choose_title
 from pipeline.document.years import url_day
 from pipeline.knowledge import data_lines
@@ -122,7 +124,7 @@ def _article(raw: RawDocument, *, text: str, title: str | None, title_source: st
     archived = _ARCHIVE_DATE.match(text)
     if archived:
         text = text[archived.end():]
-    lines = _body_lines(text)
+    lines = _body_lines(join_broken_lines(text))
     header, date_line, body = _split_header(lines) if raw.fmt != "html" else ([], None, lines)
     chosen, chosen_source = choose_title(given=title, given_source=title_source, header=header,
                                          body=body, url=raw.url, source=raw.source)

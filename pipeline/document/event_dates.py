@@ -122,7 +122,7 @@ def mark_event_dates(article: Article, dated: Iterable[tuple[Written, date | Non
             is_event_date(article.text, written, value, article.published)
         yield written.start, written.end, DateMention(
             article.doc_id, article.text[written.start:written.end], value,
-            "event" if event else "mentioned", source)
+            "event" if event else "mentioned", source, written.start, written.end)
 
 
 def published_date(article: Article) -> DateMention | None:

@@ -28,7 +28,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id",), "events": ("event_id",), "entities": ("entity_id",),
     "nodes": ("entity_id",), "edges": ("source_id", "target_id"), "sentences": ("id",),
     "event_institutions": ("event_id", "entity_id"),
-    "edge_events": ("source_id", "target_id", "event_id")}
+    "edge_events": ("source_id", "target_id", "event_id"), "texts": ("doc_id", "paragraph")}
 # (table, column, referenced table, referenced column); a referenced table is created first.
 FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("documents", "event_id", "events", "event_id"),
@@ -39,6 +39,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("affiliations", "person_id", "entities", "entity_id"),
     ("affiliations", "org_id", "entities", "entity_id"),
     ("dates", "doc_id", "documents", "doc_id"),
+    ("texts", "doc_id", "documents", "doc_id"),
     ("nodes", "entity_id", "entities", "entity_id"),
     ("edges", "source_id", "nodes", "entity_id"),
     ("edges", "target_id", "nodes", "entity_id"),

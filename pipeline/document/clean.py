@@ -48,35 +48,76 @@ class CleanError(ValueError):
 class _Chrome:
     end: tuple[re.Pattern[str], ...]
     drop: tuple[re.Pattern[str], ...]
+    caption: re.Pattern[str]
+    lead: re.Pattern[str]
+    tail: re.Pattern[str]
+
+
+_CHROME_KINDS = ("end", "drop", "caption", "lead", "tail")
+_CHROME_LINE_WORDS = 12  # a line this short may be chrome whole; a longer one is body text
+_CREDIT_WORDS = 4  # "Foto: Juan Pérez / Staff." is a credit; a longer run is body text
+_CREDIT = re.compile(r"[^.!?]*?[.!?](?=\s|$)\s*")
 
 
 @cache
 def _chrome() -> _Chrome:
-    rules: dict[str, list[re.Pattern[str]]] = {"end": [], "drop": []}
+    rules: dict[str, list[str]] = {kind: [] for kind in _CHROME_KINDS}
     path = RESOURCES_DIR / "chrome.tsv"
     for number, line in data_lines(path):
         kind, _, pattern = line.partition("\t")
         if kind not in rules or not pattern:
-            raise ValueError(f"{path}:{number}: expected 'end|drop<TAB>regex', got {line!r}")
-        rules[kind].append(re.compile(pattern, re.IGNORECASE))
-    return _Chrome(tuple(rules["end"]), tuple(rules["drop"]))
+            raise ValueError(f"{path}:{number}: expected '{'|'.join(_CHROME_KINDS)}<TAB>regex', "
+                             f"got {line!r}")
+        rules[kind].append(pattern)
+
+    def whole(kind: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, re.IGNORECASE) for p in rules[kind])
+
+    def one(kind: str, template: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+        return re.compile(template.format("|".join(rules[kind]) or "(?!)"), flags)
+
+    # A lead word goes only before a capital ("Arriba Juan Pérez", not "arriba de 300"); a
+    # tail only as written, capitalised ("Juan Pérez Relacionadas", not "personas
+    # relacionadas").
+    return _Chrome(whole("end"), whole("drop"), one("caption", r"(?:{})\s*"),
+                   one("lead", r"(?:{})\s+(?=(?-i:[A-ZÁÉÍÓÚÑ¿¡\"“«]))"),
+                   one("tail", r"\s+(?:{})\s*$", flags=0))
 
 
+def _unglued(line: str, chrome: _Chrome) -> tuple[str, bool]:
+    """``line`` without the chrome glued to its start or end, and whether the release ends
+    after it: "Foto: Staff. El alcalde…" → "El alcalde…"; "Arriba Juan Pérez" → "Juan
+    Pérez"; "Juan Pérez Relacionadas" → "Juan Pérez", and the release ends."""
+    if caption := chrome.caption.match(line):
+        line = line[caption.end():]
+        credit = _CREDIT.match(line)
+        if credit and len(credit.group().split()) <= _CREDIT_WORDS:
+            line = line[credit.end():]
+    elif lead := chrome.lead.match(line):
+        line = line[lead.end():]
+    tail = chrome.tail.search(line)
+    return (line[:tail.start()], True) if tail else (line, False)
 
 
 def _body_lines(text: str) -> list[str]:
-    """Non-empty lines of the release, chrome dropped and footer cut off."""
+    """Non-empty lines of the release, chrome dropped (short lines whole, markers glued to
+    longer ones alone) and footer cut off."""
     chrome = _chrome()
     lines: list[str] = []
     for raw_line in text.splitlines():
         line = " ".join(raw_line.split())
-        if not line or any(p.fullmatch(line) for p in chrome.drop):
+        short = len(line.split()) <= _CHROME_LINE_WORDS
+        if not line or short and any(p.fullmatch(line) for p in chrome.drop):
             continue
-        if any(p.fullmatch(line) for p in chrome.end):
+        if short and any(p.fullmatch(line) for p in chrome.end):
             if lines:
                 break
             continue  # a menu item above the release, not its end
-        lines.append(line)
+        line, ends = _unglued(line, chrome)
+        if line:
+            lines.append(line)
+        if ends and lines:
+            break
     return lines
 
 

@@ -129,13 +129,21 @@ def mark_event_dates(article: Article, dated: Iterable[tuple[Written, date | Non
             "event" if event else "mentioned", source)
 
 
-def published_date(article: Article) -> DateMention | None:
-    """The ``published`` row of a release, when it has a publication date."""
-    if article.published is None:
+def published_date(article: Article, evidence: Evidence | None = None) -> DateMention | None:
+    """The ``published`` row of a release: its publication date, else the month of its
+    publication when only that is known (an archive's " date 2025-03", a URL's
+    ``/2024/11/``: the month's first day, ``date_precision`` "month"); None without either."""
+    if article.published is not None:
+        source: YearSource = "url" if article.published_source == "url" else "published"
+        return DateMention(article.doc_id,
+                           article.published_raw or article.published.isoformat(),
+                           article.published, "published", source)
+    evidence = evidence or evidence_for(article)
+    if evidence.month is None:
         return None
-    source: YearSource = "url" if article.published_source == "url" else "published"
-    return DateMention(article.doc_id, article.published_raw or article.published.isoformat(),
-                       article.published, "published", source)
+    year, month = evidence.month
+    return DateMention(article.doc_id, f"{year}-{month:02d}", date(year, month, 1),
+                       "published", evidence.month_source, date_precision="month")
 
 
 def article_dates(article: Article, evidence: Evidence | None = None

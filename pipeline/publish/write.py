@@ -29,7 +29,7 @@ MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_ch
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org"]
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "jurisdiction",
                   "n_documents", "first_seen", "last_seen", "withheld"]
-DATE_COLUMNS = ["doc_id", "text", "value", "kind", "year_source"]
+DATE_COLUMNS = ["doc_id", "text", "value", "kind", "year_source", "date_precision"]
 REJECT_COLUMNS = ["path", "stage", "reason", "error"]
 
 

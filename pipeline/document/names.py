@@ -57,6 +57,8 @@ _OPENING_QUOTES = frozenset({"“", "«", "‘", '"', "'"})
 _TITLE_CONNECTORS = frozenset({"de", "del", "la", "las", "los", "el", "y", "con", "en", "sin",
                                "contra"})
 _MAX_QUOTED_TITLE = 8  # tokens on each side: a work's or slogan's title, not a quoted speech
+_INITIAL = re.compile(r"[A-ZÁÉÍÓÚÑ]\.")
+_INNER_MARKS = frozenset({"-", "“", "”", '"', "«", "»"})  # "García-Luna", Edeberto “Pilo” Galindo
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,12 +239,11 @@ def names_a_work(span: Span) -> bool:
     a cue word, an article or an opening quote between at most ("la obra Pito Pérez", "los
     reconocimientos Mujer Ilustre", "la campaña “Juntos Transformamos”"); right after an
     article ("remodelar el Berta Chiu", "en el Campo Algodonero"; "de la Cruz" is a
-    surname's) or "en" ("en Parajes de San Juan"); or inside a short quoted title ("el
-    montaje “La vida inútil de Pito Pérez”")."""
+    surname's); or inside a short quoted title ("el montaje “La vida inútil de Pito
+    Pérez”")."""
     doc = span.doc
     i = span.start - 1
-    if _word(doc, i) == "en" or _word(doc, i) in _ARTICLES and _word(doc, i - 1) not in (
-            "de", "del"):
+    if _word(doc, i) in _ARTICLES and _word(doc, i - 1) not in ("de", "del"):
         return True
     return _after_work_cue(doc, i) or _in_quoted_title(span)
 
@@ -311,15 +312,24 @@ def is_common_word(word: str, lower_words: set[str]) -> bool:
     return not forms.isdisjoint(lower_words)
 
 
+def _is_name_word(text: str) -> bool:
+    """A capitalised word ("Nielsen", "O", "García-Luna"), not one in capitals ("IMSS"); or
+    an initial ("M.")."""
+    return _INITIAL.fullmatch(text) is not None or all(
+        part.isalpha() and part[0].isupper() and (len(part) == 1 or not part.isupper())
+        for part in text.split("-"))
+
+
 def has_name_shape(span: Span) -> bool:
-    """Capitalised words, with "de", "del", "de la" inside: "López Obrador", "Mora de la O",
-    "Kirstjen Nielsen"; not "Presupuesto 2022" or "Casa de la cultura"."""
-    words = [t for t in span]
-    if words[0].lower_ in _NAME_PARTICLES or words[-1].lower_ in _NAME_PARTICLES:
-        return False
-    return all(t.lower_ in _NAME_PARTICLES or (t.is_alpha and t.text[0].isupper()
-                                                 and not t.is_upper or len(t) == 1)
-               for t in words)
+    """Capitalised words and initials, with "de", "del", "de la", a hyphen or a quoted
+    nickname inside: "López Obrador", "Mora de la O", "Kirstjen M. Nielsen", "García-Luna",
+    "Edeberto “Pilo” Galindo"; not "Presupuesto 2022", "Casa de la cultura" or "IMSS
+    Bienestar"."""
+    texts = [t.text for t in span]
+    inside = texts[1:-1]
+    return _is_name_word(texts[0]) and _is_name_word(texts[-1]) and all(
+        _is_name_word(text) or text.lower() in _NAME_PARTICLES or text in _INNER_MARKS
+        for text in inside)
 
 
 class NameEvidence(IntEnum):
@@ -336,9 +346,9 @@ def person_evidence(span: Span, lower_words: set[str], *, beside_role: bool) -> 
 
     A role beside it, a person's title or a kinship word before it decide for it; else the
     name of a work, programme or place decides against it; else a known given name decides
-    for it; else a common noun's ending, an institution's word, a first word the text writes
-    in lower case, the end of a work's title or the same words named as a place elsewhere
-    decide against it; else a
+    for it; else "en" before it ("en Parajes de San Juan"), a common noun's ending, an
+    institution's word, a first word the text writes in lower case, the end of a work's
+    title or the same words named as a place elsewhere decide against it; else a
     verb of saying, a person's relative or a full name's shape (three capitalised words)
     decide for it; else a name's shape is all there is, and one word before "de" ("Casa de
     Cultura", "Montes de Oca" without a verb of saying) not even that.
@@ -349,7 +359,8 @@ def person_evidence(span: Span, lower_words: set[str], *, beside_role: bool) -> 
         return NameEvidence.AGAINST
     if opens_with_given_name(span):
         return NameEvidence.FOR
-    if any(is_no_name_word(t.text) for t in span if t.lower_ not in _NAME_PARTICLES) \
+    if _word(span.doc, span.start - 1) == "en" or any(
+            is_no_name_word(t.text) for t in span if t.lower_ not in _NAME_PARTICLES) \
             or is_common_word(span[0].text, lower_words) or continues_a_work_title(span) \
             or named_as_a_thing_elsewhere(span):
         return NameEvidence.AGAINST

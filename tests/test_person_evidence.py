@@ -71,6 +71,11 @@ def test_a_short_reference_resolves_to_the_fuller_name_of_the_release(nlp: Langu
     "Se impartió el taller Liderazgo con Perspectiva de Género a las funcionarias.",
     # bodies
     "Participaron Protección Civil y Regulación Comercial en el operativo.",
+    # a street crossing, a consultation, a long quoted title
+    "Se pavimentarán las calles Zaragoza y Allende, entre Morelos y Vicente Guerrero.",
+    "Los vecinos opinaron en la consulta Unidos Construimos Saltillo sobre las obras.",
+    "Abrieron las exposiciones “Retrospectiva” y “Hacienda Santa Rita: Memoria, Arquitectura "
+    "y Tierra del Desierto” en el museo.",
 ])
 def test_names_of_places_and_things_are_not_people(nlp: Language, text: str) -> None:
     assert people(nlp, text) == set()
@@ -129,9 +134,10 @@ def test_a_work_named_like_a_person_but_not_its_author(nlp: Language) -> None:
         "Ana Pérez Ruiz"}
 
 
-def test_a_bare_name_line_above_the_dateline_is_a_byline(nlp: Language) -> None:
-    text = ("Itzel Domínguez\nSaltillo, Coah.- La directora Ana Ruiz Soto inauguró el módulo "
-            "de atención.")
+@pytest.mark.parametrize("byline", ["Itzel Domínguez", "Por Tonatiuh Bravo Uc |"])
+def test_a_bare_name_line_above_the_dateline_is_a_byline(nlp: Language, byline: str) -> None:
+    text = (f"{byline}\nSaltillo, Coah.- La directora Ana Ruiz Soto inauguró el módulo de "
+            "atención.")
     assert people(nlp, text) == {"Ana Ruiz Soto"}
 
 
@@ -157,3 +163,9 @@ def test_a_surname_with_a_particle_after_the_name() -> None:
     text = "Asistieron Vanesa Mora de la O, la regidora, y otros."
     assert [(m.label, m.text) for m in fix_person_spans(text, [at(text, "Vanesa Mora")])] == [
         ("PER", "Vanesa Mora de la O")]
+
+
+def test_a_kinship_word_after_the_name_introduces_a_person() -> None:
+    text = "- Tonantzin Ibarra Solís, madre del gobernador, recibió un reconocimiento."
+    found = fix_person_spans(text, [at(text, "reconocimiento", "ORG")])
+    assert ("PER", "Tonantzin Ibarra Solís") in [(m.label, m.text) for m in found]

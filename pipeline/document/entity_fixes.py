@@ -154,9 +154,9 @@ def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
     more capitalised words, none of them used in lower case in the text ("Víctor Valencia
     Carrasco", not "Circuito Atlético Pedestre"); or, not taken for a body, a name's shape
     that a person's title or a verb of saying introduces ("habló Tonatiuh Bravo", "Montes de
-    Oca aseguró"); never after "en", "de" or "del"."""
+    Oca aseguró"); never after "en", "de" or "del", nor a byline."""
     doc = span.doc
-    if span.start and doc[span.start - 1].lower_ in ("en", "de", "del"):
+    if span.start and doc[span.start - 1].lower_ in ("en", "de", "del") or is_byline(span):
         return False  # "el presidente municipal de San Luis, dijo": a place's name
     if span.label_ != "ORG" and len(span) >= 2 and has_name_shape(span) and (
             said_by(span) or introduced_as_person(span)):

@@ -43,11 +43,13 @@ _MAX_PLACE_LINK = 2
 # How far before a colon the place noun that opens an enumeration may be: "Algunas de las
 # vialidades por atender son:".
 _MAX_LIST_INTRO = 6
-# What joins the names of a list of places: "De las Torres, Reyes Estrada y José Elías".
-_PLACE_LIST_GLUE = frozenset({",", "y", "e", "de", "del", "la", "las", "los", "el"})
+# What joins the names of a list of places: "De las Torres, Reyes Estrada y José Elías, entre
+# Matamoros y …".
+_PLACE_LIST_GLUE = frozenset({",", "y", "e", "de", "del", "la", "las", "los", "el", "entre"})
 _CLAUSE_END = frozenset({".", ";", "!", "?"})
 _FINAL_PUNCT = ".!?\"”»)…"
 _MAX_CUT_FRAGMENT = 2  # words after a name cut off in the middle: "Instituto Nacional d"
+_BYLINE_END = frozenset({".", "|", "/", "-", "–", "—", ","})  # marks after a byline's name
 # The line after a byline's bare name: "04 de septiembre del 2024".
 _DATE_LINE = re.compile(r"\s*\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4}")
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
@@ -56,7 +58,7 @@ _OPENING_QUOTES = frozenset({"“", "«", "‘", '"', "'"})
 # Lower-case words inside the title of a work: "Liderazgo con Perspectiva de Género".
 _TITLE_CONNECTORS = frozenset({"de", "del", "la", "las", "los", "el", "y", "con", "en", "sin",
                                "contra"})
-_MAX_QUOTED_TITLE = 8  # tokens on each side: a work's or slogan's title, not a quoted speech
+_MAX_QUOTED_TITLE = 12  # tokens on each side: a work's or slogan's title, not a quoted speech
 _INITIAL = re.compile(r"[A-ZÁÉÍÓÚÑ]\.")
 _INNER_MARKS = frozenset({"-", "“", "”", '"', "«", "»"})  # "García-Luna", Edeberto “Pilo” Galindo
 
@@ -134,8 +136,8 @@ def is_byline(span: Span) -> bool:
     access)."""
     doc = span.doc
     after = span.end
-    while not _breaks_line(doc, after) and doc[after].text == ".":
-        after += 1
+    while not _breaks_line(doc, after) and doc[after].text in _BYLINE_END:
+        after += 1  # "Por Ana Ruiz |", "Ana Ruiz."
     if not _breaks_line(doc, after):
         return False
     before = span.start - 1

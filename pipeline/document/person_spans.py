@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
 from pipeline.document.jurisdiction import load_places
 from pipeline.document.names import institution_words, is_common_word, is_no_name_word
 from pipeline.document.people import LINK, inside, role_pattern
-from pipeline.document.rules import load_context_words, single_heads
-from pipeline.knowledge import fold, load_given_names, load_not_entities
+from pipeline.document.rules import load_context_words, role_forms, single_heads
+from pipeline.knowledge import fold, literal_alternation, load_given_names, load_not_entities
 from pipeline.records import Mention
 
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
@@ -32,7 +33,7 @@ _SURNAME_AFTER = re.compile(r" ((?:(?:de|del|de la|de los) )?([A-ZÁÉÍÓÚÑ][
 _NAME = (r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:\s+(?:de\s+la\s+|de\s+los\s+|del\s+|de\s+)?"
          r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+){1,3}")
 _NAME_AFTER_ROLE = re.compile(rf"(?:\s+(?:de|del|de\s+la)\s+[a-záéíóúñ]+)?,?\s+({_NAME})")
-_NAME_BEFORE = re.compile(rf"({_NAME}),\s*(?:(?:el|la)\s+)?$")
+_NAME_BEFORE = re.compile(rf"({_NAME}),\s*(?P<article>(?:el|la)\s+)?$")
 _RIGHT_AFTER = re.compile(r",?\s+")  # between a role and the name it introduces
 _QUOTES = "\"“”«»'‘’"
 # "el Josué Neri Santos", "en el Lienzo Charro …": an article before a name makes it a place.
@@ -181,15 +182,25 @@ def _reads_as_name(name: str, lower_words: set[str]) -> bool:
                    for word in name.split() if word not in _PARTICLES)
 
 
+@cache
+def _person_noun_pattern() -> re.Pattern[str]:
+    """Roles (``roles.tsv``) and kinship words (``context_words.tsv``): "directora",
+    "madre"."""
+    words = {*role_forms(), *load_context_words().kin}
+    return re.compile(rf"\b{literal_alternation(words, ignore_case=True)}\b", re.IGNORECASE)
+
+
 def _people_beside_roles(text: str, doc_id: str, taken: list[Mention]) -> list[Mention]:
-    """People the model missed that a role introduces or follows: "la presidenta Claudia
-    Sheinbaum", "Laura Montañez, suplente de …". A name that opens with no known given name
-    counts only right after the role ("la secretaria Kirstjen Nielsen"), not after its
-    complement ("la coordinadora del proyecto Entre Nosotras") nor before it."""
+    """People the model missed that a role or a kinship word introduces or follows: "la
+    presidenta Claudia Sheinbaum", "Laura Montañez, suplente de …", "Yolanda Ríos, madre del
+    alcalde". A name that opens with no known given name counts only right beside the role
+    ("la secretaria Kirstjen Nielsen", "Tonantzin Ibarra, madre del gobernador"), not
+    after its complement ("la coordinadora del proyecto Entre Nosotras") nor before the
+    article of a role that opens a new clause ("al sector Buenos Aires, el alcalde …")."""
     found: list[Mention] = []
     lower_words = set(_LOWER_WORD.findall(text))
     orgs = [m for m in taken if m.label == "ORG"]
-    for match in role_pattern().finditer(text):
+    for match in _person_noun_pattern().finditer(text):
         if inside(match.start(), taken):
             continue
         spans = []
@@ -197,7 +208,7 @@ def _people_beside_roles(text: str, doc_id: str, taken: list[Mention]) -> list[M
             spans.append((after.span(1), _RIGHT_AFTER.fullmatch(text, match.end(),
                                                                 after.start(1)) is not None))
         if before := _NAME_BEFORE.search(text, max(0, match.start() - 60), match.start()):
-            spans.append((before.span(1), False))
+            spans.append((before.span(1), not before["article"]))
         for (start, end), right_after in spans:
             start = _name_start(text, start, end, lower_words)
             word_ends = [start + word.end() for word in re.finditer(r"\S+", text[start:end])]

@@ -10,13 +10,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.document.names import (
+    NameEvidence,
     after_place_word,
     has_name_shape,
     in_place_lists,
     introduced_as_person,
     is_byline,
     is_cut_off,
-    NameEvidence,
     opens_with_given_name,
     person_evidence,
     said_by,
@@ -156,13 +156,12 @@ def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
     that a person's title or a verb of saying introduces ("habló Tonatiuh Bravo", "Montes de
     Oca aseguró"); never after "en", "de" or "del", nor a byline."""
     doc = span.doc
-    if span.start and doc[span.start - 1].lower_ in ("en", "de", "del") or is_byline(span):
+    if span.start and doc[span.start - 1].lower_ in ("en", "de", "del"):
         return False  # "el presidente municipal de San Luis, dijo": a place's name
-    if span.label_ != "ORG" and len(span) >= 2 and has_name_shape(span) and (
-            said_by(span) or introduced_as_person(span)):
-        return True
-    return (len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
-            and not any(t.lower_ in lower_words for t in span))
+    introduced = span.label_ != "ORG" and len(span) >= 2 and has_name_shape(span) and (
+        said_by(span) or introduced_as_person(span))
+    return (introduced or len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
+            and not any(t.lower_ in lower_words for t in span)) and not is_byline(span)
 
 
 def _opens_with(text: str, phrases: frozenset[str]) -> bool:
@@ -386,8 +385,8 @@ def _supported(spans: list[Span], roles: RoleIndex, lower_words: set[str]) -> li
     """Keep the people the evidence is for. A name of a name's shape only goes with its list:
     kept alone or beside a person, dropped when listed only beside names that are no
     person's ("Perspectiva de Género y Mujer Ilustre"). A name the evidence says nothing of
-    is kept when listed beside a person kept: "las regidoras Patricia Mendoza y Amparo B.
-    Ruiz" (the role stands before the first only)."""
+    (one word before "de": "Montes de Oca") is kept when listed beside a person kept ("las
+    regidoras Patricia Mendoza y Montes de Oca": the role stands before the first only)."""
     evidence = [_name_evidence(span, roles, lower_words) for span in spans]
 
     def listed(index: int) -> list[int]:
@@ -439,9 +438,9 @@ def _only_list_glue(a: Span, b: Span) -> bool:
 
 
 def _people_in_lists(spans: list[Span]) -> list[Span]:
-    """A name the model called a place or body, listed beside a person, is a person when it
-    opens with a given name or, called a place, has a name's shape ("madres como Norma Laguna
-    y Carmen Castillo Salazar", "Ana Ruiz y Xóchitl Tapia")."""
+    """A name the model called a place, a thing or a body, listed beside a person, is a
+    person when it opens with a given name or, not called a body, has a name's shape
+    ("madres como Norma Laguna y Carmen Castillo Salazar", "Ana Ruiz y Xóchitl Tapia")."""
     result = list(spans)
     for index, span in enumerate(spans):
         if span.label_ == "PER" or span.id_ or len(span) < 2 or not (

@@ -17,7 +17,7 @@ from functools import cache
 from itertools import islice
 
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc, Span
 
 from pipeline.config import RESOURCES_DIR
@@ -171,6 +171,15 @@ def token_texts(doc: Doc) -> list[str]:
     return [strings[orth] for orth in doc.to_array(ORTH).tolist()]
 
 
+def _place_flags(doc: Doc) -> list[bool]:
+    """For each token, whether it is a place noun: folded once per distinct word, from the
+    token array, not once per token."""
+    words, where = numpy.unique(doc.to_array(LOWER), return_inverse=True)
+    strings = doc.vocab.strings
+    is_place = numpy.array([_is_place_word(strings[h]) for h in words.tolist()], dtype=bool)
+    return is_place[where.reshape(-1)].tolist()
+
+
 def in_place_lists(doc: Doc) -> list[bool]:
     """For each token, whether it is in an enumeration of places: one that a place noun
     introduces with a colon ("Algunas de las vialidades por atender son: Altamirano, José
@@ -179,18 +188,17 @@ def in_place_lists(doc: Doc) -> list[bool]:
     Elías"; it ends at the first word that is no name or list glue): streets,
     neighbourhoods and schools named after people. One pass over the document, not one walk
     back per span."""
-    texts, inside, listing, flags = token_texts(doc), False, False, []
+    texts, place = token_texts(doc), _place_flags(doc)
+    inside, listing, flags = False, False, []
     for i, text in enumerate(texts):
         listing = listing and (text[:1].isupper() or text[:1].isdigit()
-                               or text in _PLACE_LIST_GLUE and i > 0
-                               and not _is_place_word(texts[i - 1]))
+                               or text in _PLACE_LIST_GLUE and not place[i - 1])
         flags.append(inside or listing)
         if text in _CLAUSE_END or "\n" in text:
             inside = False
         elif text == ":":
-            inside = any(map(_is_place_word, texts[max(i - _MAX_LIST_INTRO, 0):i]))
-        if text.endswith("s") and _is_place_word(text) and i + 1 < len(texts) \
-                and texts[i + 1][:1].isupper():
+            inside = any(place[max(i - _MAX_LIST_INTRO, 0):i])
+        if place[i] and text.endswith("s") and i + 1 < len(texts) and texts[i + 1][:1].isupper():
             listing = True
     return flags
 
@@ -338,7 +346,7 @@ class NameEvidence(IntEnum):
     """What the evidence around a span says of it as a person's name, weakest to strongest."""
 
     AGAINST = -1  # something else: a work, a programme, a place, a common word
-    NOTHING = 0  # nothing either way: "Casa de Cultura", a word with "de" and a word
+    NOTHING = 0  # nothing either way: one word before "de" ("Montes de Oca"), no name's shape
     SHAPE = 1  # only a name's shape: "López Obrador", "Kirstjen Nielsen"
     FOR = 2  # a person: a role or title beside it, a known given name, a verb of saying
 
@@ -350,10 +358,10 @@ def person_evidence(span: Span, lower_words: set[str], *, beside_role: bool) -> 
     name of a work, programme or place decides against it; else a known given name decides
     for it; else "en" before it ("en Parajes de San Juan"), a common noun's ending, an
     institution's word, a first word the text writes in lower case, the end of a work's
-    title or the same words named as a place elsewhere decide against it; else a
-    verb of saying, a person's relative or a full name's shape (three capitalised words)
-    decide for it; else a name's shape is all there is, and one word before "de" ("Casa de
-    Cultura", "Montes de Oca" without a verb of saying) not even that.
+    title or the same words named as a place elsewhere decide against it; else a verb of
+    saying, a person's relative or a full name's shape (three capitalised words) decide for
+    it; else a name's shape is all there is, and one word before "de" ("Montes de Oca"
+    without a verb of saying) not even that.
     """
     if beside_role or introduced_as_person(span):
         return NameEvidence.FOR

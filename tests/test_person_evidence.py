@@ -105,6 +105,7 @@ def test_a_name_the_release_gives_a_place_is_a_place_everywhere_in_it(nlp: Langu
     ("Lo anunció la periodista Xóchitl Uc Balam en la radio.", "Xóchitl Uc Balam",
      NameEvidence.FOR),
     ("Después habló Tonatiuh Bravo con los vecinos.", "Tonatiuh Bravo", NameEvidence.FOR),
+    ("Votaron los legisladores Xiadani Uc y Tonatiuh Bravo.", "Xiadani Uc", NameEvidence.FOR),
     ("Tonatiuh Bravo y Xiadani Uc visitaron la plaza.", "Xiadani Uc", NameEvidence.SHAPE),
     ("Hubo una charla con Montes de Oca sobre el tema.", "Montes de Oca",
      NameEvidence.NOTHING),

@@ -216,14 +216,19 @@ def _word(doc: Doc, i: int) -> str:
     return fold_word(doc[i].text) if 0 <= i < len(doc) else ""
 
 
+def _is_cue(word: str, cues: frozenset[str]) -> bool:
+    """``word`` or its singular is one of ``cues`` ("reconocimientos", "legisladores")."""
+    return word in cues or word[:-1] in cues or (word.endswith("es") and word[:-2] in cues)
+
+
 def introduced_as_person(span: Span) -> bool:
-    """A word that only a person takes right before the name: a title or a person's noun
-    ("la periodista Ana Ruiz", "Lic. Ana Ruiz", "la señora Ruiz", "el arquitecto Christian")
-    or a kinship word (:func:`introduced_as_kin`)."""
+    """A word that only a person takes right before the name: a title or a person's noun,
+    singular or plural ("la periodista Ana Ruiz", "Lic. Ana Ruiz", "la señora Ruiz", "los
+    legisladores Gibrán Ruiz y …") or a kinship word (:func:`introduced_as_kin`)."""
     before = span.start - 1
     if before >= 0 and span.doc[before].text == ".":
         before -= 1  # "Lic . Ana", as some texts space it
-    return _word(span.doc, before) in load_person_cues().title or introduced_as_kin(span)
+    return _is_cue(_word(span.doc, before), load_person_cues().title) or introduced_as_kin(span)
 
 
 def said_by(span: Span) -> bool:
@@ -237,11 +242,6 @@ def said_by(span: Span) -> bool:
         if _word(doc, after) in cues.after:
             return True
     return _word(doc, after) in cues.say or _word(doc, span.start - 1) in cues.say
-
-
-def _is_cue(word: str, cues: frozenset[str]) -> bool:
-    """``word`` or its singular is one of ``cues`` ("reconocimientos", "campañas")."""
-    return word in cues or word[:-1] in cues or (word.endswith("es") and word[:-2] in cues)
 
 
 def names_a_work(span: Span) -> bool:

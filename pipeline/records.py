@@ -12,6 +12,9 @@ Label = Literal["PER", "ORG", "DATE"]
 DateKind = Literal["published", "mentioned", "event"]
 # Where a date's year came from (dates.csv year_source); "none": the date has no value.
 YearSource = Literal["published", "url", "text", "weekday", "none"]
+# How much of a date is known: the day, or only the month (a release dated by an archive's
+# " date 2025-03" or a URL's /2024/11/; its value is the month's first day).
+DatePrecision = Literal["day", "month"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ class DateMention:
     # which comes from the date line, the metadata or the URL.
     start_char: int | None = None
     end_char: int | None = None
+    date_precision: DatePrecision = "day"  # "month": a publication month, not a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,7 @@ class Event:
     sentence_pairs: tuple[tuple[str, str], ...] = ()  # ORG pairs (each sorted) in one sentence
     date_end: date | None = None  # last activity date, when the activities span several days
     date_source: str = ""  # "event" (an activity date), "published", or "" (undated)
+    date_precision: str = ""  # "day"; "month" (only the publication month); "" (undated)
 
 
 @dataclass(frozen=True, slots=True)

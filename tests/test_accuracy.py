@@ -67,9 +67,10 @@ def plain_report(corpus: Path, nlp: Language,
 
 
 def test_publication_dates_floor(report: Report) -> None:
-    # measured on 102 files: 40 of the 43 files that state a date, none spurious
+    # measured on 102 files: 43 of the 43 files that state a date (datelines read by one
+    # grammar, issue 26), none spurious
     assert report.dates_stated > 0
-    assert report.date_accuracy >= 0.93
+    assert report.date_accuracy >= 0.97
     assert report.spurious_dates == ()
 
 
@@ -107,15 +108,17 @@ def test_org_f1_floor(report: Report) -> None:
 
 
 def test_per_f1_floor(report: Report) -> None:
-    # measured on 102 files: PER P 0.963, R 0.940, F1 0.951
-    assert report.entities["PER"].f1 >= 0.945
-    assert report.entities["PER"].recall >= 0.93
+    # measured on 102 files: PER P 0.973, R 0.967, F1 0.970 (people by evidence, issue 26;
+    # before it P 0.963, R 0.940, F1 0.951)
+    assert report.entities["PER"].f1 >= 0.965
+    assert report.entities["PER"].recall >= 0.96
+    assert report.entities["PER"].precision >= 0.965
 
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
-    # measured on 102 files: plain model ORG F1 0.303, PER F1 0.811; with the rules 0.915 and
-    # 0.951. The
+    # measured on 102 files: plain model ORG F1 0.303, PER F1 0.819 (P 0.748, R 0.904); with
+    # the rules 0.915 and 0.970. The
     # plain model's people also go through the document stage's span fixes (person_spans.py),
     # which read the word lists the institution rules share (heads, sector keywords), so its
     # PER margin is the spaCy components' alone.
@@ -148,10 +151,10 @@ def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:
 
 
 def test_event_date_floor(report: Report) -> None:
-    # measured on 102 files (gold amended by R11): 56 of 58 gold event dates found, 2 false
-    # (P 0.966, R 0.966)
+    # measured on 102 files (gold amended by R11): 56 of 58 gold event dates found, 1 false
+    # (P 0.982, R 0.966; a dateline's date is no event date)
     assert report.event_dates.recall >= 0.95
-    assert report.event_dates.precision >= 0.95
+    assert report.event_dates.precision >= 0.97
 
 
 def test_gbv_relevance_floor(report: Report) -> None:

@@ -130,6 +130,22 @@ def test_event_date_is_its_first_activity_date_with_the_last_as_end() -> None:
                                                               date(2024, 3, 19))
 
 
+def test_an_undated_release_known_by_its_month_keeps_that_month() -> None:
+    table = EventTable()
+    row = {"doc_id": "m", "event_id": "ev-m", "title": "t", "url": "", "published": None,
+           "gbv_related": True, "gbv_score": 3.0, "gbv_terms": [], "event_type": "other"}
+    table.add(row, [], [DateMention("m", "2024-11", date(2024, 11, 1), "published", "url",
+                                    date_precision="month")])
+    _add_dated(table, "n", None)  # nothing to date it by
+    events = {e.event_id: e for e in table.events()}
+    assert (events["ev-m"].date, events["ev-m"].date_source, events["ev-m"].date_precision) \
+        == (date(2024, 11, 1), "published", "month")
+    assert (events["ev-n"].date, events["ev-n"].date_precision) == (None, "")
+    # an activity day, once known, wins over the month
+    _add_dated(table, "m", None, date(2024, 11, 12))
+    assert next(e for e in table.events() if e.event_id == "ev-m").date_precision == "day"
+
+
 def _table(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))

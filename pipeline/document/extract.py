@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.document.event_dates import article_dates, published_date
+from pipeline.document.years import evidence_for
 from pipeline.errors import one_line
 from pipeline.knowledge import fold, lower_case_names
 from pipeline.records import Article, DateMention, Mention, Reject
@@ -254,8 +255,9 @@ def _zones(articles: Iterable[Article], nlp: Language, processes: int
 def _extraction(article: Article, doc: Doc) -> Extraction:
     mentions = [m for span in doc.ents
                 if (m := _span_mention(span, article.text, article.doc_id))]
-    dates = [d for d in (published_date(article),) if d is not None]
-    for start, end, item in article_dates(article):
+    evidence = evidence_for(article)
+    dates = [d for d in (published_date(article, evidence),) if d is not None]
+    for start, end, item in article_dates(article, evidence):
         dates.append(item)
         if item.value is not None:  # a day of unknown year is no calendar day
             mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=item.text,

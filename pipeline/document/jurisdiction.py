@@ -21,19 +21,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from pipeline.config import SettingsError
+from pipeline.document.datelines import datelines
 from pipeline.document.places import Municipality, State, load_places, reads_as_person
 from pipeline.knowledge import fold, literal_alternation
 
-_DATELINE_LINES = 8  # a dateline opens one of the first lines (after a byline or a teaser)
 _CUE_WINDOW = 8  # words before "de <municipality>" searched for a cue word
-_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü.]*"
-# "Ciudad Juárez.-", "Hermosillo, Sonora.-", "Acapulco, Gro., 01 de marzo de 2022.-",
-# "Ciudad Juárez, Chih. (ADN/Staff) –", "MAZATLÁN._", "Ciudad Juárez—".
-_DATELINE = re.compile(
-    rf"\W{{0,3}}(?P<place>{_NAME_WORD}(?:\s+(?:(?:de|del|la|las|los|el)\s+)?{_NAME_WORD}){{0,4}})"
-    rf"(?:\s*,\s*(?P<state>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}))?"
-    r"(?:\s*,?\s*(?:a\s+)?\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4})?"
-    r"(?:\s*\([^)\n]{1,40}\))?\s*\.?\s*[-–—_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +57,25 @@ def _state_in(cell: str | None) -> State | None:
 
 
 def dateline_jurisdiction(text: str) -> Jurisdiction | None:
-    """The place of a dateline opening one of the first lines: "Culiacán, Sin., a 28 de
-    octubre de 2022.-". A place not in the tables counts when a state follows it."""
+    """The place of a dateline opening one of the first lines (the grammar of
+    :mod:`pipeline.document.datelines`): "Culiacán, Sin., a 28 de octubre de 2022.-". A place
+    not in the tables counts when a state follows it; after an outlet's name, the city is the
+    part that follows ("SemMéxico, Chihuahua, 5 septiembre 2019.-")."""
     places = load_places()
-    lines = [line for line in text.splitlines() if line.strip()][:_DATELINE_LINES]
-    for line in lines:
-        match = _DATELINE.match(line)
-        if match is None:
+    for found in datelines(text):
+        if found.place_is_outlet:
+            city = places.by_form.get(fold(found.state or ""))
+            if city is not None:
+                return Jurisdiction(city.name, city.state, "dateline")
             continue
-        state = _state_in(match["state"])
-        if match["state"] and state is None:
+        state = _state_in(found.state)
+        if found.state and state is None:
             continue  # "Ciudad Juárez, Chihuahua, Estado" or a list of names, not a dateline
-        known = places.resolve(match["place"], state.name if state else "")
+        known = places.resolve(found.place, state.name if state else "")
         if known is not None:
             return Jurisdiction(known.name, known.state, "dateline")
-        if state is not None and fold(match["place"]) not in places.state_by_form:
-            return Jurisdiction(match["place"].strip(), state.name, "dateline")
+        if state is not None and fold(found.place) not in places.state_by_form:
+            return Jurisdiction(found.place.strip(), state.name, "dateline")
     return None
 
 

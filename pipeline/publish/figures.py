@@ -329,8 +329,10 @@ def month_label(period: pd.Period) -> str:
 def timeline_caption(events: pd.DataFrame) -> str:
     gbv = gbv_events(events)
     undated = undated_count(gbv)
-    return (f"{len(gbv) - undated} eventos sobre violencia de género con fecha, por mes de su "
-            f"fecha. {undated} eventos sin fecha no aparecen en la gráfica.")
+    by_month = int((gbv["date_precision"] == "month").sum()) if "date_precision" in gbv else 0
+    months = f" ({by_month} solo con el mes de publicación)" if by_month else ""
+    return (f"{len(gbv) - undated} eventos sobre violencia de género con fecha{months}, por "
+            f"mes de su fecha. {undated} eventos sin fecha no aparecen en la gráfica.")
 
 
 def draw_timeline(events: pd.DataFrame, ax: Axes) -> None:

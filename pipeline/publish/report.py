@@ -183,9 +183,11 @@ def _event_records(tables: Tables, event_ids: set[str]) -> list[dict[str, Any]]:
     records = []
     for row in tables.events[tables.events["event_id"].isin(event_ids)].to_dict("records"):
         dated = not pd.isna(row["date"])
+        by_month = dated and row.get("date_precision") == "month"  # only the month is known
         records.append({
             "id": row["event_id"], "date": row["date"].strftime("%Y-%m-%d") if dated else "",
-            "label": _es_date(row["date"]), "title": str(row["title"]),
+            "label": style.month_label(row["date"].year, row["date"].month) if by_month
+            else _es_date(row["date"]), "title": str(row["title"]),
             "type": str(row["event_type"]), "place": places.get(row["event_id"], ""),
             **_sources(row["urls"], [doc_paths.get(d, "") for d in row["doc_ids"]])})
     missing = event_ids - {r["id"] for r in records}  # an edge naming an event not in the table

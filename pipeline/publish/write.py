@@ -34,7 +34,8 @@ MENTION_COLUMNS = ["doc_id", "entity_id", "label", "text", "start_char", "end_ch
 AFFILIATION_COLUMNS = ["doc_id", "person_id", "person", "role", "org_id", "org", "org_missing"]
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "sector", "jurisdiction",
                   "n_documents", "first_seen", "last_seen", "withheld"]
-DATE_COLUMNS = ["doc_id", "text", "value", "kind", "year_source", "start_char", "end_char"]
+DATE_COLUMNS = ["doc_id", "text", "value", "kind", "year_source", "date_precision", "start_char",
+                "end_char"]
 TEXT_COLUMNS = ["doc_id", "paragraph", "start_char", "end_char", "text"]
 _PARAGRAPH = re.compile(r"[^\n]+")  # the body's paragraphs, one a line (document/clean.py)
 REJECT_COLUMNS = ["path", "stage", "reason", "error"]

@@ -38,7 +38,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     summary = extract_corpus(args.input, args.output, settings=settings,
                              progress=None if args.quiet else _progress_bar("file"),
                              since=args.since, until=args.until, by_year=args.by == "year",
-                             rebuild=args.rebuild)
+                             rebuild=args.rebuild, corrections=args.corrections)
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
         print(f"error: no release under {args.input} could be processed, so nothing was "
@@ -154,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--include-private-persons", action="store_true", default=None,
                          help="name every person, also those no release gives a public role "
                               "or an institution (default: withheld; README \"Privacy\")")
+    extract.add_argument("--corrections", type=Path, metavar="FILE",
+                         help="an analyst's corrections (CSV: action,target,value,note; or a "
+                              "filled review sheet), applied without analysing any release "
+                              "again (default: corrections.csv in the input folder, if any)")
     extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
                          help="network files: only events dated on or after this day")
     extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",

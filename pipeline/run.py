@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Settings
+from pipeline.corpus.corrected import CorrectedCorpus
+from pipeline.corpus.corrections import plan_corrections, reveal_public
 from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import PublicPeople
 from pipeline.corpus.stage import identify, index_corpus
@@ -27,6 +30,14 @@ from pipeline.engine import analyse_pending, model_in_use
 from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.memory import collector_spares_what_lives, release_freed_memory
 from pipeline.publish.outputs import OutputSet
+from pipeline.publish.sheets import (
+    APPLIED_FILE,
+    UNMATCHED_FILE,
+    CorrectionsFile,
+    corrections_file,
+    read_corrections,
+    write_outcomes,
+)
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult
 from pipeline.sources.ingest import list_inputs, read_inputs
@@ -36,6 +47,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +64,8 @@ class Summary:
     withheld: int = 0  # private persons counted but not named
     processed: int = 0  # inputs the per-document stage ran on; the others came from the store
     reused: int = 0
+    corrections: int = 0  # an analyst's corrections applied
+    unmatched: int = 0  # … that matched nothing in this corpus
 
     def line(self) -> str:
         text = (f"{self.documents} documents read, {self.rejected} rejected, "
@@ -62,6 +76,10 @@ class Summary:
         if self.web_pages:  # a fallback here means a site adapter needs updating
             pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
             text += f"; web pages read by {pages}"
+        if self.corrections or self.unmatched:
+            text += f"; {self.corrections} corrections applied"
+            if self.unmatched:
+                text += f", {self.unmatched} unmatched ({UNMATCHED_FILE})"
         if self.withheld:
             text += (f"; {self.withheld} private persons withheld (no public role; "
                      "--include-private-persons names them)")
@@ -85,15 +103,20 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    nlp: Language | None = None,
                    progress: Callable[[int], Callable[[], None]] | None = None,
                    since: date | None = None, until: date | None = None,
-                   by_year: bool = False, rebuild: bool = False) -> Summary:
+                   by_year: bool = False, rebuild: bool = False,
+                   corrections: Path | None = None) -> Summary:
     """Run extraction on every release under ``input_path``; write the tables to ``output_dir``.
 
     Per-document results are kept in the interim store (``settings.interim``) and reused
     when the release, the pipeline and its settings are unchanged; ``rebuild`` ignores them.
     ``progress(total)`` returns a function called once per input read. ``since``, ``until``
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
+    ``corrections`` names an analyst's corrections file (default: ``corrections.csv`` in the
+    input folder, if any), applied in the corpus stage.
     """
     started = time.perf_counter()
+    found = corrections_file(input_path, corrections)
+    sheet = read_corrections(found) if found else None  # a malformed file stops us here
     paths = list_inputs(input_path, output=output_dir)
     key = privacy_key_for(settings)
     tick = progress(len(paths)) if progress else (lambda: None)
@@ -111,18 +134,25 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
         with collector_spares_what_lives():
             # 2. Corpus: passes over the stored results, in input order, then the tables.
             results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
-            index = index_corpus(_tallied(results, extractors), settings,
-                                 PublicPeople.learned_from(results, key))
+            people = PublicPeople.learned_from(results, key)
+            rows = sheet.corrections if sheet else ()
+            reveal_public(rows, people)
+            index = index_corpus(_tallied(results, extractors), settings, people)
             release_freed_memory()  # the identity tallies, before the second pass
-            entities, duplicates = index.entities, index.duplicates
-            documents = identify(results, index)
+            duplicates = index.duplicates
+            corrected = CorrectedCorpus(plan_corrections(rows, index, str(found), key=key),
+                                        index.entities)
+            documents = corrected.documents(identify(results, index))
             del index  # so the identities die with the second pass, before the network is built
-            written = write_tables(documents, entities, rejects, outputs.staging,
+            written = write_tables(documents, corrected.entities, rejects, outputs.staging,
                                    since=since, until=until, by_year=by_year,
                                    betweenness=Betweenness(settings.betweenness_exact_max,
                                                            settings.betweenness_samples))
+            entities = corrected.entities()
+            applied, unmatched = _record_corrections(sheet, corrected, outputs.staging)
             outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
-                            source=input_path)
+                            source=input_path, facts={
+                                "corrections": _corrections_facts(sheet, applied, unmatched)})
     store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(entities), edges=written.network.edges,
@@ -131,4 +161,27 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    web_pages=tuple((name, n) for name, n in extractors.most_common()
                                    if name != "text"),
                    withheld=sum(e.withheld for e in entities),
-                   processed=processed, reused=order.reused)
+                   processed=processed, reused=order.reused, corrections=applied,
+                   unmatched=unmatched)
+
+
+def _record_corrections(sheet: CorrectionsFile | None, corrected: CorrectedCorpus,
+                        folder: Path) -> tuple[int, int]:
+    """Write what each correction did (with a file only); warn of those that matched nothing."""
+    if sheet is None:
+        return 0, 0
+    applied, unmatched = write_outcomes(folder, corrected.outcomes())
+    if unmatched:
+        logger.warning("%d of the corrections in %s match nothing in this corpus; they are "
+                       "listed, with the reason, in %s", unmatched, sheet.path, UNMATCHED_FILE)
+    logger.info("%d corrections applied from %s (see %s)", applied, sheet.path, APPLIED_FILE)
+    return applied, unmatched
+
+
+def _corrections_facts(sheet: CorrectionsFile | None, applied: int, unmatched: int
+                       ) -> dict[str, object] | None:
+    """What run.json says of the corrections: the file, its SHA-256, what applied."""
+    if sheet is None:
+        return None
+    return {"file": str(sheet.path), "sha256": sheet.sha256, "rows": sheet.rows,
+            "applied": applied, "unmatched": unmatched}

@@ -10,7 +10,7 @@ for the tables and the network. Both read the results as :class:`PublicPeople` r
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.config import Settings
 from pipeline.corpus.events import EventIds
@@ -28,6 +28,7 @@ class CorpusIndex:
     events_of: dict[str, tuple[str, str | None]]  # doc_id → (event_id, duplicate_of)
     duplicates: int  # releases merged into an earlier release's event
     people: PublicPeople  # who is named, who withheld
+    paths: dict[str, str] = field(default_factory=dict)  # doc_id → input path
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +61,19 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings,
     identities = EntityIndex()
     event_ids = EventIds(threshold=settings.duplicate_threshold,
                          max_days=settings.duplicate_max_days)
-    events_of = {}
+    events_of, paths = {}, {}
     for stored in results:
         result = people.reveal(stored)
         for mention in result.mentions:
             identities.add(mention, result.published, result.jurisdiction)
         events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
                                                     result.published)
+        paths[result.doc_id] = result.path
     duplicates = event_ids.duplicates
     del event_ids  # the near-duplicate index is done: free it before the entities are built
     entities = tuple(map(withhold_entity, identities.entities()))
     # The index's tallies die here: the second pass needs only the resolved identities.
-    return CorpusIndex(identities.resolved(), entities, events_of, duplicates, people)
+    return CorpusIndex(identities.resolved(), entities, events_of, duplicates, people, paths)
 
 
 def identify(results: Iterable[DocumentResult], index: CorpusIndex

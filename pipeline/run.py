@@ -152,6 +152,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
             applied, unmatched = _record_corrections(sheet, corrected, outputs.staging)
             outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
                             source=input_path, facts={
+                                "private_persons": "named" if key is None else "withheld",
                                 "corrections": _corrections_facts(sheet, applied, unmatched)})
     store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),

@@ -48,6 +48,7 @@ class CorrectionsFile:
     sha256: str
     corrections: tuple[Correction, ...]
     rows: int  # rows read, accepted or not
+    rejected: tuple[Correction, ...] = ()  # rows whose decision is reject
 
 
 def _text(path: Path) -> tuple[str, bytes]:
@@ -77,6 +78,7 @@ def read_corrections(path: Path) -> CorrectionsFile:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     corrections: list[Correction] = []
+    rejected: list[Correction] = []
     rows = 0
     start = 1
     for cells in reader:
@@ -96,14 +98,21 @@ def read_corrections(path: Path) -> CorrectionsFile:
                                    f"{row['decision']!r} is invalid; write accept or reject "
                                    "(or leave it empty)")
         if "decision" in columns and decision not in ACCEPT:
+            if decision in REJECT:
+                rejected.append(_correction(line, row))
             continue
-        corrections.append(Correction(line, fold(row["action"]).replace(" ", "_"),
-                                      row["target"], row["value"], row["note"]))
+        corrections.append(_correction(line, row))
     if header is None:
         raise CorrectionsError(f"corrections file {path} is empty; it needs a header row "
                                f"{','.join(CORRECTION_COLUMNS)}")
     check_corrections(corrections, str(path))
-    return CorrectionsFile(path, hashlib.sha256(data).hexdigest(), tuple(corrections), rows)
+    return CorrectionsFile(path, hashlib.sha256(data).hexdigest(), tuple(corrections), rows,
+                           tuple(rejected))
+
+
+def _correction(line: int, row: dict[str, str]) -> Correction:
+    return Correction(line, fold(row["action"]).replace(" ", "_"), row["target"], row["value"],
+                      row["note"])
 
 
 def _columns(header: list[str], path: Path) -> dict[str, int]:

@@ -209,6 +209,12 @@ class CorrectedCorpus:
                 reason = f"{ids[0]} is not named in document {missing[ids[1]]}"
             if correction.action == "keep":
                 continue
+            if correction.action == "private":  # the outputs never carry the person's name
+                ids = tuple(withheld_id(plan.private[i]) if i in plan.private else i
+                            for i in ids)
+                correction = replace(correction, target=ids[0] if ids and not reason
+                                     else WITHHELD, value="", note="")
+                reason = reason and "no person of this corpus has the name given"
             outcomes.append(Outcome(correction, () if reason else ids,
                                     () if reason else tuple(map(self._final_name, ids)),
                                     reason))

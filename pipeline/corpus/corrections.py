@@ -60,10 +60,10 @@ def gbv_value(value: str) -> bool | None:
 def place_label(value: str) -> str | None:
     """A jurisdiction as entities.csv writes it ("Juárez, Chihuahua", "Chihuahua"), from a
     label, a municipality's written form or a state's name; "" stays ""; None if unknown."""
-    places = load_places()
-    if not value.strip():
-        return ""
-    found = places.municipality(value.strip()) or places.by_form.get(fold(value))
+    places, value = load_places(), value.strip()
+    if not value or value in places.states:  # "Chihuahua" as entities.csv writes a state
+        return value
+    found = places.municipality(value) or places.by_form.get(fold(value))
     if found is not None:
         return found.label
     state = places.state_by_form.get(fold(value))

@@ -262,10 +262,13 @@ def duplicate_rows(corpus: ReviewCorpus) -> Iterator[ReviewRow]:
     blocks: dict[tuple[str, str], list[EntityFacts]] = defaultdict(list)
     for entity in corpus.entities.values():
         if entity.label == "ORG" and entity.mentions:
-            words = _content(entity.name) or (fold(entity.name),)
-            for word in set(words) | ({fold(entity.name)[:1]} if is_acronym(entity.name)
-                                      else set()):
-                blocks[(fold(entity.jurisdiction), word)].append(entity)
+            place = fold(entity.jurisdiction)
+            for word in set(_content(entity.name)):
+                blocks[(place, word)].append(entity)
+            # an acronym meets the names whose initials it spells
+            initials = fold(entity.name).replace(" ", "") if is_acronym(entity.name) else \
+                org_key(entity.name, entity.jurisdiction, entity.sector).initials
+            blocks[(place, f"#{initials}")].append(entity)
     seen: set[tuple[str, str]] = set()
     for members in blocks.values():
         if len(members) > _BLOCK_MAX:

@@ -16,9 +16,11 @@ from spacy.language import Language
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.corpus.corrections import CorrectionsError, check_corrections
+from pipeline.publish.report import build_report
 from pipeline.publish.sheets import read_corrections
 from pipeline.records import Correction
 from pipeline.run import extract_corpus
+from test_report import DevTools, browser  # noqa: F401 (the headless Chromium fixture)
 
 # Releases written for these tests: two cities' bodies, a person withheld by default, a
 # regidora named by her office, and a release about something else.
@@ -189,6 +191,25 @@ def test_a_release_made_gbv_related_ties_its_institutions(nlp: Language, release
     assert not any({e["source_id"], e["target_id"]} == ends for e in base.table("edges.csv"))
     run = corrected(nlp, releases, tmp_path / "out", [["gbv", base.doc_id("d.txt"), "sí", ""]])
     assert any({e["source_id"], e["target_id"]} == ends for e in run.table("edges.csv"))
+
+
+def test_the_report_counts_the_corrections_and_marks_them_in_the_click_panel(
+        nlp: Language, releases: Path, base: Run, tmp_path: Path, browser: DevTools) -> None:
+    run = corrected(nlp, releases, tmp_path / "out", [
+        ["sector", RED_MESA, "academic", ""], ["not_institution", "Comité Ficticio", "", ""]])
+    files = build_report(run.folder, tmp_path / "report")
+    html = files.html.read_text(encoding="utf-8")
+    assert "1 corrección aplicada" in html and "1 no coincide con nada" in html
+    browser.open(files.html)
+    panel = "document.getElementById('details').textContent"
+    for name, marked in ((RED_MESA, True), (IMM, False)):
+        key = json.dumps(run.entity(name)["entity_id"])
+        browser.evaluate(f"window.prensaRed.select({key})")
+        browser.wait_until(f"window.prensaRed.state.focus === {key}")
+        text = browser.evaluate(panel)
+        assert ("Corregida por el analista: sector corregido" in text) is marked, text
+        assert ("(línea 2)" in text) is marked
+    assert browser.errors() == []
 
 
 def test_corrections_csv_in_the_input_folder_is_picked_up_and_not_read_as_a_release(

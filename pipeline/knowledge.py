@@ -158,6 +158,18 @@ def data_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, line.rstrip("\r")
 
 
+def kind_words(path: Path, kinds: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The :func:`fold`-ed words of a ``kind<TAB>word`` file, by kind (every kind listed)."""
+    found: dict[str, set[str]] = {kind: set() for kind in kinds}
+    for number, line in data_lines(path):
+        kind, _, word = line.partition("\t")
+        if kind not in found or not word.strip():
+            raise KnowledgeError(f"{path}:{number}: expected "
+                                 f"'{'|'.join(found)}<TAB>word', got {line!r}")
+        found[kind].add(fold(word))
+    return {kind: frozenset(words) for kind, words in found.items()}
+
+
 def _json_lines(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
     """Each line of a JSONL file as ``(file:line, object)``."""
     for number, line in data_lines(path):

@@ -10,9 +10,7 @@ from functools import cache
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.knowledge import (
-    KnowledgeError,
-    data_lines,
-    fold,
+    kind_words,
     load_name_connectors,
     load_org_heads,
     load_roles,
@@ -40,14 +38,7 @@ class ContextWords:
 @cache
 def load_context_words() -> ContextWords:
     """``kind<TAB>word`` lines of ``context_words.tsv``, folded."""
-    kinds: dict[str, set[str]] = {kind: set() for kind in ContextWords.__slots__}
-    for number, line in data_lines(CONTEXT_FILE):
-        kind, _, word = line.partition("\t")
-        if kind not in kinds or not word.strip():
-            raise KnowledgeError(f"{CONTEXT_FILE}:{number}: expected "
-                                 f"'{'|'.join(kinds)}<TAB>word', got {line!r}")
-        kinds[kind].add(fold(word))
-    return ContextWords(**{kind: frozenset(words) for kind, words in kinds.items()})
+    return ContextWords(**kind_words(CONTEXT_FILE, ContextWords.__slots__))
 
 
 @cache

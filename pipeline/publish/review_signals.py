@@ -27,9 +27,8 @@ from pipeline.document.resolve import is_acronym
 from pipeline.document.rules import load_context_words, single_heads
 from pipeline.config import RESOURCES_DIR
 from pipeline.knowledge import (
-    KnowledgeError,
-    data_lines,
     fold,
+    kind_words,
     load_given_names,
     load_legal_suffixes,
     load_org_heads,
@@ -138,14 +137,8 @@ def _venues() -> frozenset[str]:
 @cache
 def review_cues() -> dict[str, frozenset[str]]:
     """review_cues.tsv by kind, folded; ``not_org`` with context_words.tsv's own."""
-    cues: dict[str, set[str]] = {"not_org": set(load_context_words().not_org), "level": set()}
-    for number, line in data_lines(REVIEW_CUES_FILE):
-        kind, _, word = line.partition("\t")
-        if kind not in cues or not word.strip():
-            raise KnowledgeError(f"{REVIEW_CUES_FILE}:{number}: expected "
-                                 f"'{'|'.join(cues)}<TAB>word', got {line!r}")
-        cues[kind].add(fold(word))
-    return {kind: frozenset(words) for kind, words in cues.items()}
+    cues = kind_words(REVIEW_CUES_FILE, ("not_org", "level"))
+    return cues | {"not_org": cues["not_org"] | load_context_words().not_org}
 
 
 @cache

@@ -45,6 +45,7 @@ MIN_DOUBT = 0.3  # rows less doubtful than this are not worth an analyst's time
 EVIDENCE_SENTENCES = 2
 EVIDENCE_CHARS = 240
 _BLOCK_MAX = 200  # names sharing a word beyond this are not compared through that word
+_HEADED = ("ruler:head:", "ruler:coord:", "ruler:legal:")  # origins of rules that saw a head
 
 
 @dataclass(slots=True)
@@ -137,7 +138,7 @@ def _venues() -> frozenset[str]:
 @cache
 def review_cues() -> dict[str, frozenset[str]]:
     """review_cues.tsv by kind, folded; ``not_org`` with context_words.tsv's own."""
-    cues = kind_words(REVIEW_CUES_FILE, ("not_org", "level"))
+    cues = kind_words(REVIEW_CUES_FILE, ("not_org", "level", "topic_head"))
     return cues | {"not_org": cues["not_org"] | load_context_words().not_org}
 
 
@@ -168,8 +169,8 @@ def _confirmed(entity: EntityFacts, words: list[str]) -> float:
         factor *= 0.6 if entity.n_documents == 2 else 0.4  # named apart in several releases
     if f" {' '.join(words)}".endswith(_legal_forms()):
         factor *= 0.4  # a legal form: "A.C."
-    if entity.holders:
-        factor *= 0.5  # someone holds a role in it
+    if entity.holders or entity.origins & {"rule:role-of", "rule:org-list"}:
+        factor *= 0.5  # someone holds a role in it, or the text lists it among bodies
     if is_acronym(entity.name) or "rule:acronym" in entity.origins:
         factor *= 0.5  # an acronym, or one defined beside the name
     if set(words[1:]) & review_cues()["level"] and words[0] not in review_cues()["not_org"]:
@@ -185,7 +186,9 @@ def institution_rows(corpus: ReviewCorpus) -> Iterator[ReviewRow]:
         if entity.label != "ORG" or not entity.mentions:
             continue
         words = fold(entity.name).split()
-        head, acronym = _has_head(words), is_acronym(entity.name)
+        acronym = is_acronym(entity.name)
+        # a head word in its name, or before it in the text ("la asociación Mujer Nueva")
+        head = _has_head(words) or any(o.startswith(_HEADED) for o in entity.origins)
         signals: list[tuple[str, float]] = []
         if entity.origins == {"ner"}:
             signals.append(("solo el modelo la reconoce, ninguna regla", 0.35))
@@ -235,8 +238,11 @@ def _pair_doubt(small: EntityFacts, large: EntityFacts, together: bool
     elif min(len(a), len(b)) >= 2 and (set(a) < set(b) or set(b) < set(a)):
         inner, outer = (a, b) if len(a) < len(b) else (b, a)
         # Differing by a head or a level ("Dirección del …", "… Municipal") is one body;
-        # by anything else ("… Suroriente", "… Femenil") often another.
-        plain = set(outer) - set(inner) <= review_cues()["level"] | _heads()[0]
+        # by a body about a topic ("Comisión de …") or anything else ("… Suroriente")
+        # often another.
+        extra = set(outer) - set(inner)
+        plain = extra <= review_cues()["level"] | _heads()[0] and \
+            not extra & review_cues()["topic_head"]
         longer, shorter = (large, small) if outer is b else (small, large)
         weight = (0.55 if _has_head(list(inner)) else 0.3) if plain else \
             0.2 if inner[0] == outer[0] else 0.0  # a head-less form fits several bodies
@@ -357,12 +363,17 @@ def document_rows(corpus: ReviewCorpus) -> Iterator[ReviewRow]:
         margin = abs(document.gbv_score - corpus.threshold)
         reasons, doubt = [], 0.45 * math.exp(-margin)
         if document.gbv_related:
+            names = [t for t in document.gbv_terms if _names_a_body(fold(t), document.org_forms)]
             rest = sum(corpus.term_weights.get(t, 0.0) for t in document.gbv_terms
-                       if not _names_a_body(fold(t), document.org_forms))
+                       if t not in names)
             if rest < corpus.threshold:
                 reasons.append("relacionado con violencia de género solo porque nombra a "
-                               f"una institución ({', '.join(document.gbv_terms[:3])})")
-                doubt = noisy_or((doubt, 0.5))
+                               f"una institución ({', '.join(names)})")
+                # one body among many named: a release about something else that lists it
+                among = len(document.orgs) >= 4 * max(1, len(names))
+                if among:
+                    reasons.append(f"entre {len(document.orgs)} instituciones")
+                doubt = noisy_or((doubt, 0.35, 0.3 if among else 0.0))
         if doubt < MIN_DOUBT:
             continue
         reasons.insert(0, f"puntuación {document.gbv_score:g} frente al umbral "

@@ -212,6 +212,18 @@ def test_the_report_counts_the_corrections_and_marks_them_in_the_click_panel(
     assert browser.errors() == []
 
 
+def test_a_withheld_person_made_public_by_id_needs_her_own_name(
+        nlp: Language, releases: Path, base: Run, tmp_path: Path) -> None:
+    withheld = next(e["entity_id"] for e in base.entities if e["withheld"] == "true")
+    run = corrected(nlp, releases, tmp_path / "out", [
+        ["public", withheld, "Ana Sofía Villarreal Ruiz", "another person's name"],
+        ["public", withheld, VECINA, ""]])
+    assert run.entity(VECINA)["withheld"] == "false"
+    assert all(e["entity_id"] != withheld for e in run.entities)
+    unmatched = run.table("corrections_unmatched.csv")
+    assert [u["line"] for u in unmatched] == ["2"] and "not the name" in unmatched[0]["reason"]
+
+
 def test_corrections_csv_in_the_input_folder_is_picked_up_and_not_read_as_a_release(
         nlp: Language, base: Run, tmp_path: Path) -> None:
     releases = write_releases(tmp_path / "in", RELEASES)

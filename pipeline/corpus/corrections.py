@@ -172,6 +172,7 @@ class _Resolver:
                 for alias in entity.aliases:
                     self.by_alias.setdefault(fold(alias), []).append(entity)
         self._earlier: dict[str, str] | None = None
+        self._events: dict[str, list[str]] | None = None
         self.by_path = {fold(path): doc for doc, path in index.paths.items()}
 
     def earlier_ids(self) -> dict[str, str]:
@@ -185,16 +186,24 @@ class _Resolver:
                     self._earlier[entity_id_for(label, key)] = found[0]
         return self._earlier
 
+    def event_docs(self) -> dict[str, list[str]]:
+        """Each event's releases."""
+        if self._events is None:
+            self._events = {}
+            for doc, (event, _) in self.index.events_of.items():
+                self._events.setdefault(event, []).append(doc)
+        return self._events
+
     def entity(self, target: str, labels: Iterable[str]) -> Entity | str:
         """The entity ``target`` names among ``labels``, else why none."""
         labels = tuple(labels)
         target = target.strip()
-        found = self.by_id.get(target) or self.by_id.get(self.earlier_ids().get(target, ""))
-        if found is not None:
+        if target in self.by_id or _ENTITY_ID.match(target):
+            found = self.by_id.get(target) or self.by_id.get(self.earlier_ids().get(target, ""))
+            if found is None:
+                return f"no entity has the id {target} in this corpus"
             return found if found.label in labels else (
                 f"{target} is a {found.label} entity; this action applies to {'/'.join(labels)}")
-        if _ENTITY_ID.match(target):
-            return f"no entity has the id {target} in this corpus"
         candidates = [e for e in self.by_name.get(fold(target), []) if e.label in labels]
         if not candidates and (match := _WITH_PLACE.match(target)):
             place = fold(match["place"])
@@ -220,10 +229,8 @@ class _Resolver:
             return [target]
         if (doc := self.by_path.get(fold(target))) is not None:
             return [doc]
-        if events:
-            docs = [d for d, (event, _) in self.index.events_of.items() if event == target]
-            if docs:
-                return docs
+        if events and target in self.event_docs():
+            return self.event_docs()[target]
         return f"no document {'or event ' if events else ''}{target!r} in this corpus"
 
 
@@ -276,8 +283,8 @@ def _apply(correction: Correction, plan: CorrectionPlan, resolver: _Resolver,
             return docs
         related = gbv_value(correction.value)
         # A release's decision is its event's: its near-duplicates report the same activity.
-        events = {resolver.index.events_of[d][0] for d in docs}
-        docs = [d for d, (event, _) in resolver.index.events_of.items() if event in events]
+        docs = sorted({d for doc in docs
+                       for d in resolver.event_docs()[resolver.index.events_of[doc][0]]})
         plan.gbv.update((d, bool(related)) for d in docs)
         return tuple(docs)
     if action == "public":
@@ -319,12 +326,12 @@ def _public(correction: Correction, resolver: _Resolver, key: bytes | None
             ) -> tuple[str, ...] | str:
     """A public person is named (see :func:`reveal_public`); the row matched if so."""
     name, target = _public_name(correction), correction.target.strip()
-    if key is not None and _ENTITY_ID.match(target) and target != withheld_id(
-            person_token(name, key)) and target not in resolver.by_id:
-        return f"{name!r} is not the name of the withheld person {target}"
     named = resolver.entity(name, ("PER",))
     if isinstance(named, str):
         return f"no release names {name!r}: write the name in full as the releases write it"
+    ids = {named.entity_id} | ({withheld_id(person_token(name, key))} if key else set())
+    if _ENTITY_ID.match(target) and target not in ids:
+        return f"{name!r} is not the name of the person {target}"
     return (named.entity_id,)
 
 

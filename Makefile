@@ -15,7 +15,7 @@ GRAPHOLOGY_VERSION := 0.26.0
 VENDOR := pipeline/resources/report/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install scrape extract evaluate report explore docs notebooks notebooks-run vendor-report test bench bench-full clean
+.PHONY: help install scrape extract review evaluate report explore docs notebooks notebooks-run vendor-report test bench bench-full clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,9 +31,13 @@ install: $(INSTALLED)
 scrape: $(INSTALLED)
 	$(PY) -m pipeline scrape --site juarez --out $(RAW) --pages $(or $(PAGES),1)
 
-## Extract people, institutions, dates and the network from data/raw into data/processed
+## Extract people, institutions, dates and the network from data/raw into data/processed (CORRECTIONS=file)
 extract: $(INSTALLED)
-	$(PY) -m pipeline extract --input $(RAW) --output $(PROCESSED)
+	$(PY) -m pipeline extract --input $(RAW) --output $(PROCESSED) $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
+
+## Write reports/review.csv: what to check first in data/processed, as a corrections sheet
+review: $(INSTALLED)
+	$(PY) -m pipeline review --input $(PROCESSED) --output $(or $(REVIEW),$(REPORTS)/review.csv)
 
 ## Score extraction against a hand-annotated corpus (CORPUS=../shared/corpus)
 evaluate: $(INSTALLED)

@@ -31,7 +31,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         summary = extract_corpus(args.input, args.output, settings=settings,
                                  progress=None if args.quiet else bar,
                                  since=args.since, until=args.until, by_year=args.by == "year",
-                                 rebuild=args.rebuild)
+                                 rebuild=args.rebuild, corrections=args.corrections)
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
         print(f"error: no release under {args.input} could be processed, so nothing was "
@@ -109,23 +109,79 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
     import tempfile
 
     from pipeline.evaluate import format_report
+    from pipeline.evaluate.summary import format_oracle, report_figures
     from pipeline.publish.tables import evaluate_tables, load_tables
     from pipeline.run import extract_corpus
 
     if not args.gold.is_file():
         raise InputError(f"gold file {args.gold} does not exist; give --gold GOLD.jsonl")
     with tempfile.TemporaryDirectory(prefix="prensa-red-eval-") as scratch:
-        output = args.output or Path(scratch)
+        output = args.output or Path(scratch) / "tables"
         # A store of its own: the annotated corpus never prunes the results of data/raw.
         # Scoring compares every person with the annotations, so nobody is withheld.
         settings = _settings(model=args.model, interim=str(Path(scratch) / "interim"),
                              include_private_persons=True)
         extract_corpus(args.input, output, settings=settings)
-        print(format_report(evaluate_tables(load_tables(output), args.gold,
-                                            aliases=args.aliases)))
+        report = evaluate_tables(load_tables(output), args.gold, aliases=args.aliases)
+        oracle = _review_oracle(args, output, Path(scratch), settings, report_figures(report)) \
+            if args.review_oracle else None
+    if args.json:
+        figures = report_figures(report) | ({"review_oracle": oracle} if oracle else {})
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report) + (format_oracle(oracle) if oracle else ""))
+    return 0
+
+
+def _review_oracle(args: argparse.Namespace, output: Path, scratch: Path, settings: Settings,
+                   before: dict[str, object]) -> dict[str, object]:
+    """The review sheet's top ``--review-oracle`` rows answered from the gold, applied as
+    corrections to a second run on the same store (no release analysed again), scored."""
+    from pipeline.evaluate import load_gold, predicted_docs_from_tables
+    from pipeline.evaluate.oracle import Gold, answer
+    from pipeline.evaluate.predicted import document_keys
+    from pipeline.evaluate.summary import report_figures
+    from pipeline.publish.review import review_rows
+    from pipeline.publish.sheets import write_review
+    from pipeline.publish.tables import evaluate_tables, load_tables
+    from pipeline.run import extract_corpus
+
+    if args.review_oracle < 1:
+        raise InputError(f"--review-oracle {args.review_oracle} is invalid; give the number "
+                         "of rows to answer, e.g. 20")
+    rows = review_rows(output, threshold=settings.gbv_threshold,
+                       include_private_persons=True)[:args.review_oracle]
+    tables = load_tables(output)
+    gold = Gold(load_gold(args.gold, aliases=args.aliases), predicted_docs_from_tables(
+        tables.documents, tables.mentions, tables.entities, tables.dates),
+        document_keys(tables.documents))
+    answered = answer(rows, gold)
+    write_review(scratch / "review-oracle.csv", answered)
+    extract_corpus(args.input, scratch / "corrected", settings=settings,
+                   corrections=scratch / "review-oracle.csv")
+    after = evaluate_tables(load_tables(scratch / "corrected"), args.gold, aliases=args.aliases)
+    return {"k": args.review_oracle, "rows": len(answered),
+            "accepted": sum(r.decision == "accept" for r in answered),
+            "before": before, "after": report_figures(after),
+            "answers": [{"rank": r.rank, "kind": r.kind, "suggestion": r.suggestion,
+                         "target": r.target, "name": r.name,
+                         "suggested_value": r.suggested_value, "decision": r.decision}
+                        for r in answered]}
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.publish.review import write_review_sheet
+
+    settings = _settings()
+    rows = write_review_sheet(args.input, args.output, threshold=settings.gbv_threshold,
+                              include_private_persons=bool(args.include_private_persons))
+    print(f"wrote {args.output} with {rows} rows to review, most worth checking first; mark "
+          "each decision accept or reject and pass it to extract --corrections",
+          file=sys.stderr)
     return 0
 
 
@@ -164,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--include-private-persons", action="store_true", default=None,
                          help="name every person, also those no release gives a public role "
                               "or an institution (default: withheld; README \"Privacy\")")
+    extract.add_argument("--corrections", type=Path, metavar="FILE",
+                         help="an analyst's corrections (CSV: action,target,value,note; or a "
+                              "filled review sheet), applied without analysing any release "
+                              "again (default: corrections.csv in the input folder, if any)")
     extract.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
                          help="network files: only events dated on or after this day")
     extract.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
@@ -271,7 +331,30 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--output", type=Path,
                           help="keep the extracted tables here (default: a temporary folder)")
     evaluate.add_argument("--model", help="spaCy model (as for extract)")
+    evaluate.add_argument("--review-oracle", type=int, metavar="K",
+                          help="also answer the review sheet's top K rows from the gold, apply "
+                               "the accepted ones as corrections and score again")
+    evaluate.add_argument("--json", action="store_true",
+                          help="print the figures (and the oracle's before and after) as one "
+                               "JSON object")
     evaluate.set_defaults(handler=cmd_evaluate)
+
+    review = commands.add_parser(
+        "review", help="rank what an analyst should check first, as a corrections sheet",
+        description="Read the tables of `extract` and write a review sheet (CSV): institutions "
+                    "with weak evidence, likely duplicates, bodies of another city, people "
+                    "whose privacy decision rests on thin evidence and releases near the GBV "
+                    "threshold, ranked by how much of the network each could change times how "
+                    "doubtful it is. Mark decision accept or reject; the sheet is then a "
+                    "corrections file for extract --corrections.")
+    review.add_argument("--input", type=Path, default=PROCESSED_DIR,
+                        help=f"folder with the extracted tables (default: {PROCESSED_DIR})")
+    review.add_argument("--output", type=Path, default=REPORTS_DIR / "review.csv",
+                        help=f"the sheet to write (default: {REPORTS_DIR / 'review.csv'})")
+    review.add_argument("--include-private-persons", action="store_true",
+                        help="review tables that name every person (extract "
+                             "--include-private-persons)")
+    review.set_defaults(handler=cmd_review)
     return parser
 
 

@@ -159,6 +159,25 @@ def data_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, line.rstrip("\r")
 
 
+def kind_lines(path: Path, kinds: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The entries of a ``kind<TAB>entry`` file as written, in file order, by kind (every
+    kind listed)."""
+    found: dict[str, list[str]] = {kind: [] for kind in kinds}
+    for number, line in data_lines(path):
+        kind, _, entry = line.partition("\t")
+        if kind not in found or not entry.strip():
+            raise KnowledgeError(f"{path}:{number}: expected "
+                                 f"'{'|'.join(found)}<TAB>word', got {line!r}")
+        found[kind].append(entry.strip())
+    return {kind: tuple(entries) for kind, entries in found.items()}
+
+
+def kind_words(path: Path, kinds: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The :func:`fold`-ed words of a ``kind<TAB>word`` file, by kind (every kind listed)."""
+    return {kind: frozenset(map(fold, entries))
+            for kind, entries in kind_lines(path, kinds).items()}
+
+
 def _json_lines(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
     """Each line of a JSONL file as ``(file:line, object)``."""
     for number, line in data_lines(path):

@@ -180,3 +180,36 @@ class DocumentResult:
     # The body every offset points into (Article.text), private people's names masked in
     # place (document/body_text.py); exported as texts.csv.
     text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One row of an analyst's corrections file (file → corpus stage): ``action`` on
+    ``target`` (an entity id, a name as entities.csv gives it, a document or an event id),
+    with ``value`` where the action needs one (see :mod:`pipeline.corpus.corrections`)."""
+
+    line: int  # the row's line in its file (the header is line 1), for messages
+    action: str
+    target: str
+    value: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One row of the review sheet (review → the analyst, and the evaluation's oracle): what
+    to check, why, and the correction it suggests. Once ``decision`` is ``accept``, the row
+    is a correction (``suggestion`` its action, ``suggested_value`` its value)."""
+
+    rank: int
+    kind: str  # what may be wrong: institution, duplicate, cross_city, person, document
+    target: str  # an entity id or a document id
+    name: str  # the entity's name, the document's title; a withheld person's id
+    label: str  # ORG, PER, or DOC
+    jurisdiction: str
+    suggestion: str  # an action of the corrections file, or "keep"
+    suggested_value: str
+    reason: str  # in Spanish, for the analyst
+    evidence: str  # the sentences and document ids behind it
+    decision: str = ""  # the analyst's: accept or reject
+    priority: float = 0.0  # how much of the network it could change × how doubtful it is

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Settings
+from pipeline.corpus.corrected import CorrectedCorpus
+from pipeline.corpus.corrections import plan_corrections, reveal_public
 from pipeline.corpus.network import Betweenness
 from pipeline.corpus.privacy import PublicPeople
 from pipeline.corpus.release_places import ReleasePlaces
@@ -30,6 +33,14 @@ from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.memory import collector_spares_what_lives, release_freed_memory
 from pipeline.publish.database import write_database
 from pipeline.publish.outputs import OutputSet
+from pipeline.publish.sheets import (
+    APPLIED_FILE,
+    UNMATCHED_FILE,
+    CorrectionsFile,
+    corrections_file,
+    read_corrections,
+    write_outcomes,
+)
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult
 from pipeline.sources.ingest import list_inputs, read_inputs
@@ -39,6 +50,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,8 @@ class Summary:
     processed: int = 0  # inputs the per-document stage ran on; the others came from the store
     reused: int = 0
     output: str = ""  # the folder the tables went to (none when no release was processed)
+    corrections: int = 0  # an analyst's corrections applied
+    unmatched: int = 0  # … that matched nothing in this corpus
 
     def line(self) -> str:
         """The run in one line, e.g. "1 document read, 0 rejected, 12 entities, …".
@@ -73,6 +87,10 @@ class Summary:
         if self.web_pages:  # a fallback here means a site adapter needs updating
             pages = ", ".join(f"{name}: {n}" for name, n in self.web_pages)
             text += f"; web pages read by {pages}"
+        if self.corrections or self.unmatched:
+            text += f"; {self.corrections} corrections applied"
+            if self.unmatched:
+                text += f", {self.unmatched} unmatched ({UNMATCHED_FILE})"
         if self.withheld:
             text += (f"; {counted(self.withheld, 'private person')} withheld (no public "
                      "role; --include-private-persons names them)")
@@ -103,7 +121,8 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    nlp: Language | None = None,
                    progress: Callable[[int], Callable[[], None]] | None = None,
                    since: date | None = None, until: date | None = None,
-                   by_year: bool = False, rebuild: bool = False) -> Summary:
+                   by_year: bool = False, rebuild: bool = False,
+                   corrections: Path | None = None) -> Summary:
     """Run extraction on every release under ``input_path``; write the tables to ``output_dir``.
 
     Per-document results are kept in the interim store (``settings.interim``) and reused
@@ -112,8 +131,12 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     returns a function called once per input read. An input without any file is an
     :class:`InputError`. ``since``, ``until``
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
+    ``corrections`` names an analyst's corrections file (default: ``corrections.csv`` in the
+    input folder, if any), applied in the corpus stage.
     """
     started = time.perf_counter()
+    found = corrections_file(input_path, corrections)
+    sheet = read_corrections(found) if found else None  # a malformed file stops us here
     paths = list_inputs(input_path, output=output_dir)
     if not paths:  # said before the model loads, and before the output folder is touched
         raise InputError(f"no files under {input_path}: put the releases there (.txt, .html, "
@@ -134,20 +157,28 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
         with collector_spares_what_lives():
             # 2. Corpus: passes over the stored results, in input order, then the tables.
             results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
-            index = index_corpus(_tallied(results, extractors), settings,
-                                 PublicPeople.learned_from(results, key),
+            people = PublicPeople.learned_from(results, key)
+            rows = sheet.corrections if sheet else ()
+            reveal_public(rows, people)
+            index = index_corpus(_tallied(results, extractors), settings, people,
                                  ReleasePlaces.learned_from(results))
             release_freed_memory()  # the identity tallies, before the second pass
-            entities, duplicates = index.entities, index.duplicates
-            documents = identify(results, index)
+            duplicates = index.duplicates
+            corrected = CorrectedCorpus(plan_corrections(rows, index, str(found), key=key),
+                                        index.entities)
+            documents = corrected.documents(identify(results, index))
             del index  # so the identities die with the second pass, before the network is built
-            written = write_tables(documents, entities, rejects, outputs.staging,
+            written = write_tables(documents, corrected.entities, rejects, outputs.staging,
                                    since=since, until=until, by_year=by_year,
                                    betweenness=Betweenness(settings.betweenness_exact_max,
                                                            settings.betweenness_samples))
+            entities = corrected.entities()
+            applied, unmatched = _record_corrections(sheet, corrected, outputs.staging)
             write_database(outputs.staging)  # from the staged tables: part of the same set
             outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
-                            source=input_path)
+                            source=input_path, facts={
+                                "private_persons": "named" if key is None else "withheld",
+                                "corrections": _corrections_facts(sheet, applied, unmatched)})
     store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(entities), edges=written.network.edges,
@@ -156,4 +187,27 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    web_pages=tuple((name, n) for name, n in extractors.most_common()
                                    if name != "text"),
                    withheld=sum(e.withheld for e in entities),
-                   processed=processed, reused=order.reused, output=str(output_dir))
+                   processed=processed, reused=order.reused, output=str(output_dir),
+                   corrections=applied, unmatched=unmatched)
+
+
+def _record_corrections(sheet: CorrectionsFile | None, corrected: CorrectedCorpus,
+                        folder: Path) -> tuple[int, int]:
+    """Write what each correction did (with a file only); warn of those that matched nothing."""
+    if sheet is None:
+        return 0, 0
+    applied, unmatched = write_outcomes(folder, corrected.outcomes())
+    if unmatched:
+        logger.warning("%d of the corrections in %s match nothing in this corpus; they are "
+                       "listed, with the reason, in %s", unmatched, sheet.path, UNMATCHED_FILE)
+    logger.info("%d corrections applied from %s (see %s)", applied, sheet.path, APPLIED_FILE)
+    return applied, unmatched
+
+
+def _corrections_facts(sheet: CorrectionsFile | None, applied: int, unmatched: int
+                       ) -> dict[str, object] | None:
+    """What run.json says of the corrections: the file, its SHA-256, what applied."""
+    if sheet is None:
+        return None
+    return {"file": str(sheet.path), "sha256": sheet.sha256, "rows": sheet.rows,
+            "applied": applied, "unmatched": unmatched}

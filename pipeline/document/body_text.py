@@ -39,18 +39,25 @@ def masked_body(text: str, found: Sequence[Mention], shown: Sequence[Mention]) -
     >>> masked_body("Ana Ruiz llegó; Ana Ruiz habló con la Fiscalía.", found, shown)
     '████████ llegó; ████████ habló con la Fiscalía.'
     """
-    private = [(before, after) for before, after in zip(found, shown, strict=True)
+    private = [before for before, after in zip(found, shown, strict=True)
                if after.label == "PER" and is_token(after.canonical)]
-    if not private:
+    return masked_people(text, private)
+
+
+def masked_people(text: str, people: Sequence[Mention]) -> str:
+    """``text`` with the names of ``people`` (mentions as found, with their offsets) masked in
+    place, where they were found and wherever they are written again."""
+    if not people:
         return text
     chars = list(text)
-    for mention, _ in private:
+    for mention in people:
         chars[mention.start_char:mention.end_char] = MASK * (mention.end_char
                                                              - mention.start_char)
-    forms = {form for mention, _ in private
-             for name in (mention.text, mention.canonical) if name
+    forms = {form for mention in people
+             for name in (mention.text, mention.canonical) if name and not is_token(name)
              for form in _runs(name)}
-    pattern = re.compile(rf"(?<!\w){literal_alternation(forms)}(?!\w)")
-    for match in pattern.finditer(text):
-        chars[match.start():match.end()] = MASK * (match.end() - match.start())
+    if forms:
+        pattern = re.compile(rf"(?<!\w){literal_alternation(forms)}(?!\w)")
+        for match in pattern.finditer(text):
+            chars[match.start():match.end()] = MASK * (match.end() - match.start())
     return "".join(chars)

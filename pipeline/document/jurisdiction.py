@@ -110,6 +110,13 @@ def _is_state_name(municipality: Municipality, form: str) -> bool:
         load_places().states
 
 
+def _inside_name(text: str, match: re.Match[str]) -> bool:
+    """The written municipality is part of a longer name: "Benito Juárez", "Gimnasio
+    Juárez", "Laura Méndez"."""
+    written = _words_before(text, match.start())
+    return bool(written) and written[-1][:1].isupper() and fold(written[-1]) not in _LINK_WORDS
+
+
 def _cue_weight(text: str, match: re.Match[str], own: bool) -> tuple[int, str]:
     """How strongly one written municipality says the release is about it, and the state
     written after it ("" when none): 3 after "de" with a municipal word before it ("el
@@ -117,10 +124,7 @@ def _cue_weight(text: str, match: re.Match[str], own: bool) -> tuple[int, str]:
     A name that is not a municipality's ``own`` (several share it, it reads as a person's, or
     a state has it: "Chihuahua") needs a municipal word or its state."""
     cues = load_places().cues
-    written = _words_before(text, match.start())
-    before = [fold(word) for word in written]
-    if written and written[-1][:1].isupper() and before[-1] not in _LINK_WORDS:
-        return 0, ""  # part of a longer name: "Benito Juárez", "Gimnasio Juárez"
+    before = [fold(word) for word in _words_before(text, match.start())]
     after = re.match(r"\s*,\s*([A-ZÁÉÍÓÚÑ][\w.]*(?:\s+[A-ZÁÉÍÓÚÑ][\w.]*){0,2})",
                      text[match.end():])
     state = found.name if after and (found := _state_in(after[1])) else ""
@@ -147,7 +151,7 @@ def _states_named(text: str) -> Counter[str]:
 
 def text_jurisdiction(title: str, text: str, *, fallback_state: str) -> Jurisdiction | None:
     """The municipality the text speaks of most as its own (see :func:`_cue_weight`; the
-    title's mentions count once more, and "el Ayuntamiento de la Capital", "el DIF
+    title's mentions of a city's usual name count once more, and "el Ayuntamiento de la Capital", "el DIF
     Capitalino" count for the capital of the state the text names most, else
     ``fallback_state``); None when nothing in the text says."""
     places = load_places()
@@ -156,13 +160,15 @@ def text_jurisdiction(title: str, text: str, *, fallback_state: str) -> Jurisdic
     first: dict[str, int] = {}
     named: Counter[str] | None = None  # the states the text names, counted once if needed
     for match in _form_pattern().finditer(whole):
+        if _inside_name(whole, match):
+            continue
         form = fold(match.group())
         own = places.by_form.get(form)
         own_name = own is not None and not _is_state_name(own, match.group()) \
             and not reads_as_person(match.group())
         weight, state = _cue_weight(whole, match, own_name)
-        if match.start() < len(title) and own_name:
-            weight += 1
+        if match.start() < len(title) and own_name and form in places.usual:
+            weight += 1  # a city's usual name in the title (not any surname a town shares)
         if not weight:
             continue
         if not state and own is None:

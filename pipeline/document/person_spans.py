@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 
-from pipeline.document.jurisdiction import load_places
+from pipeline.document.places import load_places
 from pipeline.document.names import institution_words, is_common_word, is_no_name_word
 from pipeline.document.people import LINK, inside, role_pattern
 from pipeline.document.rules import load_context_words, role_forms, single_heads

@@ -87,6 +87,11 @@ def _type_vocabulary() -> tuple[Term, ...]:
                  for number, (kind, weight, term) in _rows(EVENT_TYPES_FILE, 3))
 
 
+def gbv_term_weights() -> dict[str, float]:
+    """Each GBV term, as ``gbv_terms`` lists it, with its weight."""
+    return {term.label: term.weight for term in _gbv_vocabulary()}
+
+
 def gbv_relevance(text: str, *, threshold: float, lead_chars: int = 600,
                   passing_weight: float = 0.25) -> Relevance:
     """Score ``text`` (title first) against the GBV vocabulary: the weights of the terms

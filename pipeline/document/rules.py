@@ -10,9 +10,9 @@ from functools import cache
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.knowledge import (
-    KnowledgeError,
-    data_lines,
     fold,
+    kind_lines,
+    kind_words,
     load_name_connectors,
     load_org_heads,
     load_roles,
@@ -44,14 +44,7 @@ class ContextWords:
 @cache
 def load_context_words() -> ContextWords:
     """``kind<TAB>word`` lines of ``context_words.tsv``, folded."""
-    kinds: dict[str, set[str]] = {kind: set() for kind in ContextWords.__slots__}
-    for number, line in data_lines(CONTEXT_FILE):
-        kind, _, word = line.partition("\t")
-        if kind not in kinds or not word.strip():
-            raise KnowledgeError(f"{CONTEXT_FILE}:{number}: expected "
-                                 f"'{'|'.join(kinds)}<TAB>word', got {line!r}")
-        kinds[kind].add(fold(word))
-    return ContextWords(**{kind: frozenset(words) for kind, words in kinds.items()})
+    return ContextWords(**kind_words(CONTEXT_FILE, ContextWords.__slots__))
 
 
 @cache
@@ -76,14 +69,7 @@ def role_forms() -> tuple[str, ...]:
 @cache
 def _standard_bodies() -> dict[str, tuple[str, ...]]:
     """``standard_bodies.tsv`` by kind ("alone", "member"), names as written."""
-    kinds: dict[str, list[str]] = {"alone": [], "member": []}
-    for number, line in data_lines(STANDARD_FILE):
-        kind, _, name = line.partition("\t")
-        if kind not in kinds or not name.strip():
-            raise KnowledgeError(f"{STANDARD_FILE}:{number}: expected 'alone|member<TAB>name', "
-                                 f"got {line!r}")
-        kinds[kind].append(name.strip())
-    return {kind: tuple(names) for kind, names in kinds.items()}
+    return kind_lines(STANDARD_FILE, ("alone", "member"))
 
 
 def standalone_bodies() -> tuple[str, ...]:

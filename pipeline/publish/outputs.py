@@ -147,8 +147,11 @@ class OutputSet:
                 path.unlink(missing_ok=True)
                 logger.info("removed %s, left by an interrupted run", path)
 
-    def publish(self, *, documents: int, rejected: int, model: str, source: Path) -> bool:
+    def publish(self, *, documents: int, rejected: int, model: str, source: Path,
+                facts: dict[str, Any] | None = None) -> bool:
         """Move the staged set into the folder and write ``run.json``; return True.
+
+        ``facts`` are further entries of ``run.json`` (those whose value is None are left out).
 
         With no document processed, nothing is published (return False): the previous set
         stays and the staged rejects become ``rejects-failed-run.csv``.
@@ -174,7 +177,9 @@ class OutputSet:
                "version": __version__,
                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "model": model, "input": str(source), "documents": documents,
-               "rejected": rejected, "files": files}
+               "rejected": rejected,
+               **{name: value for name, value in (facts or {}).items() if value is not None},
+               "files": files}
         with atomic_path(self.folder / RUN_FILE) as temporary:
             temporary.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")

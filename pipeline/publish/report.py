@@ -35,7 +35,9 @@ from pipeline.publish import figures, html_charts, style
 from pipeline.publish.export import atomic_path, ensure_folder
 from pipeline.publish.layout import GroupTitle, Positions, network_layout, titled_layout
 from pipeline.publish.places import event_places, for_place, municipalities, resolve_place, slug
-from pipeline.publish.tables import Tables, institution_graph, load_tables, node_events
+from pipeline.publish.sheets import APPLIED_FILE, UNMATCHED_FILE
+from pipeline.publish.tables import Tables, institution_graph, load_tables, node_events, read_table
+from pipeline.sources.ingest import read_run
 
 REPORT_RESOURCES = RESOURCES_DIR / "report"
 VENDOR = REPORT_RESOURCES / "vendor"
@@ -105,6 +107,47 @@ def summary_html(tables: Tables) -> str:
             "violencia de género): cuentan en las tablas, y los de violencia de género en la "
             "red, pero no en la línea de tiempo ni al filtrar por periodo.</p>")
     return f'<div class="cards">{cards}</div>{note}'
+
+
+def corrections_note(folder: Path) -> str:
+    """"N correcciones aplicadas", when the run applied an analyst's corrections file."""
+    facts = (read_run(folder) or {}).get("corrections")
+    if not facts:
+        return ""
+    applied, unmatched = int(facts.get("applied", 0)), int(facts.get("unmatched", 0))
+    text = (f"{_count(applied, 'corrección aplicada', 'correcciones aplicadas')} desde "
+            f"<code>{escape(Path(str(facts.get('file', ''))).name)}</code>")
+    if unmatched:
+        text += (f"; {_count(unmatched, 'no coincide', 'no coinciden')} con nada en este "
+                 f"corpus (<code>{UNMATCHED_FILE}</code>)")
+    return (f'<p class="note" id="corrections-summary">{text}. Las instituciones corregidas '
+            "se señalan al hacer clic en ellas.</p>")
+
+
+def _correction_text(action: str, value: str, names: list[str], line: str) -> tuple[int, str]:
+    """Which of a correction's entities it describes (index into its ids), and how."""
+    texts = {
+        "merge": (1, f"fusionada con «{names[0] if names else ''}»"),
+        "detach": (1, f"separada de «{names[0] if names else ''}» en el comunicado {value}"),
+        "rename": (0, f"nombre corregido: «{value}»"),
+        "sector": (0, f"sector corregido: {style.sector_label(value)}"),
+        "jurisdiction": (0, f"jurisdicción corregida: {value or 'ninguna'}"),
+    }
+    index, text = texts.get(action, (0, action))
+    return index, f"{text} (línea {line})"
+
+
+def node_corrections(folder: Path) -> dict[str, list[str]]:
+    """Each institution's corrections, as the click panel lists them."""
+    if not (folder / APPLIED_FILE).is_file():
+        return {}
+    found: dict[str, list[str]] = {}
+    applied = read_table(folder / APPLIED_FILE, lists=["entity_ids", "names"])
+    for row in applied.itertuples(index=False):
+        index, text = _correction_text(row.action, row.value, list(row.names), row.line)
+        if index < len(row.entity_ids):
+            found.setdefault(row.entity_ids[index], []).append(text)
+    return found
 
 
 def top_institutions_html(nodes: pd.DataFrame) -> str:
@@ -212,6 +255,7 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
         data = graph.nodes[node]
         name = str(data.get("name", node))
         known = aliases.get(node, [])
+        corrected = data.get("corrections")
         nodes.append({"key": node, "name": name, "sector": style.sector_style(
                           data.get("sector")).key,
                       "x": round(positions[node][0], 4), "y": round(positions[node][1], 4),
@@ -223,7 +267,8 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
                       "seen_in": [place for place, _ in Counter(
                           places_of[e] for e in taking_part.get(node, ()) if places_of.get(e)
                       ).most_common()],
-                      "events": sorted(event_index[e] for e in taking_part.get(node, ()))})
+                      "events": sorted(event_index[e] for e in taking_part.get(node, ())),
+                      **({"corrections": corrected} if isinstance(corrected, list) else {})})
     edges = [{"s": index[s], "t": index[t],
               "events": sorted(event_index[e] for e in d.get("event_ids", [])),
               "sentence": sorted(event_index[e] for e in d.get("sentence_event_ids", [])
@@ -374,6 +419,10 @@ def build_report(input_dir: Path, output_dir: Path, *, jurisdiction: str | None 
     every = load_tables(input_dir)
     place = resolve_place(every, jurisdiction) if jurisdiction else ""
     tables = with_distinct_names(for_place(every, place) if place else every)
+    corrections = node_corrections(input_dir)
+    if corrections:  # for the click panel: the analyst's corrections of each institution
+        tables = replace(tables, nodes=tables.nodes.assign(corrections=[
+            corrections.get(node) for node in tables.nodes["entity_id"]]))
     graph = institution_graph(tables.nodes, tables.edges)
     several = not place and len(municipalities(tables)) > 1
     positions, titles = titled_layout(graph, title_of=group_title(tables) if several else None,
@@ -392,7 +441,7 @@ def build_report(input_dir: Path, output_dir: Path, *, jurisdiction: str | None 
         **network_page_values(tables, graph, positions),
         "title": escape(f"{PAGE_TITLE}: {place}" if place else PAGE_TITLE),
         "generated": _es_date(today or date.today()),
-        "summary": summary_html(tables),
+        "summary": summary_html(tables) + corrections_note(input_dir),
         "top_institutions": top_institutions_html(tables.nodes),
         "top_chart": html_charts.top_institutions_chart(tables.nodes),
         "sectors": sectors_html(tables.nodes),

@@ -8,7 +8,7 @@ documented in the README's Outputs table.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -115,13 +115,15 @@ def _write_releases(documents: Iterable[IdentifiedDocument], output_dir: Path
     return count, events.events()
 
 
-def write_tables(documents: Iterable[IdentifiedDocument], entities: Sequence[Entity],
-                 rejects: Sequence[Reject], output_dir: Path, *, since: date | None = None,
-                 until: date | None = None, by_year: bool = False,
-                 betweenness: Betweenness = Betweenness()) -> Written:
+def write_tables(documents: Iterable[IdentifiedDocument],
+                 entities: Callable[[], Sequence[Entity]], rejects: Sequence[Reject],
+                 output_dir: Path, *, since: date | None = None, until: date | None = None,
+                 by_year: bool = False, betweenness: Betweenness = Betweenness()) -> Written:
     """Write every table and graph of one run to ``output_dir``: the per-release tables from
-    ``documents``, then the entities and the network."""
+    ``documents``, then the entities (``entities()``, called once the releases are written:
+    corrections count them there) and the network."""
     count, event_list = _write_releases(documents, output_dir)
+    entities = entities()
     export.write_csv(output_dir / "entities.csv", ENTITY_COLUMNS, map(export.record_row, entities))
     network = write_network(event_list, {e.entity_id: e for e in entities}, output_dir,
                             since=since, until=until, by_year=by_year,

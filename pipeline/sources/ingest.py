@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "json"}
 # Metadata beside the releases, never read as releases nor rejected: the scraper's ledgers,
-# manifests (manifest.*), an annotated corpus's gold and aliases, README files.
-LEDGERS = {"failures.csv", "discovered.csv", "gold.jsonl", "aliases.json"}
+# manifests (manifest.*), an annotated corpus's gold and aliases, an analyst's corrections
+# (picked up by extract), README files.
+LEDGERS = {"failures.csv", "discovered.csv", "gold.jsonl", "aliases.json", "corrections.csv"}
 
 
 def is_metadata(path: Path) -> bool:

@@ -302,6 +302,9 @@
     el("p", sector + " · " + plural(n.n_events, "evento", "eventos") + " · " +
        plural(ties.length, "vínculo visible", "vínculos visibles"), details, "hint");
     if (n.acronyms.length) { el("p", "Siglas: " + n.acronyms.join(", "), details, "hint"); }
+    if (n.corrections && n.corrections.length) {
+      el("p", "Corregida por el analista: " + n.corrections.join("; "), details, "corrected");
+    }
     el("h4", "Eventos", details);
     eventList(n.events, details);
     if (ties.length) {

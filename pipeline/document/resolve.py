@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from pipeline.document.council import council_reading
 from pipeline.document.places import parse_label
 from pipeline.document.rules import single_heads
 from pipeline.knowledge import (
@@ -89,7 +90,9 @@ def _resolve_orgs(mentions: list[Mention], jurisdiction: str) -> list[Mention]:
     for mention in mentions:
         if _is_short(mention):
             continue
-        canonical = _org_name(mention, jurisdiction)
+        reading = council_reading(mention.text, mention.sentence)
+        canonical = _org_name(mention if reading is None else
+                              replace(mention, text=reading, origin=""), jurisdiction)
         previous = named[-1] if named else None
         if (previous is not None and mention.origin == "rule:acronym"
                 and 0 < mention.start_char - previous.end_char <= 2):

@@ -39,6 +39,7 @@ class ContextWords:
     topic: frozenset[str]  # "en materia de Desarrollo Social": a subject, not the body
     exercise: frozenset[str]  # "Cabildo Juvenil": a civic exercise, not the council
     programme: frozenset[str]  # "el programa Mujeres Seguras": a programme's name follows
+    council: frozenset[str]  # "el Ayuntamiento aprobó": the council, not the government
 
 
 @cache

@@ -3,6 +3,9 @@
 Prints:
 1. the full pipeline against the bare model (``nlp.pipe``, same model, texts and batch size),
    with each spaCy component's and per-document function's share of the pipeline's time;
+   then whole cold runs on 1,000 varied releases (every name new, words swapped: no two
+   alike, as in a real archive): `extract` with an empty store against the bare model, each
+   a fresh process timed from outside, model loading included;
 2. a scaling table, with repeating names and with ever-new names (benchmarks/corpora.py):
    seconds per stage, releases per second and peak memory of all processes together;
 3. a rerun of the largest unchanged corpus, with one release added, and with only an
@@ -36,6 +39,7 @@ from corpora import write_corpus
 HERE = Path(__file__).resolve().parent
 STAGES = ("document stage", "identities", "dedupe", "network metrics")
 RATIO_RUNS = 2  # pipeline runs of the throughput ratio, each bracketed by bare ones
+COLD_SIZE = 1000  # varied releases of the whole cold runs
 
 
 def measure(corpus: Path, folder: Path, name: str, *extra: str,
@@ -103,6 +107,33 @@ def print_ratio(figures: dict[str, Any]) -> None:
         print(f"     {name:<28} {value:6.2f} s  {100 * value / total:5.1f} %")
 
 
+def _wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command[:4])} failed:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def print_cold_ratio(corpus: Path, folder: Path) -> None:
+    """Whole cold `extract` runs against whole bare-model runs on the same varied corpus,
+    alternated (bare, pipeline, bare, pipeline, bare): each pipeline run is set against the
+    mean of the bare runs around it, as the machine's speed drifts."""
+    bare_command = [sys.executable, str(HERE / "bare_model.py"), str(corpus)]
+    bare = [_wall(bare_command)]
+    runs = []
+    for run in range(RATIO_RUNS):
+        runs.append(_wall([sys.executable, "-m", "pipeline", "-q", "extract", "--input",
+                           str(corpus), "--output", str(folder / f"cold-{run}-out"),
+                           "--interim", str(folder / f"cold-{run}-store")]))
+        bare.append(_wall(bare_command))
+    ratios = [(bare[i] + bare[i + 1]) / 2 / seconds for i, seconds in enumerate(runs)]
+    print(f"   whole cold runs on {COLD_SIZE} varied releases (fresh processes, model loading "
+          f"included): bare model {', '.join(f'{s:.1f}' for s in bare)} s, extract "
+          f"{', '.join(f'{s:.1f}' for s in runs)} s: {sum(ratios) / len(ratios):.2f}× the "
+          f"bare throughput (each run: {', '.join(f'{r:.2f}×' for r in ratios)})")
+
+
 def write_corrections(tables: Path, path: Path) -> Path:
     """Corrections of the most named institutions of a run (a sector, a name, a removal, a
     merge) and of one release's GBV decision: the corpus stage's work on every release that
@@ -148,6 +179,9 @@ def main() -> None:
         ratio_size = 400 if 400 in sizes else sizes[0]
         print_ratio(measure(corpora["repeating", ratio_size], folder, "bare", "--bare",
                             "--runs", str(RATIO_RUNS)))
+        varied = folder / f"varied-{COLD_SIZE}.jsonl"
+        write_corpus(varied, COLD_SIZE, names="new")
+        print_cold_ratio(varied, folder)
 
         print("\n2. scaling (seconds; rest = reading results back, events, tables; wall "
               "includes start-up)")

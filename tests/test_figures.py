@@ -127,10 +127,11 @@ def test_layout_fills_a_landscape_canvas_and_is_reproducible() -> None:
     assert max(positions[n][0] for n in main) < min(positions[n][0] for n in small)
 
 
-def test_iterations_are_capped_for_large_groups() -> None:
+def test_iterations_are_capped_for_large_groups_and_few_for_small_ones() -> None:
     assert iterations_for(50) == 300
     assert iterations_for(2000) < 50
     assert iterations_for(100_000) >= 10
+    assert iterations_for(2) < iterations_for(8) < iterations_for(25) == 300
 
 
 def test_a_group_above_the_force_cap_is_placed_around_its_core(monkeypatch) -> None:

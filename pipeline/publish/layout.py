@@ -26,6 +26,9 @@ MAX_ITERATIONS = 300
 # comparisons caps the iterations of a large group (a 2,000-node group gets 20).
 PAIR_BUDGET = 40_000_000
 MIN_ITERATIONS = 10
+# A small group settles in a few iterations per node: a pair of institutions needs no 300
+# (a corpus of one-off releases has hundreds of such groups).
+ITERATIONS_PER_NODE = 12
 FORCE_MAX_NODES = 1000  # institutions of a group placed by ForceAtlas2; the rest beside them
 GAP = 0.6  # space between groups, in units of a one-node group's radius
 TITLE_BAND = 0.06  # height of a group's title band, as a share of the largest group's height
@@ -49,7 +52,8 @@ class GroupTitle:
 
 def iterations_for(size: int) -> int:
     """ForceAtlas2 iterations for a group of ``size`` nodes."""
-    return max(MIN_ITERATIONS, min(MAX_ITERATIONS, PAIR_BUDGET // max(size * size, 1)))
+    return max(MIN_ITERATIONS, min(MAX_ITERATIONS, ITERATIONS_PER_NODE * size,
+                                   PAIR_BUDGET // max(size * size, 1)))
 
 
 def _force_layout(group: nx.Graph, seed: int) -> np.ndarray:

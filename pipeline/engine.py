@@ -117,6 +117,6 @@ def analyse_batch(batch: list[tuple[str, RawDocument]], settings: Settings, loca
                   fingerprint: str, privacy_key: bytes | None) -> tuple[int, list[str]]:
     """A cluster task, run on a worker: process ``batch``, write its shard straight to the
     store, return the number processed and the shard names (never the results)."""
-    store = ResultStore(location, fingerprint, index=False)
+    store = ResultStore(location, fingerprint, index=False, lease=False)  # the run holds one
     processed = analyse_into(batch, store, worker_nlp(settings.model), settings, privacy_key)
     return processed, store.written

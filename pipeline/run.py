@@ -31,7 +31,7 @@ from pipeline.publish.outputs import OutputSet
 from pipeline.publish.write import write_tables
 from pipeline.records import DocumentResult
 from pipeline.sources.ingest import list_inputs, read_inputs
-from pipeline.store import ResultStore, RunOrder
+from pipeline.store import ResultStore, RunOrder, location_for
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -100,32 +100,32 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     tick = progress(len(paths)) if progress else (lambda: None)
     model = model_in_use(settings, nlp)
     fingerprint = pipeline_fingerprint(settings, model, nlp.pipe_names if nlp else (), key)
-    store = ResultStore(settings.interim, fingerprint, index=not rebuild)
-    order = RunOrder(store)
-    with OutputSet(output_dir) as outputs:
-        # 1. Per document: every release the store lacks, written to the store.
-        inputs = _counted(read_inputs(input_path, paths), tick)
-        processed = analyse_pending(order.missing(inputs), store, settings, nlp, key)
-        release_freed_memory()  # the per-document stage's memory, before the corpus stage's
-        # What lives now (the store's index, a model the caller keeps) lives through the
-        # corpus stage: its collections need not walk it again.
-        with collector_spares_what_lives():
-            # 2. Corpus: passes over the stored results, in input order, then the tables.
-            results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
-            index = index_corpus(_tallied(results, extractors), settings,
-                                 PublicPeople.learned_from(results, key),
-                                 ReleasePlaces.learned_from(results))
-            release_freed_memory()  # the identity tallies, before the second pass
-            entities, duplicates = index.entities, index.duplicates
-            documents = identify(results, index)
-            del index  # so the identities die with the second pass, before the network is built
-            written = write_tables(documents, entities, rejects, outputs.staging,
-                                   since=since, until=until, by_year=by_year,
-                                   betweenness=Betweenness(settings.betweenness_exact_max,
-                                                           settings.betweenness_samples))
-            outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
-                            source=input_path)
-    store.prune(order.keys)
+    with ResultStore(location_for(settings), fingerprint, index=not rebuild) as store:
+        order = RunOrder(store)
+        with OutputSet(output_dir) as outputs:
+            # 1. Per document: every release the store lacks, written to the store.
+            inputs = _counted(read_inputs(input_path, paths), tick)
+            processed = analyse_pending(order.missing(inputs), store, settings, nlp, key)
+            release_freed_memory()  # the per-document stage's memory, before the corpus stage's
+            # What lives now (the store's index, a model the caller keeps) lives through the
+            # corpus stage: its collections need not walk it again.
+            with collector_spares_what_lives():
+                # 2. Corpus: passes over the stored results, in input order, then the tables.
+                results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
+                index = index_corpus(_tallied(results, extractors), settings,
+                                     PublicPeople.learned_from(results, key),
+                                     ReleasePlaces.learned_from(results))
+                release_freed_memory()  # the identity tallies, before the second pass
+                entities, duplicates = index.entities, index.duplicates
+                documents = identify(results, index)
+                del index  # so the identities die with the second pass, before the network is built
+                written = write_tables(documents, entities, rejects, outputs.staging,
+                                       since=since, until=until, by_year=by_year,
+                                       betweenness=Betweenness(settings.betweenness_exact_max,
+                                                               settings.betweenness_samples))
+                outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
+                                source=input_path)
+        store.prune(order.keys)
     return Summary(documents=written.documents, rejected=len(rejects),
                    entities=len(entities), edges=written.network.edges,
                    seconds=time.perf_counter() - started, model=model,

@@ -29,7 +29,7 @@ from functools import cache
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.document.dates import MONTHS, WEEKDAYS
-from pipeline.document.jurisdiction import load_places
+from pipeline.document.places import load_places
 from pipeline.document.rules import load_context_words
 from pipeline.knowledge import (
     KnowledgeError,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.document.dates import MONTHS, WEEKDAYS
@@ -59,6 +59,8 @@ _PIECE = re.compile(rf"{_WORD}|{_INITIAL}|\S+")
 _WORD_BEFORE = re.compile(r"(\w+)[ \t]+(?:(?:de|del)[ \t]+(?:(?:la|las|los)[ \t]+)?)?$")
 _QUOTES = "\"“«'‘"
 _PATRONYMIC = re.compile(r"\w*[áéíóú]\w*[aeiou]z", re.IGNORECASE)
+# A verb in the past that opens a sentence or a headline ("Declaró", "Firmaron"): no name.
+_PAST_VERB = re.compile(r"\w{3,}(?:ó|aron|eron|ieron)", re.IGNORECASE)
 _SPLITS = frozenset({"y", "e"})  # two names, not one
 _MAX_PLACE_WORDS = 4
 _HEADLINE_SHARE = 0.6  # of a text's words of 4 letters or more capitalised: a headline
@@ -140,10 +142,13 @@ def _namesake_cues() -> frozenset[str]:
     return _mask_words()["namesake"] | load_context_words().place
 
 
-def is_headline(text: str) -> bool:
-    """Most words capitalised: a title written in capitals or in title case."""
+def is_headline(text: str, *, title: bool) -> bool:
+    """A text written in capitals, or a title in title case (most of its words capitalised):
+    capitals there say nothing of names. A sentence whose words are mostly capitalised is read
+    as one, though: a list of names looks just so."""
     words = [w for w in re.findall(r"\w{4,}", text) if not w.isdigit()]
-    return bool(words) and sum(w[0].isupper() for w in words) >= _HEADLINE_SHARE * len(words)
+    shown = sum(w.isupper() if not title else w[0].isupper() for w in words)
+    return bool(words) and shown >= _HEADLINE_SHARE * len(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,23 +159,29 @@ class _Word:
     joined: str  # the particle before it ("de la"; "" when none)
 
 
-def _words(run: re.Match[str]) -> list[_Word]:
+def _words(run: str) -> list[_Word]:
     words: list[_Word] = []
     particle: list[str] = []
-    for piece in _PIECE.finditer(run.group()):
+    for piece in _PIECE.finditer(run):
         if piece.group()[0].isupper():
-            words.append(_Word(run.start() + piece.start(), run.start() + piece.end(),
-                               piece.group(), " ".join(particle)))
+            words.append(_Word(piece.start(), piece.end(), piece.group(), " ".join(particle)))
             particle = []
         else:
             particle.append(piece.group())
     return words
 
 
+@cache
+def _place_openers() -> frozenset[str]:
+    return frozenset(place.split()[0] for place in _places())
+
+
 def _place_ends(words: list[_Word]) -> dict[int, int]:
     """Where a place that starts at a word ends (index past its last word)."""
     ends: dict[int, int] = {}
-    for i in range(len(words)):
+    for i, word in enumerate(words):
+        if fold_word(word.text) not in _place_openers():
+            continue
         for j in range(min(len(words), i + _MAX_PLACE_WORDS), i, -1):
             if fold(" ".join(f"{w.joined} {w.text}" for w in words[i:j])) in _places():
                 ends[i] = j
@@ -206,6 +217,13 @@ def name_spans(run: re.Match[str], *, evidence_only: bool) -> list[tuple[int, in
     A stretch of words that are not vocabulary is a name when it holds a word of name
     evidence or, unless ``evidence_only`` (a headline, a quote), two words or more; then it
     runs from its first to its last word of evidence."""
+    return [(run.start() + start, run.start() + end)
+            for start, end in _spans_in(run.group(), evidence_only)]
+
+
+@lru_cache(maxsize=1 << 15)
+def _spans_in(run: str, evidence_only: bool) -> tuple[tuple[int, int], ...]:
+    """:func:`name_spans` of a run's text, cached: institutions' and places' names recur."""
     words = _words(run)
     places = _place_ends(words)
     reader = _Reader(evidence_only)
@@ -229,9 +247,9 @@ def name_spans(run: re.Match[str], *, evidence_only: bool) -> list[tuple[int, in
             break
         if name_evidence(word.text):
             reader.add(word, evidence=True)
-        elif folded in vocabulary() or (not evidence_only and len(word.text) > 1
-                                        and word.text.isupper()):  # a word, an acronym
-            reader.close()
+        elif folded in vocabulary() or _PAST_VERB.fullmatch(word.text) or (
+                not evidence_only and len(word.text) > 1 and word.text.isupper()):
+            reader.close()  # a word, a verb, an acronym
         elif folded in known_words():
             if reader.evident and not word.joined:
                 reader.add(word, evidence=True)  # "Ana Cano"
@@ -241,7 +259,7 @@ def name_spans(run: re.Match[str], *, evidence_only: bool) -> list[tuple[int, in
             reader.add(word, evidence=False)
         i += 1
     reader.close()
-    return reader.spans
+    return tuple(reader.spans)
 
 
 def _runs(text: str, headline: bool) -> Iterator[tuple[int, int]]:
@@ -252,6 +270,12 @@ def _runs(text: str, headline: bool) -> Iterator[tuple[int, int]]:
             continue  # "la colonia Vicente Guerrero", "el memorial del Campo Algodonero"
         quoted = run.start() > 0 and text[run.start() - 1] in _QUOTES
         yield from name_spans(run, evidence_only=headline or quoted)
+
+
+@lru_cache(maxsize=1 << 14)
+def _maskable(form: str) -> bool:
+    """Whether some part of ``form`` would be masked, in a sentence or in a headline."""
+    return bool(form) and any(True for headline in (False, True) for _ in _runs(form, headline))
 
 
 class NameMask:
@@ -269,13 +293,16 @@ class NameMask:
 
     def __init__(self, *, kept: Iterable[str], private: dict[str, str],
                  replacement: Callable[[str], str]) -> None:
-        self._forms = {form: form for form in kept if form} | private
+        # A kept form matters only where it would be masked: most institutions' names are
+        # vocabulary, and a release's pattern stays small.
+        self._forms = {form: form for form in kept if _maskable(form)} | private
         self._pattern = re.compile(rf"(?<!\w){literal_alternation(self._forms)}(?!\w)") \
             if self._forms else None
         self._replacement = replacement
 
-    def __call__(self, text: str) -> str:
-        headline = is_headline(text)
+    def __call__(self, text: str, *, title: bool = False) -> str:
+        """``text`` with its possible names masked; a ``title`` may be a headline."""
+        headline = is_headline(text, title=title)
         out: list[str] = []
         position = 0
         for known in self._pattern.finditer(text) if self._pattern else ():
@@ -284,6 +311,26 @@ class NameMask:
             position = known.end()
         out.append(self._masked(text[position:], headline))
         return "".join(out)
+
+    def with_names_of(self, text: str) -> NameMask:
+        """This mask, also replacing the names it finds in ``text`` (a body) wherever they
+        are written, in capitals too: a headline's capitals tell no name, but its body does."""
+        names: dict[str, str] = {}
+        position = 0
+        for known in self._pattern.finditer(text) if self._pattern else ():
+            names |= self._names_in(text[position:known.start()])
+            position = known.end()
+        names |= self._names_in(text[position:])
+        kept = {form for form, replacement in self._forms.items() if form == replacement}
+        private = {form: replacement for form, replacement in self._forms.items()
+                   if form != replacement}
+        private |= {form: replacement for name, replacement in names.items()
+                    for form in (name, name.upper())}
+        return NameMask(kept=kept, private=private, replacement=self._replacement)
+
+    def _names_in(self, text: str) -> dict[str, str]:
+        return {text[start:end]: self._replacement(text[start:end])
+                for start, end in _runs(text, is_headline(text, title=False))}
 
     def _masked(self, text: str, headline: bool) -> str:
         out: list[str] = []

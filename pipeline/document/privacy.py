@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR, Settings
-from pipeline.document.name_mask import RUN, NameMask, name_spans
+from pipeline.document.name_mask import RUN, NameMask, is_headline, name_evidence, name_spans
 from pipeline.document.resolve import name_words, normalize_form
 from pipeline.document.rules import load_context_words
 from pipeline.errors import UserError
@@ -169,13 +169,15 @@ def _name_runs(name: str) -> set[str]:
 
 def person_shaped(mention: Mention) -> bool:
     """An institution's mention that has the shape of a person's name, and is a person for
-    privacy: read as a sentence's words are (:func:`name_spans`), the whole of it is a name
-    ("Rosalinda Quiñónez Barrientos" labelled ORG; not "Obras Públicas", "Casa Amiga"). A
-    gazetteer's institution never is."""
+    privacy: read as a sentence's words are (:func:`name_spans`), the whole of it is a name,
+    with a given name, a surname or a patronymic in it ("Rosalinda Quiñónez Barrientos"
+    labelled ORG; not "Casa Amiga", nor "Acción Femenil", whose unknown words are no
+    evidence). A gazetteer's institution never is."""
     if mention.label != "ORG" or mention.origin.startswith("ruler:gaz:"):
         return False
     run = RUN.fullmatch(mention.text)
-    return run is not None and name_spans(run, evidence_only=False) == [(0, len(mention.text))]
+    return run is not None and any(map(name_evidence, mention.text.split())) \
+        and name_spans(run, evidence_only=False) == [(0, len(mention.text))]
 
 
 def _people_first(result: DocumentResult) -> tuple[list[Mention], list[Affiliation]]:
@@ -240,6 +242,9 @@ def withhold_private_people(result: DocumentResult, text: str, key: bytes) -> Do
             return replace(mention, text=token, canonical=token, sentence=sentence)
         return replace(mention, sentence=sentence)
 
-    return replace(result, title=mask(result.title), mentions=tuple(map(redacted, mentions)),
+    # A headline's capitals tell no name: the names its body shows are masked in it too.
+    title_mask = mask.with_names_of(text) if is_headline(result.title, title=True) else mask
+    return replace(result, title=title_mask(result.title, title=True),
+                   mentions=tuple(map(redacted, mentions)),
                    affiliations=tuple(replace(a, person=tokens.get(a.person, a.person))
                                       for a in affiliations))

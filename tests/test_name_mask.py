@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.document.name_mask import NameMask
+from pipeline.document.name_mask import NameMask, known_words, load_surnames, vocabulary
 from pipeline.document.privacy import person_shaped
+from pipeline.knowledge import load_given_names
 from pipeline.records import Mention
 
 MASK = NameMask(kept=(), private={}, replacement=lambda name: "[persona]")
@@ -101,3 +102,11 @@ def test_an_institution_with_a_persons_shape_is_a_person(text: str, origin: str,
                                                          person: bool) -> None:
     mention = Mention("d", "ORG", text, 0, len(text), text, origin, text)
     assert person_shaped(mention) is person
+
+
+def test_the_vocabulary_never_holds_a_given_name_or_surname() -> None:
+    names = load_given_names() | load_surnames()
+    assert len(load_surnames()) >= 200 and {"barrientos", "calderon"} <= load_surnames()
+    assert not (vocabulary() | known_words()) & names
+    assert {"presea", "san", "instituto", "regidora", "marzo"} <= vocabulary()
+    assert {"obras", "publicas", "coronel"} <= known_words()

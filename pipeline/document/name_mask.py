@@ -41,6 +41,7 @@ from pipeline.knowledge import (
     load_given_names,
     load_not_entities,
     load_roles,
+    load_single_words,
     org_terms,
 )
 
@@ -69,13 +70,7 @@ _HEADLINE_SHARE = 0.6  # of a text's words of 4 letters or more capitalised: a h
 @cache
 def load_surnames() -> frozenset[str]:
     """:func:`fold`-ed surnames of ``surnames.txt``."""
-    names = set()
-    for number, line in data_lines(SURNAMES_FILE):
-        if len(line.split()) != 1:
-            raise KnowledgeError(f"{SURNAMES_FILE}:{number}: expected one surname a line, "
-                                 f"got {line!r}")
-        names.add(fold(line))
-    return frozenset(names)
+    return load_single_words(SURNAMES_FILE)
 
 
 @cache

@@ -186,8 +186,8 @@ def _people_first(result: DocumentResult) -> tuple[list[Mention], list[Affiliati
     people = {m.canonical for m in result.mentions if person_shaped(m)}
     if not people:
         return list(result.mentions), list(result.affiliations)
-    mentions = [replace(m, label="PER", canonical=m.text) if m.canonical in people
-                and m.label == "ORG" else m for m in result.mentions]
+    mentions = [replace(m, label="PER") if m.canonical in people and m.label == "ORG" else m
+                for m in result.mentions]
     return mentions, [replace(a, org="") if a.org in people else a for a in result.affiliations]
 
 

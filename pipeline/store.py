@@ -278,11 +278,8 @@ class ResultStore:
                 logger.info("interim store: another run uses %s; its stale shards stay until "
                             "a run prunes alone", self.fingerprint)
                 return 0
-            shards, orphans = owned.owned_shards(self._fs, self._folder)
-            for shard in orphans:
-                owned.drop_shard(self._fs, self._folder, shard)
             deleted = 0
-            for shard in shards:
+            for shard in owned.drop_leftovers(self._fs, self._folder):
                 kept = live.get(shard, [])
                 if len(kept) * 2 <= self._rows.get(shard, 0):
                     if kept:  # the live rows move to a new shard of their own

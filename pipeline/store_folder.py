@@ -54,6 +54,8 @@ LEASE_HOURS = 24  # object storage: how long a lease counts as live without a lo
 _HARMLESS = re.compile(r"\.gitkeep|.+\.key")
 # A store written before markers: <fingerprint>/<shard>.parquet and its temporary files.
 _UNMARKED_FILE = re.compile(r"\.?[0-9a-f]{20}\.parquet(?:\.tmp)?")
+# The temporary file of a shard or an entry that a killed write left (see put).
+_OWN_TEMPORARY = re.compile(r"\.[0-9a-f]{20}\.(?:parquet|sha256)\.[0-9a-f]{8}\.tmp")
 
 
 class StoreError(UserError):
@@ -131,7 +133,7 @@ def claim(fs: fsspec.AbstractFileSystem, root: str, location: str) -> None:
 
 def owned_shards(fs: fsspec.AbstractFileSystem, folder: str) -> tuple[list[str], list[str]]:
     """The shards of ``folder`` that have a manifest entry, and the entries without a shard
-    (interrupted writes). A shard without an entry is not the store's: it is logged once."""
+    (interrupted writes). A shard without an entry is not the store's: it is logged."""
     names = listing(fs, folder)
     shards, orphans = [], []
     for name in sorted(names):
@@ -145,20 +147,28 @@ def owned_shards(fs: fsspec.AbstractFileSystem, folder: str) -> tuple[list[str],
 
 
 def drop_shard(fs: fsspec.AbstractFileSystem, folder: str, shard: str) -> None:
-    """Delete a shard the store owns, its temporary files and then its entry."""
-    stem = shard.removesuffix(".parquet")
+    """Delete a shard the store owns, then its entry."""
+    if fs.exists(f"{folder}/{shard}"):
+        fs.rm(f"{folder}/{shard}")
+    fs.rm(f"{folder}/{shard.removesuffix('.parquet')}{ENTRY}")
+
+
+def drop_leftovers(fs: fsspec.AbstractFileSystem, folder: str) -> list[str]:
+    """Delete the temporary files that killed writes left and the entries whose shard never
+    came; return the shards with an entry. Only when no live run writes here."""
+    shards, orphans = owned_shards(fs, folder)
+    for shard in orphans:
+        drop_shard(fs, folder, shard)
     for name in listing(fs, folder):
-        if name == shard or (name.endswith(".tmp") and name.startswith((f".{shard}.",
-                                                                       f".{stem}{ENTRY}."))):
+        if _OWN_TEMPORARY.fullmatch(name):
             fs.rm(f"{folder}/{name}")
-    fs.rm(f"{folder}/{stem}{ENTRY}")
+    return shards
 
 
 def drop_folder(fs: fsspec.AbstractFileSystem, folder: str) -> None:
     """Delete what the store owns in a fingerprint's folder, then the folder if that emptied
     it (a file someone else put there keeps it)."""
-    shards, orphans = owned_shards(fs, folder)
-    for shard in shards + orphans:
+    for shard in drop_leftovers(fs, folder):
         drop_shard(fs, folder, shard)
     if not fs.ls(folder, detail=False):
         fs.rmdir(folder)

@@ -304,3 +304,18 @@ def test_two_runs_sharing_a_store_never_prune_each_others_shards(
     capsys.readouterr()
     assert _extract_cli(other, tmp_path / "out-b", store, nlp, monkeypatch) == 0
     assert "0 releases processed, 1 reused" in capsys.readouterr().err
+
+
+def test_what_killed_writes_left_goes_with_the_next_prune(inputs: Path, tmp_path: Path,
+                                                          nlp: Language) -> None:
+    settings = _settings(tmp_path)
+    _run(inputs, tmp_path / "out", settings, nlp)
+    (fingerprint,) = [p for p in (tmp_path / "store").iterdir() if p.is_dir()
+                      and p.name[0] != "."]
+    leftovers = [fingerprint / (".ab" + "cd" * 9 + "ef.parquet.0123abcd.tmp"),  # a shard's
+                 fingerprint / ("ef" * 10 + ".sha256")]  # an entry whose shard never came
+    foreign = fingerprint / ".notes.tmp"
+    for path in [*leftovers, foreign]:
+        path.write_bytes(b"x")
+    assert _run(inputs, tmp_path / "out", settings, nlp).processed == 0
+    assert not any(path.exists() for path in leftovers) and foreign.exists()

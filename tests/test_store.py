@@ -312,7 +312,7 @@ def test_what_killed_writes_left_goes_with_the_next_prune(inputs: Path, tmp_path
     _run(inputs, tmp_path / "out", settings, nlp)
     (fingerprint,) = [p for p in (tmp_path / "store").iterdir() if p.is_dir()
                       and p.name[0] != "."]
-    leftovers = [fingerprint / (".ab" + "cd" * 9 + "ef.parquet.0123abcd.tmp"),  # a shard's
+    leftovers = [fingerprint / (".ab" + "cd" * 8 + "ef.parquet.0123abcd.tmp"),  # a shard's
                  fingerprint / ("ef" * 10 + ".sha256")]  # an entry whose shard never came
     foreign = fingerprint / ".notes.tmp"
     for path in [*leftovers, foreign]:

@@ -12,9 +12,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
 from spacy.language import Language
 
 from pipeline.arrow import Codec
@@ -332,14 +335,37 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str
         assert done.returncode == 0, done.stderr
         logs.append(done.stderr)
     texts = {**_written_texts(folder / "out"), **_written_texts(folder / "report"),
-             **_written_texts(folder / "interim"), "the logs": "\n".join(logs)}
+             **_written_texts(folder / "interim"), "the logs": "\n".join(logs),
+             "notebook 2.0": _notebook_html("2.0-institution-network", folder / "out")}
     return texts, folder / "out"
+
+
+def _notebook_html(name: str, processed: Path) -> str:
+    """The notebook run on ``processed`` and exported, as `make notebooks-run` does."""
+    project = Path(__file__).resolve().parents[1]
+    path = project / "notebooks" / f"{name}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    environment = {"PIPELINE_PROCESSED_DIR": str(processed), "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(project), os.environ.get("PYTHONPATH")]))}
+    previous = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
+    try:
+        NotebookClient(notebook, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key)
+            else:
+                os.environ[key] = value
+    return HTMLExporter().from_notebook_node(notebook)[0]
 
 
 def test_a_victim_the_model_labels_an_institution_is_withheld_everywhere(
         hostile_run: tuple[dict[str, str], Path]) -> None:
     texts, out = hostile_run
     assert "graph.gexf" in " ".join(texts) and any(k.endswith("report.html") for k in texts)
+    assert "Fiscalía General del Estado" in texts["notebook 2.0"]
     assert _holding(texts, LABELLED_AN_INSTITUTION) == []
     entities = _table(out, "entities.csv")
     assert (entities.loc[entities["label"] == "ORG", "name"] != "").all()

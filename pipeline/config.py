@@ -52,6 +52,8 @@ class Settings:
     max_text_chars: int = 300_000  # a longer body is rejected (spaCy's time and memory)
     chunk_chars: int = 50_000  # spaCy parses a long body in chunks of at most this size
     gbv_threshold: float = 2.0
+    gbv_lead_chars: int = 600  # a GBV term in the lead (or used twice) counts fully…
+    gbv_passing_weight: float = 0.25  # …a single mention further on, this fraction
     duplicate_threshold: float = 0.5
     duplicate_max_days: int = 14
     betweenness_exact_max: int = 500  # institutions; above, betweenness is sampled
@@ -65,6 +67,11 @@ class Settings:
     max_bytes: int = 10_000_000
     backoff: float = 1.0  # first retry waits this many seconds, then doubles
     max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay above this waits this long
+    # scrape --discover: articles fetched per run (--limit), and what one run reads to find them
+    discover_limit: int = 200
+    discover_max_files: int = 50  # sitemap and feed files
+    discover_max_entries: int = 100_000  # sitemap and feed entries
+    discover_max_inflated: int = 50_000_000  # bytes one gzipped sitemap may inflate to
     include_private_persons: bool = False  # name every person, public role or not
     privacy_key: str = str(INTERIM_DIR / "privacy.key")  # the secret behind withheld people
 
@@ -88,7 +95,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "duplicate_max_days": (0, float("inf")), "delay": (0.0, float("inf")),
     "timeout": (0.001, float("inf")), "retries": (0, float("inf")),
     "max_bytes": (1, float("inf")), "backoff": (0.0, float("inf")),
-    "max_crawl_delay": (0.0, float("inf")),
+    "max_crawl_delay": (0.0, float("inf")), "discover_limit": (1, float("inf")),
+    "discover_max_files": (1, float("inf")), "discover_max_entries": (1, float("inf")),
+    "discover_max_inflated": (1, float("inf")),
 }
 
 

@@ -26,7 +26,8 @@ RESULT_NEUTRAL_SETTINGS = frozenset({
     "batch_size", "processes", "workers", "scheduler", "scheduler_timeout", "interim",
     "shard_size", "duplicate_threshold", "duplicate_max_days", "betweenness_exact_max",
     "betweenness_samples", "user_agent", "delay", "timeout", "retries", "max_bytes", "backoff",
-    "max_crawl_delay",
+    "max_crawl_delay", "discover_limit", "discover_max_files", "discover_max_entries",
+    "discover_max_inflated",
     "privacy_key",  # where the key file is: the key itself counts (its digest)
 })
 # Libraries whose version can change what the per-document stage finds.

@@ -27,7 +27,8 @@ OrgTermKind = Literal["head", "legal_suffix", "connector", "modifier", "venue", 
                       "unique"]
 Gender = Literal["m", "f", "n"]
 
-GAZETTEER_FILE = RESOURCES_DIR / "institutions.jsonl"
+# The gazetteer: local bodies, then the bodies of national reach (same format).
+GAZETTEER_FILES = (RESOURCES_DIR / "institutions.jsonl", RESOURCES_DIR / "national_bodies.jsonl")
 ORG_PATTERNS_FILE = RESOURCES_DIR / "org_patterns.jsonl"
 SECTORS_FILE = RESOURCES_DIR / "sectors.tsv"
 ROLES_FILE = RESOURCES_DIR / "roles.tsv"
@@ -158,6 +159,25 @@ def data_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, line.rstrip("\r")
 
 
+def kind_lines(path: Path, kinds: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The entries of a ``kind<TAB>entry`` file as written, in file order, by kind (every
+    kind listed)."""
+    found: dict[str, list[str]] = {kind: [] for kind in kinds}
+    for number, line in data_lines(path):
+        kind, _, entry = line.partition("\t")
+        if kind not in found or not entry.strip():
+            raise KnowledgeError(f"{path}:{number}: expected "
+                                 f"'{'|'.join(found)}<TAB>word', got {line!r}")
+        found[kind].append(entry.strip())
+    return {kind: tuple(entries) for kind, entries in found.items()}
+
+
+def kind_words(path: Path, kinds: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The :func:`fold`-ed words of a ``kind<TAB>word`` file, by kind (every kind listed)."""
+    return {kind: frozenset(map(fold, entries))
+            for kind, entries in kind_lines(path, kinds).items()}
+
+
 def _json_lines(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
     """Each line of a JSONL file as ``(file:line, object)``."""
     for number, line in data_lines(path):
@@ -196,10 +216,12 @@ def _sector(where: str, value: str) -> Sector:
 
 @cache
 def load_gazetteer() -> tuple[Institution, ...]:
-    """Known institutions from ``institutions.jsonl``; ids unique, no form shared by two bodies."""
+    """Known institutions from ``institutions.jsonl`` and ``national_bodies.jsonl``; ids
+    unique, no form shared by two bodies."""
     bodies: list[Institution] = []
     owner: dict[str, tuple[str, str]] = {}  # folded form → (id, file:line)
-    for where, record in _json_lines(GAZETTEER_FILE):
+    records = (item for path in GAZETTEER_FILES for item in _json_lines(path))
+    for where, record in records:
         body = Institution(
             id=_text(where, record, "id"),
             name=_text(where, record, "name"),
@@ -233,6 +255,16 @@ def gazetteer_index() -> dict[str, Institution]:
     'Instituto Municipal de las Mujeres'
     """
     return {fold(form): body for body in load_gazetteer() for form in body.forms}
+
+
+@cache
+def lower_case_names() -> frozenset[str]:
+    """Folded gazetteer forms written in lower case, without their article: the press's
+    names for a body ("el tricolor" → "tricolor"), names even when written so."""
+    articles = ("el ", "la ", "los ", "las ")
+    return frozenset(fold(form.removeprefix(next((a for a in articles
+                                                    if form.startswith(a)), "")))
+                     for body in load_gazetteer() for form in body.forms if form[:1].islower())
 
 
 @cache
@@ -315,6 +347,24 @@ def load_roles() -> tuple[Role, ...]:
             raise KnowledgeError(f"{where}: role {parts[0]!r} is listed twice")
         roles.append(Role(parts[0].lower(), parts[1].lower(), parts[2]))  # type: ignore[arg-type]
     return tuple(roles)
+
+
+@cache
+def _role_keys() -> dict[str, str]:
+    return {fold(role.form): fold(role.canonical) for role in load_roles()}
+
+
+def canonical_role(role: str) -> str:
+    """The folded canonical key of a role as written ("Directora" → "director"); the folded
+    word itself when ``roles.tsv`` does not list it."""
+    folded = fold(role)
+    return _role_keys().get(folded, folded)
+
+
+@cache
+def folded_lines(path: Path) -> frozenset[str]:
+    """The data lines of a one-item-a-line resource file, :func:`fold`-ed."""
+    return frozenset(fold(line) for _, line in data_lines(path))
 
 
 @cache

@@ -12,6 +12,9 @@ Label = Literal["PER", "ORG", "DATE"]
 DateKind = Literal["published", "mentioned", "event"]
 # Where a date's year came from (dates.csv year_source); "none": the date has no value.
 YearSource = Literal["published", "url", "text", "weekday", "none"]
+# How much of a date is known: the day, or only the month (a release dated by an archive's
+# " date 2025-03" or a URL's /2024/11/; its value is the month's first day).
+DatePrecision = Literal["day", "month"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,11 @@ class DateMention:
     value: date | None  # None: day and month written, year unknown (kind "mentioned")
     kind: DateKind
     year_source: YearSource = "none"
+    # Where ``text`` is in the body (Article.text, texts.csv); None for the publication date,
+    # which comes from the date line, the metadata or the URL.
+    start_char: int | None = None
+    end_char: int | None = None
+    date_precision: DatePrecision = "day"  # "month": a publication month, not a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,7 @@ class Event:
     sentence_pairs: tuple[tuple[str, str], ...] = ()  # ORG pairs (each sorted) in one sentence
     date_end: date | None = None  # last activity date, when the activities span several days
     date_source: str = ""  # "event" (an activity date), "published", or "" (undated)
+    date_precision: str = ""  # "day"; "month" (only the publication month); "" (undated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,3 +177,39 @@ class DocumentResult:
     # what said so: "dateline", "text", "outlet", or "default" when nothing in the release did
     jurisdiction_source: str = ""
     decoding: str = "utf-8"  # how the bytes became text (see Article)
+    # The body every offset points into (Article.text), private people's names masked in
+    # place (document/body_text.py); exported as texts.csv.
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One row of an analyst's corrections file (file → corpus stage): ``action`` on
+    ``target`` (an entity id, a name as entities.csv gives it, a document or an event id),
+    with ``value`` where the action needs one (see :mod:`pipeline.corpus.corrections`)."""
+
+    line: int  # the row's line in its file (the header is line 1), for messages
+    action: str
+    target: str
+    value: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One row of the review sheet (review → the analyst, and the evaluation's oracle): what
+    to check, why, and the correction it suggests. Once ``decision`` is ``accept``, the row
+    is a correction (``suggestion`` its action, ``suggested_value`` its value)."""
+
+    rank: int
+    kind: str  # what may be wrong: institution, duplicate, cross_city, person, document
+    target: str  # an entity id or a document id
+    name: str  # the entity's name, the document's title; a withheld person's id
+    label: str  # ORG, PER, or DOC
+    jurisdiction: str
+    suggestion: str  # an action of the corrections file, or "keep"
+    suggested_value: str
+    reason: str  # in Spanish, for the analyst
+    evidence: str  # the sentences and document ids behind it
+    decision: str = ""  # the analyst's: accept or reject
+    priority: float = 0.0  # how much of the network it could change × how doubtful it is

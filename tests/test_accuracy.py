@@ -67,9 +67,10 @@ def plain_report(corpus: Path, nlp: Language,
 
 
 def test_publication_dates_floor(report: Report) -> None:
-    # measured on 102 files: 40 of the 43 files that state a date, none spurious
+    # measured on 102 files: 43 of the 43 files that state a date (datelines read by one
+    # grammar, issue 26), none spurious
     assert report.dates_stated > 0
-    assert report.date_accuracy >= 0.93
+    assert report.date_accuracy >= 0.97
     assert report.spurious_dates == ()
 
 
@@ -100,26 +101,28 @@ def test_every_document_has_its_url_and_a_clean_title(corpus: Path, extracted: P
 
 
 def test_org_f1_floor(report: Report) -> None:
-    # measured on 102 files: ORG P 0.900, R 0.876, F1 0.888
-    assert report.entities["ORG"].f1 >= 0.88
-    assert report.entities["ORG"].precision >= 0.89
-    assert report.entities["ORG"].recall >= 0.87
+    # measured on 102 files: ORG P 0.915, R 0.915, F1 0.915
+    assert report.entities["ORG"].f1 >= 0.91
+    assert report.entities["ORG"].precision >= 0.91
+    assert report.entities["ORG"].recall >= 0.905
 
 
 def test_per_f1_floor(report: Report) -> None:
-    # measured on 102 files: PER P 0.963, R 0.940, F1 0.951
-    assert report.entities["PER"].f1 >= 0.945
-    assert report.entities["PER"].recall >= 0.93
+    # measured on 102 files: PER P 0.973, R 0.967, F1 0.970 (people by evidence, issue 26;
+    # before it P 0.963, R 0.940, F1 0.951)
+    assert report.entities["PER"].f1 >= 0.965
+    assert report.entities["PER"].recall >= 0.96
+    assert report.entities["PER"].precision >= 0.965
 
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
-    # measured on 102 files: plain model ORG F1 0.303, PER F1 0.811; with the rules 0.888 and
-    # 0.951. The
+    # measured on 102 files: plain model ORG F1 0.303, PER F1 0.819 (P 0.748, R 0.904); with
+    # the rules 0.915 and 0.970. The
     # plain model's people also go through the document stage's span fixes (person_spans.py),
     # which read the word lists the institution rules share (heads, sector keywords), so its
     # PER margin is the spaCy components' alone.
-    assert report.entities["ORG"].f1 >= plain_report.entities["ORG"].f1 + 0.57
+    assert report.entities["ORG"].f1 >= plain_report.entities["ORG"].f1 + 0.59
     assert report.entities["PER"].f1 >= plain_report.entities["PER"].f1 + 0.13
     assert report.entities["PER"].precision > plain_report.entities["PER"].precision
 
@@ -134,10 +137,10 @@ def test_identity_floors(report: Report) -> None:
 
 
 def test_edge_floor(report: Report) -> None:
-    # measured on 102 files: 637 of 928 gold pairs found, 229 false (P 0.736, R 0.686,
-    # F1 0.710)
-    assert report.edges.f1 >= 0.70
-    assert report.edges.precision >= 0.72
+    # measured on 102 files: 693 of 928 gold pairs found, 170 false (P 0.803, R 0.747,
+    # F1 0.774)
+    assert report.edges.f1 >= 0.765
+    assert report.edges.precision >= 0.79
 
 
 def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:
@@ -148,20 +151,20 @@ def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:
 
 
 def test_event_date_floor(report: Report) -> None:
-    # measured on 102 files (gold amended by R11): 56 of 58 gold event dates found, 2 false
-    # (P 0.966, R 0.966)
+    # measured on 102 files (gold amended by R11): 56 of 58 gold event dates found, 1 false
+    # (P 0.982, R 0.966; a dateline's date is no event date)
     assert report.event_dates.recall >= 0.95
-    assert report.event_dates.precision >= 0.95
+    assert report.event_dates.precision >= 0.97
 
 
 def test_gbv_relevance_floor(report: Report) -> None:
-    # measured on 102 files: P 0.962, R 1.000
-    assert report.gbv.precision >= 0.95
+    # measured on 102 files: P 1.000, R 1.000
+    assert report.gbv.precision >= 0.97
     assert report.gbv.recall >= 0.95
 
 
 def test_sector_and_jurisdiction_floors(report: Report) -> None:
-    # measured on 102 files: sector 344 of 380 matched institutions (0.905); municipality of
-    # 123 of 128 matched municipal bodies whose release's city is known (0.961)
-    assert report.sector.total > 300 and report.sector.accuracy >= 0.90
+    # measured on 102 files: sector 365 of 393 matched institutions (0.929); municipality of
+    # 135 of 140 matched municipal bodies whose release's city is known (0.964)
+    assert report.sector.total > 300 and report.sector.accuracy >= 0.92
     assert report.jurisdiction.total > 100 and report.jurisdiction.accuracy >= 0.95

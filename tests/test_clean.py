@@ -124,3 +124,22 @@ def test_html_page_goes_through_the_page_extractor() -> None:
 def test_html_without_body_is_rejected() -> None:
     with pytest.raises(CleanError):
         clean(raw("<html><head><title>Nada</title></head><body></body></html>", fmt="html"))
+
+
+def test_chrome_goes_by_line_never_with_a_body_sentence() -> None:
+    text = ("Arriba Marta Ríos Vela\n"
+            "Foto: Staff. La alcaldesa entregó becas a estudiantes de la colonia Centro en la "
+            "plaza principal.\n"
+            "Foto: Luis Gómez / Diario del Norte\n"
+            "Más noticias El comité vecinal repartió volantes sobre la feria de salud del mes "
+            "en el parque.\n"
+            "Arriba de 300 familias acudieron; se detuvo a dos personas relacionadas\n"
+            "Información de Marta Ríos Vela Relacionadas\n"
+            "Otra nota que no es del comunicado.")
+    body = clean(raw(text)).text.split("\n\n")
+    assert body == [
+        "Marta Ríos Vela",
+        "La alcaldesa entregó becas a estudiantes de la colonia Centro en la plaza principal.",
+        "El comité vecinal repartió volantes sobre la feria de salud del mes en el parque.",
+        "Arriba de 300 familias acudieron; se detuvo a dos personas relacionadas",
+        "Información de Marta Ríos Vela"]

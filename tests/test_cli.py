@@ -37,7 +37,7 @@ def seed_output(seed: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("seed-out")
     result = run_cli("extract", "--input", str(seed), "--output", str(output))
     assert result.returncode == 0, result.stderr
-    assert "1 documents read, 0 rejected" in result.stderr
+    assert "1 document read, 0 rejected" in result.stderr
     return output
 
 

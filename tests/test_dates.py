@@ -223,3 +223,13 @@ def test_every_weekday_opens_a_date_whatever_its_case(weekday: str) -> None:
         for day, month, relation in [(7, 3, ""), (9, 3, ""), (None, None, "next"),
                                      (None, None, "last"), (None, None, "yesterday")]]
 
+
+
+def test_this_year_in_words_is_the_publication_year_not_the_nearest() -> None:
+    # published in January: "10 de diciembre" alone would be the nearest, last December
+    text = "El informe se presentará el 10 de diciembre de este año ante el cabildo."
+    assert _dates(text, published=date(2024, 1, 5)) == [
+        ("10 de diciembre de este año", date(2024, 12, 10), "published", "event")]
+    text = "La feria se realizó el 3 de febrero del presente año, en Saltillo."
+    assert _dates(text, published=date(2025, 11, 20)) == [
+        ("3 de febrero del presente año", date(2025, 2, 3), "published", "event")]

@@ -59,3 +59,22 @@ def test_published_row_says_where_its_year_came_from() -> None:
     row = published_date(article)
     assert row is not None and (row.kind, row.value, row.year_source) == (
         "published", date(2023, 11, 21), "url")
+
+
+@pytest.mark.parametrize(("url", "raw", "value", "source"), [
+    ("https://diario.example/2024/11/taller-de-prevencion", None, date(2024, 11, 1), "url"),
+    (None, "2025-03", date(2025, 3, 1), "published"),  # an archive's " date 2025-03"
+])
+def test_a_release_known_by_its_month_has_a_published_row_of_that_month(
+        url: str | None, raw: str | None, value: date, source: str) -> None:
+    article = Article(doc_id="d", path="d.txt", url=url, title="t", text="Texto.",
+                      published=None, published_raw=raw)
+    row = published_date(article)
+    assert row is not None and (row.kind, row.value, row.year_source, row.date_precision) == (
+        "published", value, source, "month")
+
+
+def test_a_release_without_a_date_or_a_month_has_no_published_row() -> None:
+    article = Article(doc_id="d", path="d.txt", url="https://diario.example/nota/taller",
+                      title="t", text="Texto de 2024.", published=None, published_raw=None)
+    assert published_date(article) is None

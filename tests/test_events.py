@@ -41,9 +41,36 @@ def test_relevance_decision_and_terms(text: str, related: bool, score: float,
     ("Firman convenio IMM y UACJ", "En una reunión con la rectora.", "firma de convenio"),
     ("Marchan por el 25N", "La marcha partió del monumento.", "marcha/conmemoración"),
     ("Habilitan refugio", "Se atiende a mujeres.", "atención/servicio"),
-    ("Pavimentan calles", "Obra terminada en la colonia.", "other"),
+    ("Pavimentan calles", "Obra terminada en la colonia.", "otro"),
 ])
 def test_event_type(title: str, text: str, kind: str) -> None:
+    assert event_type(title, text) == kind
+
+
+# Pushes the words after it out of the body's opening.
+FILLER = " La información se difundió en redes sociales." * 20
+
+
+@pytest.mark.parametrize(("title", "text", "kind"), [
+    # A tournament, a family run: sport, not a march or a commemoration.
+    ("Arranca el torneo estatal de voleibol en Hermosillo",
+     "El instituto del deporte inauguró el torneo con 40 equipos.", "evento deportivo"),
+    ("Cientos de familias corren en Mazatlán",
+     "Se realizó la carrera familiar en conmemoración del Día del Padre.", "otro"),
+    # A council approves a budget: the workshops it will pay for are not the event.
+    ("Aprueba Cabildo de Mazatlán recursos para el Instituto de la Mujer",
+     "En sesión de Cabildo se aprobó la ampliación." + FILLER
+     + " Los recursos se usarán en talleres y capacitaciones.", "sesión de cabildo/acuerdo"),
+    # A word far into the body is no evidence; one weak word in the opening is not enough.
+    ("Entregan calles pavimentadas en Tijuana", "La obra beneficia a la colonia." + FILLER
+     + " Después habrá un taller de capacitación.", "otro"),
+    ("Reconocen a vecinas de Tijuana", "Durante la jornada la alcaldesa entregó diplomas.",
+     "otro"),
+    ("Inauguran centro para mujeres en Tlaxcala", "El alcalde cortó el listón.",
+     "inauguración"),
+])
+def test_event_type_needs_evidence_in_the_title_or_the_opening(title: str, text: str,
+                                                                kind: str) -> None:
     assert event_type(title, text) == kind
 
 
@@ -83,7 +110,7 @@ def test_event_table_merges_the_releases_of_one_event() -> None:
 def _add_dated(table: EventTable, doc_id: str, published: date | None, *days: date) -> None:
     row = {"doc_id": doc_id, "event_id": f"ev-{doc_id}", "title": "t", "url": "",
            "published": published, "gbv_related": True, "gbv_score": 3.0, "gbv_terms": [],
-           "event_type": "other"}
+           "event_type": "otro"}
     table.add(row, [], [DateMention(doc_id, "x", day, "event") for day in days])
 
 
@@ -101,6 +128,22 @@ def test_event_date_is_its_first_activity_date_with_the_last_as_end() -> None:
         date(2023, 2, 26), None, "published")
     assert (events["ev-c"].date, events["ev-c"].date_end) == (date(2024, 3, 3),
                                                               date(2024, 3, 19))
+
+
+def test_an_undated_release_known_by_its_month_keeps_that_month() -> None:
+    table = EventTable()
+    row = {"doc_id": "m", "event_id": "ev-m", "title": "t", "url": "", "published": None,
+           "gbv_related": True, "gbv_score": 3.0, "gbv_terms": [], "event_type": "other"}
+    table.add(row, [], [DateMention("m", "2024-11", date(2024, 11, 1), "published", "url",
+                                    date_precision="month")])
+    _add_dated(table, "n", None)  # nothing to date it by
+    events = {e.event_id: e for e in table.events()}
+    assert (events["ev-m"].date, events["ev-m"].date_source, events["ev-m"].date_precision) \
+        == (date(2024, 11, 1), "published", "month")
+    assert (events["ev-n"].date, events["ev-n"].date_precision) == (None, "")
+    # an activity day, once known, wins over the month
+    _add_dated(table, "m", None, date(2024, 11, 12))
+    assert next(e for e in table.events() if e.event_id == "ev-m").date_precision == "day"
 
 
 def _table(path: Path) -> list[dict[str, str]]:
@@ -169,3 +212,17 @@ def test_corpus_relevance_floor(tmp_path: Path, corpus: Path, nlp: Language) -> 
     precision = hits / sum(predicted.values())
     recall = hits / sum(gold.values())
     assert precision >= 0.90 and recall >= 0.90, (precision, recall)
+
+
+def test_a_passing_mention_of_a_womens_body_does_not_make_a_release_about_gbv() -> None:
+    fair = ("Feria de servicios en la colonia Las Flores\n\nEl Gobierno Municipal de Tlaxcala "
+            "llevó trámites de agua, predial y licencias a los vecinos de la colonia, que "
+            "acudieron desde temprano a la explanada. " * 3)
+    listed = fair + ("Participaron Catastro, Obras Públicas, Regulación Comercial y el "
+                     "Instituto Municipal de las Mujeres.")
+    assert not gbv_relevance(listed, threshold=2.0).related
+    # the same body in the lead, or named twice, is what the release is about
+    assert gbv_relevance("Feria del Instituto Municipal de las Mujeres\n\n" + listed,
+                         threshold=2.0).related
+    assert gbv_relevance(listed + " El Instituto Municipal de las Mujeres dio asesoría "
+                         "jurídica.", threshold=2.0).related

@@ -21,10 +21,31 @@ def test_cell_formats_for_spreadsheets(value: object, expected: str) -> None:
 
 
 @pytest.mark.parametrize("value", ["=1+1", "'=1+1", "''@x", "-inf", "+nan", "-Infinity",
-                                   "'hola", "-2.5", "+52 656", "\tcódigo"])
+                                   "'hola", "-2.5", "+52 656"])
 def test_every_value_reads_back_as_it_was(tmp_path: Path, value: str) -> None:
     write_csv(tmp_path / "t.csv", ["a"], [{"a": value}])
     assert read_table(tmp_path / "t.csv")["a"].item() == value
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Rosa\n\nIcela Rodríguez", "Rosa Icela Rodríguez"),  # a name cut by a line break
+    ("Foro \u2028sobre\u2029 violencia", "Foro sobre violencia"),
+    ("\tcódigo\r\n", " código "), ("campo\x00vacío\x1b", "campo vacío "),
+    (["Ana\nRuiz", "IMM"], "Ana Ruiz; IMM"),
+])
+def test_no_cell_holds_a_control_character(tmp_path: Path, value: object, expected: str) -> None:
+    assert cell(value) == expected
+    write_csv(tmp_path / "t.csv", ["a", "b"], [{"a": value, "b": "x"}])
+    lines = (tmp_path / "t.csv").read_bytes().decode("utf-8-sig").split("\r\n")
+    assert len(lines) == 3 and lines[2] == ""  # the header, one row, the final line break
+    assert read_table(tmp_path / "t.csv")["a"].item() == expected
+
+
+def test_graph_strings_hold_no_control_character(tmp_path: Path) -> None:
+    graph = nx.Graph()
+    graph.add_node("a", name="Fundación\nJuárez")
+    write_graph(graph, graphml=tmp_path / "g.graphml")
+    assert nx.read_graphml(tmp_path / "g.graphml").nodes["a"]["name"] == "Fundación Juárez"
 
 
 def test_csv_has_bom_header_and_rows(tmp_path: Path) -> None:

@@ -270,3 +270,86 @@ def test_one_palette_for_figures_gexf_and_report(tmp_path: Path) -> None:
     assert [s.colour for s in style.palette().values()][:2] == ["#0072B2", "#56B4E9"]
     legend = [h.get_label() for h in figures.sector_handles({"state", "municipal", "nuevo"})]
     assert legend == ["Municipal", "Estatal", "Sin clasificar"]
+
+
+def cities_network() -> tuple[nx.Graph, dict[str, str]]:
+    """Groups of three cities: Hermosillo's large one and two small ones, Tijuana's and
+    Oaxaca's small ones, with each node's city."""
+    graph = made_up_network(60)
+    city = {node: "Hermosillo, Sonora" for node in graph}
+    start = 200
+    for name, sizes in (("Tijuana, Baja California", (5, 3)), ("Oaxaca de Juárez, Oaxaca", (4,)),
+                        ("Hermosillo, Sonora", (2,))):
+        for size in sizes:
+            members = [f"org-{n:03d}" for n in range(start, start + size)]
+            graph.add_edges_from(combinations(members, 2), weight=1, sentence_weight=0,
+                                 event_ids=[f"ev-{start}"])
+            for index, node in enumerate(members):
+                graph.nodes[node].update(
+                    name=f"Dirección {start + index} de {name.split(',')[0]}",
+                    sector="municipal", n_events=1 + (index == 1))
+                city[node] = name
+            start += size
+    return graph, city
+
+
+def test_groups_are_titled_with_their_city_and_stand_together() -> None:
+    graph, city = cities_network()
+    positions, titles = layout.titled_layout(graph, title_of=lambda g: city[min(g)])
+    assert positions == layout.titled_layout(graph, title_of=lambda g: city[min(g)])[0]
+    # Tijuana's two groups stand together in one column, under one title.
+    assert [t.text for t in titles].count("Tijuana, Baja California") == 1
+    assert {t.text for t in titles} == set(city.values())
+    for title in titles:
+        xs = [positions[n][0] for n in title.members]
+        ys = [positions[n][1] for n in title.members]
+        assert title.y > max(ys) and title.x <= min(xs) + 1e-9, title.text  # above its group
+        assert 0 <= title.x and title.x + title.width <= 1.5 + 1e-9 and title.y <= 1 + 1e-9
+
+    figure = figures.network_figure(graph, positions, title="Red", caption="Prueba",
+                                    titles=titles)
+    FigureCanvasAgg(figure).draw()
+    renderer = figure.canvas.get_renderer()
+    drawn = [t for t in figure.axes[0].texts if t.get_gid() == figures.TITLE_GID]
+    assert sorted(t.get_text().replace("\n", " ") for t in drawn) == sorted(t.text for t in titles)
+    labels = drawn_labels(figure)
+    for text in drawn:
+        box = text.get_window_extent(renderer)
+        assert figure.bbox.contains(box.x0, box.y0) and figure.bbox.contains(box.x1, box.y1)
+        assert not any(box.overlaps(label) for _, label in labels), text.get_text()
+
+
+def test_every_group_gets_a_label_for_its_most_important_institution() -> None:
+    graph, city = cities_network()
+    positions, titles = layout.titled_layout(graph, title_of=lambda g: city[min(g)])
+    figure = figures.network_figure(graph, positions, title="Red", caption="Prueba",
+                                    titles=titles)
+    names = {text for text, _ in drawn_labels(figure)}
+    for group in nx.connected_components(graph):
+        best = min(group, key=lambda n: figures.importance_key(graph, n))
+        assert style.wrap_name(graph.nodes[best]["name"], 24) in names, sorted(group)
+
+
+def test_labels_go_by_events_not_by_the_ties_of_one_list_like_release() -> None:
+    """One release lists twelve bodies (66 ties, one event each); four bodies share many
+    events with the hub but few ties. With room for five labels, the hub and the four
+    get them."""
+    graph = nx.Graph()
+    graph.add_node("hub", name="Instituto de las Mujeres de Tlaxcala", sector="municipal",
+                   n_events=12)
+    listed = [f"lista-{n}" for n in range(12)]
+    for node in listed:
+        graph.add_node(node, name=f"Dependencia listada {node}", sector="state", n_events=1)
+    graph.add_edges_from(combinations(["hub", *listed], 2), weight=1, sentence_weight=0,
+                         event_ids=["ev-lista"])
+    partners = [f"socia-{n}" for n in range(4)]
+    for node in partners:
+        graph.add_node(node, name=f"Colectiva {node}", sector="civil_society", n_events=6)
+        graph.add_edge("hub", node, weight=6, sentence_weight=2, event_ids=["ev-1", "ev-2"])
+    chosen, _ = figures.label_order(graph, max_labels=5)
+    assert set(chosen) == {"hub", *partners}
+    figure = figures.network_figure(graph, network_layout(graph), title="Red", caption="x",
+                                    max_labels=5)
+    drawn = {text for text, _ in drawn_labels(figure)}
+    assert drawn <= {style.wrap_name(graph.nodes[n]["name"], 24) for n in chosen}
+    assert len(drawn) >= 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _event(event_id: str, day: date | None, institutions: str, gbv: bool = True,
     return Event(event_id, day, "reunión", f"Título {event_id}", gbv, 3.0 if gbv else 0.0,
                  ("feminicidio",) if gbv else (), (f"doc-{event_id}",),
                  (f"https://example.org/{event_id}",), tuple(sorted(institutions)), (),
-                 pairs, date_source="event" if day else "")
+                 pairs, date_source="event" if day else "", date_precision="day" if day else "")
 
 
 EVENTS = [
@@ -142,10 +143,11 @@ def test_write_network_tables_and_year_slices(tmp_path: Path) -> None:
     summary = write_network(EVENTS, ENTITIES, tmp_path, by_year=True)
     assert (summary.events, summary.gbv_events, summary.nodes, summary.edges) == (5, 4, 4, 5)
     events = _rows(tmp_path / "events.csv")
-    assert events[0] == ["event_id", "date", "date_end", "date_source", "event_type", "title",
+    assert events[0] == ["event_id", "date", "date_end", "date_source", "date_precision",
+                         "event_type", "title",
                          "gbv_related", "gbv_score", "gbv_terms", "n_documents", "doc_ids",
                          "urls", "institutions", "people"]
-    assert events[1] == ["e1", "2023-03-08", "", "event", "reunión", "Título e1", "true", "3.0",
+    assert events[1] == ["e1", "2023-03-08", "", "event", "day", "reunión", "Título e1", "true", "3.0",
                          "feminicidio", "1", "doc-e1", "https://example.org/e1",
                          "Fiscalía Especializada de la Mujer; Instituto Municipal de las "
                          "Mujeres; Red Mesa de Mujeres", ""]
@@ -177,6 +179,18 @@ def test_write_network_period(tmp_path: Path) -> None:
     assert len(_rows(tmp_path / "events.csv")) == 6  # events.csv keeps every event
     assert _rows(tmp_path / "edges.csv")[1][4:] == ["1", "0", "2023-11-25", "2023-11-25", "e2",
                                                      ""]
+
+
+def test_an_event_known_by_its_month_meets_a_period_by_its_month(tmp_path: Path) -> None:
+    by_month = replace(_event("m1", date(2023, 11, 1), "AC"), date_source="published",
+                       date_precision="month")
+    summary = write_network([*EVENTS, by_month], ENTITIES, tmp_path, since=date(2023, 11, 20),
+                            until=date(2023, 12, 31), by_year=True)
+    assert summary.events == 2  # e2 (25 Nov) and m1 (November)
+    row = next(r for r in _rows(tmp_path / "events.csv") if r[0] == "m1")
+    assert row[1:5] == ["2023-11-01", "", "published", "month"]
+    assert not filter_events([by_month], since=date(2023, 12, 1))
+    assert not filter_events([by_month], until=date(2023, 10, 31))
 
 
 def test_gexf_tells_two_cities_institutes_apart(tmp_path: Path) -> None:

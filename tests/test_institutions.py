@@ -179,3 +179,120 @@ def test_the_same_unique_head_names_a_body_or_refers_back(nlp: Language) -> None
     assert [(m.text, m.origin) for m in alone] == [("Contraloría", "ruler:head:contraloria")]
     later = orgs(nlp, "El Ayuntamiento de Tepic aprobó el plan. El Ayuntamiento lo publicará.")
     assert [m.origin for m in later] == ["ruler:head:ayuntamiento", "ruler:short:ayuntamiento"]
+
+
+def test_a_plural_head_distributes_over_a_list_of_members(nlp: Language) -> None:
+    # R4 with commas and one "de": each member named by its own words
+    found = orgs(nlp, "En Torreón acudieron las direcciones de Desarrollo Social, Obras "
+                      "Públicas y Servicios Públicos al arranque del programa.")
+    assert [(m.text, m.origin) for m in found] == [
+        ("Desarrollo Social", "ruler:coord:direcciones"),
+        ("Obras Públicas", "ruler:coord:direcciones"),
+        ("Servicios Públicos", "ruler:coord:direcciones")]
+    # the body every member belongs to is no part of the last one
+    assert {"Planeación", "Jurídica", "Capacitación"} <= names(
+        nlp, "Participaron las subdirecciones de Planeación, Jurídica y Capacitación del DIF "
+             "Estatal en la mesa de trabajo.")
+    assert names(nlp, "El personal de las coordinaciones de Trabajo Social y Psicología "
+                      "atendió a las familias en Zacatecas.") == {"Trabajo Social", "Psicología"}
+
+
+def test_a_list_that_repeats_de_keeps_y_inside_its_members(nlp: Language) -> None:
+    assert names(nlp, "Votaron las comisiones de Hacienda, de Gobernación y de Ecología y "
+                      "Protección Civil del cabildo de Tepic.") >= {
+        "Hacienda", "Gobernación", "Ecología y Protección Civil"}
+    # without a repeated "de", "y" separates, unless it joins a standard body's name
+    assert names(nlp, "Acudieron las direcciones de Obras Públicas, Parques y Jardines y "
+                      "Limpia.") == {"Obras Públicas", "Parques y Jardines", "Limpia"}
+
+
+def test_a_plural_role_distributes_over_a_list(nlp: Language) -> None:
+    found = orgs(nlp, "Estuvieron presentes los titulares de Ecología, Educación y Deporte "
+                      "del municipio de Apizaco.")
+    assert [(m.text, m.origin) for m in found] == [
+        ("Ecología", "rule:role-of"), ("Educación", "rule:role-of"),
+        ("Deporte", "rule:role-of")]
+    assert names(nlp, "Las directoras de Cultura y de Turismo presentaron el festival.") == {
+        "Cultura", "Turismo"}
+
+
+def test_a_standard_body_needs_no_head_word(nlp: Language) -> None:
+    assert names(nlp, "Elementos de Protección Civil y de Seguridad Pública Estatal "
+                      "atendieron el incendio en Saltillo.") == {
+        "Protección Civil", "Seguridad Pública Estatal"}
+    assert names(nlp, "Personal de Atención Ciudadana del Suroriente levantó reportes.") == {
+        "Atención Ciudadana del Suroriente"}
+
+
+def test_a_standard_body_inside_a_longer_name_or_as_a_topic_is_none(nlp: Language) -> None:
+    assert names(nlp, "En materia de Desarrollo Social, el municipio invirtió diez "
+                      "millones.") == set()
+    assert names(nlp, "El programa de Obras Públicas inicia el lunes en Colima.") == set()
+    assert names(nlp, "El Sistema Nacional de Protección Civil emitió una alerta.") == {
+        "Sistema Nacional de Protección Civil"}
+
+
+def test_national_parties_and_their_press_names_are_bodies(nlp: Language) -> None:
+    found = {(m.text, m.origin) for m in orgs(
+        nlp, "En el Congreso de Oaxaca, Morena y el PAN votaron a favor; el tricolor se "
+             "abstuvo y el blanquiazul pidió revisar el dictamen.")}
+    assert {("Morena", "ruler:gaz:morena"), ("PAN", "ruler:gaz:pan"),
+            ("tricolor", "ruler:gaz:pri"), ("blanquiazul", "ruler:gaz:pan")} <= found
+    # a word the parties' names share with everyday Spanish is no party in lower case
+    assert names(nlp, "La joven de piel morena fue vista en la colonia Centro.") == set()
+
+
+def test_federal_bodies_are_known_by_name_and_acronym(nlp: Language) -> None:
+    found = {(m.text, m.origin) for m in orgs(
+        nlp, "Elementos de la Sedena y de la Semar apoyaron a Diconsa en Tapachula, "
+             "mientras la SRE y la ONU-DH firmaron un convenio.")}
+    assert {("Sedena", "ruler:gaz:sedena"), ("Semar", "ruler:gaz:semar"),
+            ("Diconsa", "ruler:gaz:diconsa"), ("SRE", "ruler:gaz:sre"),
+            ("ONU-DH", "ruler:gaz:onu-dh")} <= found
+
+
+def test_y_with_a_preposition_before_another_body_ends_the_name(nlp: Language) -> None:
+    assert names(nlp, "Se coordinó con la Dirección de Ecología y a la Dirección de Bienestar "
+                      "Animal de Celaya para el operativo.") == {
+        "Dirección de Ecología", "Dirección de Bienestar Animal de Celaya"}
+    assert names(nlp, "Acudieron personal de la Fiscalía General del Estado y de la Fiscalía "
+                      "Especializada en Atención a Mujeres de Durango.") >= {
+        "Fiscalía General del Estado", "Fiscalía Especializada en Atención a Mujeres de Durango"}
+
+
+def test_a_person_after_y_or_a_comma_is_no_part_of_a_body(nlp: Language) -> None:
+    found = names(nlp, "Recorrieron la zona el titular de Servicios Públicos Municipales y "
+                       "Luis Fernando Rodríguez Giner, de Catastro.")
+    assert "Servicios Públicos Municipales" in found
+    assert not any("Luis" in name for name in found)
+    assert not any("Marcela" in name for name in names(
+        nlp, "Habló la directora de Obras Públicas, Marcela Treviño Garza, en Monterrey."))
+
+
+def test_a_head_with_modifiers_alone_is_part_of_the_body_after_it(nlp: Language) -> None:
+    assert "Secretariado Ejecutivo del Sistema Estatal de Seguridad Pública" in names(
+        nlp, "El Secretariado Ejecutivo del Sistema Estatal de Seguridad Pública publicó las "
+             "cifras de Zacatecas.")
+    assert "Secretaría Técnica del Consejo Estatal de Población" in names(
+        nlp, "La Secretaría Técnica del Consejo Estatal de Población presentó el informe.")
+    # a head with its own complement is a body of its own inside another
+    assert {"Unidad Centro", "IMM"} <= names(nlp, "La Unidad Centro del IMM atendió a 40 "
+                                                  "mujeres.")
+
+
+def test_events_programmes_and_exercises_are_not_bodies(nlp: Language) -> None:
+    # R7 by the words that open or introduce a name, never by the names seen
+    assert names(nlp, "La Copa Naranja 2025 reunió a 40 equipos en el Gimnasio Municipal de "
+                      "Mexicali.") == set()
+    assert names(nlp, "La Primera Convivencia de Mujeres Líderes reunió a cien asistentes en "
+                      "Colima.") == set()
+    assert names(nlp, "La Declaratoria de Alerta de Violencia de Género sigue vigente en "
+                      "Zacatecas.") == set()
+    assert names(nlp, "Se instaló el Cabildo Juvenil de Tlaxcala con 20 estudiantes.") == set()
+    # a lower-case programme or app word names what follows, a body's kind does not
+    assert names(nlp, "La asociación Mujer Contemporánea presentó la app Mujer Alerta en "
+                      "Colima.") == {"Mujer Contemporánea"}
+    assert names(nlp, "Con el programa Mujeres Seguras se atendió a 300 mujeres.") == set()
+    # an ordinal in lower case counts instances of a body, it names no event
+    assert "Centro Florece" in names(nlp, "Se inauguró el tercer Centro Florece en la colonia "
+                                          "Las Torres.")

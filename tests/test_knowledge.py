@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import knowledge
+from pipeline.corpus.identities import org_sector
 from pipeline.knowledge import (
     KnowledgeError,
     Role,
@@ -93,7 +94,6 @@ def test_gazetteer_index_resolves_acronyms_and_aliases() -> None:
     ("Dirección Municipal de Educación", "municipal"),
     ("Comisión Edilicia de Seguridad", "municipal"),
     ("Secretaría de Salud del Estado", "state"),
-    ("Instituto Chihuahuense de la Juventud", "state"),
     ("Fundación Chihuahuense de Apoyo", "civil_society"),
     ("Colectivo Mujeres en Lucha A. C.", "civil_society"),
     ("Consejo Nacional de Población", "federal"),
@@ -131,7 +131,7 @@ def test_not_entities_are_general_and_disjoint_from_gazetteer() -> None:
     assert not words & set(gazetteer_index())
 
 
-def _reload(monkeypatch: pytest.MonkeyPatch, attr: str, path: Path,
+def _reload(monkeypatch: pytest.MonkeyPatch, attr: str, path: object,
             loader: str) -> object:
     monkeypatch.setattr(knowledge, attr, path)
     return getattr(knowledge, loader).__wrapped__()  # bypass the cache
@@ -154,7 +154,7 @@ def test_bad_gazetteer_line_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path.write_text('{"id": "a", "name": "A", "acronyms": ["IMM"], "aliases": [], '
                     '"sector": "municipal"}\n' + line + "\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=f"institutions.jsonl:2: .*{message}"):
-        _reload(monkeypatch, "GAZETTEER_FILE", path, "load_gazetteer")
+        _reload(monkeypatch, "GAZETTEER_FILES", (path,), "load_gazetteer")
 
 
 def test_bad_tsv_lines_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,3 +181,20 @@ def test_given_names_are_folded_single_words(tmp_path: Path,
             load_given_names()
     finally:
         load_given_names.cache_clear()
+
+
+@pytest.mark.parametrize(("name", "sector"), [
+    ("Gobierno de Sonora", "state"),  # a government head yields to the state it names
+    ("DIF Tlaxcala", "state"),
+    ("Instituto Sonorense de las Mujeres", "state"),  # a state's adjective
+    ("Instituto Chihuahuense de la Juventud", "state"),
+    ("Instituto de la Mujer de Tepic", "municipal"),  # a municipality closes the name
+    ("Ayuntamiento de Chihuahua", "municipal"),  # a municipal word wins over the state
+    ("Regulación Comercial", "municipal"),  # a standard municipal body
+    ("Movimiento de Mujeres de Tepic", "civil_society"),  # the kind of body wins
+    ("Universidad Autónoma de Zacatecas", "academic"),
+    ("Secretaría de Gobernación", "federal"),  # the national gazetteer
+    ("Partido Revolucionario Institucional", "other"),
+])
+def test_sector_of_a_name_from_its_words_and_its_place(name: str, sector: str) -> None:
+    assert org_sector(name) == sector

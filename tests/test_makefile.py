@@ -42,7 +42,7 @@ def test_readme_commands_exist() -> None:
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_extract_report_and_evaluate_targets_run(tmp_path: Path) -> None:
+def test_extract_report_review_and_evaluate_targets_run(tmp_path: Path) -> None:
     """The targets an analyst types, run for real on a release and gold file of our own."""
     installed = MAKEFILE.parent / ".venv" / ".installed"
     if not installed.is_file() or installed.stat().st_mtime < (
@@ -72,6 +72,13 @@ def test_extract_report_and_evaluate_targets_run(tmp_path: Path) -> None:
     assert (processed / "documents.csv").is_file() and (processed / "edges.csv").is_file()
     make("report", f"PROCESSED={processed}", f"REPORTS={reports}")
     assert (reports / "report.html").is_file()
+    make("review", f"PROCESSED={processed}", f"REPORTS={reports}")
+    assert (reports / "review.csv").read_text(encoding="utf-8-sig").startswith("rank,kind,")
+    corrections = tmp_path / "corrections.csv"
+    corrections.write_text("action,target,value,note\nsector,Red Mesa de Mujeres de Ciudad "
+                           "Juárez,academic,\n", encoding="utf-8")
+    make("extract", f"RAW={corpus}", f"PROCESSED={processed}", f"CORRECTIONS={corrections}")
+    assert "academic" in (processed / "entities.csv").read_text(encoding="utf-8-sig")
     scores = make("evaluate", f"CORPUS={corpus}")
     assert "PER entities" in scores and "ORG entities" in scores
 

@@ -77,8 +77,11 @@ def test_article_not_after_a_preposition_ends_a_name(blank: Language) -> None:
 
 
 def test_body_named_after_a_role(blank: Language) -> None:
+    found = ents(blank, "Habló el director de Nomenclatura Urbana del municipio.")
+    assert found == [("Nomenclatura Urbana", "ORG", "rule:role-of")]
+    # a standard body's name is found as one, with or without the role
     found = ents(blank, "Habló el director de Participación Ciudadana del municipio.")
-    assert found == [("Participación Ciudadana", "ORG", "rule:role-of")]
+    assert found == [("Participación Ciudadana", "ORG", "std:participacion-ciudadana")]
 
 
 def test_the_state_after_a_role_is_not_a_body(blank: Language) -> None:

@@ -85,6 +85,7 @@ def test_notebook_runs(path: Path, processed: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / f"{path.stem}.html").write_text(html, encoding="utf-8")
     if path.stem == "1.0-explore-entities":
         assert f"de ellos {undated} sin fecha" in text
+        assert "filas para revisar" in text
     if path.stem == "2.0-institution-network":
         undated_gbv = int((events["date"].isna() & events["gbv_related"]).sum())
         assert f"{undated_gbv} de ellos sin fecha" in text

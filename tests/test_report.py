@@ -29,16 +29,19 @@ from spacy.language import Language
 
 from pipeline.cli import main
 from pipeline.config import load_settings
+from pipeline.knowledge import fold
+from pipeline.publish.places import for_place, municipalities, slug
 from pipeline.publish.report import (
+    PAGE_TITLE,
     VENDOR,
     ReportFiles,
     build_report,
     is_web_address,
-    with_distinct_names,
     script_json,
     vendor_scripts,
+    with_distinct_names,
 )
-from pipeline.publish.tables import load_edges, load_nodes, load_tables
+from pipeline.publish.tables import load_edges, load_nodes, load_tables, node_events
 from pipeline.run import extract_corpus
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -491,3 +494,186 @@ def test_cli_report_without_tables(make_input: Any, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+# ---- phones and desktops, search, municipalities -----------------------------------------
+
+PHONE, DESKTOP = (390, 844), (1400, 1000)
+
+
+def _viewport(browser: DevTools, size: tuple[int, int], *, touch: bool) -> None:
+    """The page as a desktop with a mouse or a phone with a touch screen shows it."""
+    width, height = size
+    browser.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                 deviceScaleFactor=2 if touch else 1, mobile=touch)
+    browser.call("Emulation.setTouchEmulationEnabled", enabled=touch, maxTouchPoints=5)
+    browser.call("Emulation.setEmitTouchEventsForMouse", enabled=touch)
+
+
+@pytest.fixture()
+def sized(browser: DevTools) -> Iterator[DevTools]:
+    yield browser
+    browser.call("Emulation.clearDeviceMetricsOverride")
+    browser.call("Emulation.setTouchEmulationEnabled", enabled=False)
+    browser.call("Emulation.setEmitTouchEventsForMouse", enabled=False)
+
+
+OVERFLOWING = """[...document.querySelectorAll('body *')].filter(e => {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.right <= window.innerWidth + 1) { return false; }
+    for (let up = e.parentElement; up; up = up.parentElement) {  // inside a box that scrolls
+        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) {
+            return false;
+        }
+    }
+    return true;
+}).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+@pytest.mark.parametrize(("size", "touch"), [(DESKTOP, False), (PHONE, True)],
+                         ids=["desktop-1400x1000", "phone-390x844"])
+def test_the_page_fits_its_screen(sized: DevTools, corpus_report: ReportFiles,
+                                  size: tuple[int, int], touch: bool, tmp_path: Path) -> None:
+    _viewport(sized, size, touch=touch)
+    sized.open(corpus_report.html)
+    width = sized.evaluate("window.innerWidth")
+    assert width == size[0]
+    assert sized.evaluate("document.documentElement.scrollWidth") <= width, "it scrolls sideways"
+    assert sized.evaluate(OVERFLOWING) == []
+    # Wide tables scroll inside their own box; the charts are as wide as the page allows.
+    for box in sized.evaluate("[...document.querySelectorAll('.table-box, .chart, header')]"
+                              ".map(e => e.getBoundingClientRect().right)"):
+        assert box <= width + 1
+    bars = sized.evaluate("[...document.querySelectorAll('#top-chart .bars li')].map(li => "
+                          "[li.getBoundingClientRect().width, parseFloat(getComputedStyle(li)"
+                          ".fontSize)])")
+    assert bars and all(w <= width and size_px >= 12 for w, size_px in bars), bars
+    network = sized.evaluate("[document.getElementById('network').clientWidth, "
+                             "document.getElementById('network').clientHeight]")
+    assert network[0] <= width and network[1] >= 300
+    hint = sized.evaluate("document.getElementById('network-hint').innerText")
+    if touch:  # a phone is touched, not hovered with a cursor or zoomed with a wheel
+        assert "Toque" in hint and "pellizque" in hint
+        assert "cursor" not in hint and "rueda" not in hint
+    else:
+        assert "cursor" in hint and "rueda" in hint and "Toque" not in hint
+    shot = tmp_path / f"report-{size[0]}x{size[1]}.png"
+    assert sized.screenshot(shot) > 100
+    assert sized.errors() == []
+
+
+def _words_start(text: str, query: str) -> bool:
+    return f" {query}" in f" {fold(text)}"
+
+
+def test_search_prefers_the_institution_in_most_events_and_lists_the_others(
+        browser: DevTools, corpus_report: ReportFiles, corpus_processed: Path) -> None:
+    browser.open(corpus_report.html)
+    tables = with_distinct_names(load_tables(corpus_processed))
+    aliases = dict(zip(tables.entities["entity_id"], tables.entities["aliases"]))
+    named = tables.nodes[[any(_words_start(form, "dif") for form in [name, *aliases[key]])
+                          for key, name in zip(tables.nodes["entity_id"], tables.nodes["name"])]]
+    assert len(named) >= 3, "the corpus has DIFs of several cities"
+    best = named.sort_values(["n_events", "name"], ascending=[False, True]).iloc[0]
+    browser.evaluate("document.getElementById('network-search').focus()")
+    browser.call("Input.insertText", text="dif")
+    browser.press("Enter", "Enter", 13, "\r")
+    browser.wait_until(f"window.prensaRed.state.focus === {json.dumps(best['entity_id'])}")
+    assert browser.evaluate("document.querySelector('#details h3').textContent") == best["name"]
+    others = browser.evaluate("[...document.querySelectorAll('#network-search-others li')]"
+                              ".map(li => li.textContent)")
+    for row in named[named["entity_id"] != best["entity_id"]].itertuples():
+        where = f"{row.name} — " + (f"{row.jurisdiction} · " if row.jurisdiction else "")
+        assert any(item.startswith(where) for item in others), (where, others)
+    # Choosing another candidate opens it.
+    browser.evaluate("document.querySelector('#network-search-others button').click()")
+    assert browser.evaluate("window.prensaRed.state.focus") != best["entity_id"]
+
+    # A search that finds nothing says so and empties the panel.
+    browser.evaluate("document.getElementById('network-search').value = ''")
+    browser.evaluate("document.getElementById('network-search').focus()")
+    browser.call("Input.insertText", text="zzzz sin coincidencia")
+    browser.press("Enter", "Enter", 13, "\r")
+    browser.wait_until("window.prensaRed.state.focus === null")
+    assert browser.evaluate("document.querySelector('#details h3').textContent") == "Eventos"
+    assert "Ninguna institución coincide" in browser.evaluate(
+        "document.getElementById('network-search-status').textContent")
+    assert browser.evaluate("document.getElementById('network-search-others').hidden")
+    assert browser.errors() == []
+
+
+@pytest.mark.parametrize(("size", "touch"), [(DESKTOP, False), (PHONE, True)],
+                         ids=["desktop-1400x1000", "phone-390x844"])
+def test_municipality_filter_shows_one_city_alone(sized: DevTools, corpus_report: ReportFiles,
+                                                  corpus_processed: Path, size: tuple[int, int],
+                                                  touch: bool, tmp_path: Path) -> None:
+    _viewport(sized, size, touch=touch)
+    sized.open(corpus_report.html)
+    tables = load_tables(corpus_processed)
+    taking_part = set().union(*node_events(tables).values())  # the network's events
+    places = [place for place, _ in municipalities(replace(
+        tables, documents=tables.documents[tables.documents["event_id"].isin(taking_part)]))]
+    assert len(places) >= 3
+    options = sized.evaluate("[...document.getElementById('place').options].map(o => o.value)")
+    assert options == ["", *places]
+    for place in (places[1], places[0]):
+        local = for_place(tables, place)
+        sized.evaluate(f"""(() => {{ const select = document.getElementById('place');
+            select.value = {json.dumps(place)};
+            select.dispatchEvent(new Event('change')); }})()""")
+        assert sized.evaluate(f"{VISIBLE}.visibleNodes") == str(len(local.nodes))
+        assert sized.evaluate(f"{VISIBLE}.visibleEdges") == str(len(local.edges))
+        sized.wait_until("!window.prensaRed.renderer.getCamera().isAnimated()")
+        inside = sized.evaluate("""(() => { const view = window.prensaRed;
+            const box = document.getElementById('network');
+            return view.graph.nodes().filter(k => !view.renderer.getNodeDisplayData(k).hidden)
+                .every(k => { const at = view.renderer.graphToViewport(
+                    view.graph.getNodeAttributes(k));
+                    return at.x >= 0 && at.y >= 0 && at.x <= box.clientWidth &&
+                           at.y <= box.clientHeight; }); })()""")
+        assert inside, f"{place}: the camera does not frame the municipality"
+        sized.screenshot(tmp_path / f"municipio-{size[0]}-{place.split(',')[0]}.png")
+    sized.evaluate("document.getElementById('network-reset').click()")
+    assert sized.evaluate(f"{VISIBLE}.visibleNodes") == str(len(tables.nodes))
+    assert sized.errors() == []
+
+
+def test_report_names_no_local_path(corpus_report: ReportFiles, corpus_processed: Path) -> None:
+    page = corpus_report.html.read_text(encoding="utf-8")
+    for path in (corpus_processed, corpus_report.html.parent, Path.home(), PROJECT):
+        assert str(path.resolve()) not in page and str(path) not in page, path
+    assert "file:" not in page
+
+
+def test_report_for_one_municipality(corpus_processed: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    tables = load_tables(corpus_processed)
+    place = municipalities(tables)[1][0]  # not the largest: its network is small and its own
+    assert main(["report", "--input", str(corpus_processed), "--output", str(tmp_path),
+                 "--jurisdiction", place.split(",")[0].upper()]) == 0
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="network-data">(.*?)</script>', page, re.S)[1])
+    local = for_place(tables, place)
+    assert {n["key"] for n in data["nodes"]} == set(local.nodes["entity_id"])
+    assert {e["place"] for e in data["events"]} == {place}
+    assert f"<h1>{PAGE_TITLE}: {place}</h1>" in page
+    assert not list(tmp_path.glob("network-*.png")), "one municipality needs no per-city figures"
+    capsys.readouterr()
+    assert main(["report", "--input", str(corpus_processed), "--output", str(tmp_path),
+                 "--jurisdiction", "Atlantis"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: --jurisdiction 'Atlantis' is not a municipality") and \
+        place in error and error.count("\n") == 1
+
+
+def test_a_print_figure_per_municipality(corpus_report: ReportFiles,
+                                         corpus_processed: Path) -> None:
+    tables = load_tables(corpus_processed)
+    tied = [place for place, _ in municipalities(tables) if len(for_place(tables, place).edges)]
+    assert [place for place, _ in corpus_report.place_networks] == tied
+    for place, png in corpus_report.place_networks:
+        assert png.name == f"network-{slug(place)}.png" and png.with_suffix(".svg").is_file()
+        with Image.open(png) as image:
+            assert round(image.info["dpi"][0]) == 300
+    page = corpus_report.html.read_text(encoding="utf-8")
+    assert all(f'href="{png.name}"' in page for _, png in corpus_report.place_networks)

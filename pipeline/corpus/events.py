@@ -65,6 +65,7 @@ class _Draft:
     sentence_pairs: set[tuple[str, str]] = field(default_factory=set)
     event_dates: set[date] = field(default_factory=set)
     published: set[date] = field(default_factory=set)
+    published_months: set[date] = field(default_factory=set)  # first days, no day known
 
 
 class EventTable:
@@ -97,6 +98,8 @@ class EventTable:
         for together in by_sentence.values():
             draft.sentence_pairs.update(combinations(sorted(together), 2))
         draft.event_dates.update(d.value for d in dates if d.kind == "event")
+        draft.published_months.update(d.value for d in dates if d.kind == "published"
+                                      and d.date_precision == "month" and d.value)
         if document["published"]:
             draft.published.add(document["published"])
 
@@ -115,19 +118,27 @@ class EventTable:
 
 
 def _when(draft: _Draft) -> dict[str, Any]:
-    """``date``, ``date_end`` and ``date_source`` of an event: its first and last activity
-    dates (those from a month before its first publication on), else its publication date.
+    """``date``, ``date_end``, ``date_source`` and ``date_precision`` of an event: its first
+    and last activity dates (those from a month before its first publication on), else its
+    publication date, else the first day of its publication month (precision "month": an
+    archive's or a URL's month, no day known).
 
     >>> _when(_Draft("other", "t", event_dates={date(2010, 2, 23), date(2023, 2, 20)},
     ...              published={date(2023, 2, 26)}))["date"]
     datetime.date(2023, 2, 20)
+    >>> _when(_Draft("other", "t", published_months={date(2024, 11, 1)}))["date_precision"]
+    'month'
     """
     published = min(draft.published, default=None)
     activity = sorted(d for d in draft.event_dates
                       if published is None or d >= published - ACTIVITY_LOOKBACK)
     if activity:
         return {"date": activity[0], "date_end": activity[-1] if len(activity) > 1 else None,
-                "date_source": "event"}
+                "date_source": "event", "date_precision": "day"}
     if published is not None:
-        return {"date": published, "date_end": None, "date_source": "published"}
-    return {"date": None, "date_end": None, "date_source": ""}
+        return {"date": published, "date_end": None, "date_source": "published",
+                "date_precision": "day"}
+    if draft.published_months:
+        return {"date": min(draft.published_months), "date_end": None,
+                "date_source": "published", "date_precision": "month"}
+    return {"date": None, "date_end": None, "date_source": "", "date_precision": ""}

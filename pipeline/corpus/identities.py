@@ -26,6 +26,7 @@ from pipeline.corpus.org_keys import (
     generic_names,
     is_known_place,
     org_key,
+    place_sector,
     singular,
 )
 from pipeline.document.places import parse_label
@@ -58,9 +59,13 @@ def identity_key(label: Label, name: str, jurisdiction: str = "") -> str:
 
 @lru_cache(maxsize=1 << 16)  # bounded: a large corpus has more names than it needs at once
 def org_sector(name: str) -> str:
-    """The gazetteer's sector of a name, else the one inferred from its words."""
+    """The gazetteer's sector of a name, else the one inferred from its words; a government
+    head or no cue at all yields to the place the name ends with ("Gobierno de Sonora")."""
     body = gazetteer_index().get(fold(name))
-    return body.sector if body else infer_sector(name)
+    if body:
+        return body.sector
+    sector = infer_sector(name)
+    return (place_sector(name) or sector) if sector in ("municipal", "other") else sector
 
 
 def forget_name_caches() -> None:

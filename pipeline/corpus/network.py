@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
@@ -39,17 +39,30 @@ class Betweenness:
 
 def filter_events(events: Iterable[Event], *, since: date | None = None,
                   until: date | None = None) -> list[Event]:
-    """The events dated within ``[since, until]``; with either bound, undated events drop out.
+    """The events dated within ``[since, until]``, an event known by its month only when its
+    month meets the period; with either bound, undated events drop out.
 
     >>> from pipeline.records import Event
     >>> e = Event("ev-1", date(2023, 5, 1), "other", "t", True, 3.0, (), (), (), (), ())
     >>> len(filter_events([e], since=date(2023, 6, 1)))
     0
+    >>> from dataclasses import replace
+    >>> len(filter_events([replace(e, date_precision="month")], since=date(2023, 5, 20)))
+    1
     """
     if since is None and until is None:
         return list(events)
     return [e for e in events if e.date is not None
-            and (since is None or e.date >= since) and (until is None or e.date <= until)]
+            and (since is None or _last_day(e) >= since) and (until is None or e.date <= until)]
+
+
+def _last_day(event: Event) -> date:
+    """The last day an event's date may stand for: the day, or its month's last day."""
+    assert event.date is not None
+    if event.date_precision != "month":
+        return event.date
+    following = date(event.date.year + event.date.month // 12, event.date.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def _widen(data: dict[str, Any], day: date | None) -> None:

@@ -23,6 +23,7 @@ from pipeline.document.places import (
     place_in_name,
     state_adjective_in,
 )
+from pipeline.document.rules import standard_body_names
 from pipeline.knowledge import KnowledgeError, data_lines, fold, load_legal_suffixes
 
 GENERIC_FILE = PLACES_DIR / "generic_bodies.tsv"
@@ -158,6 +159,25 @@ def _scope(words: list[str], acronyms: list[bool], jurisdiction: str,
     if sector == "state" and state:
         return state, words
     return "", words
+
+
+def place_sector(name: str) -> str:
+    """"state" for a name that ends with a state or holds a state's adjective ("Gobierno de
+    Sonora", "DIF Chihuahua", "Instituto Sonorense de las Mujeres"), "municipal" for one that
+    ends with a municipality ("Instituto de la Mujer de Tepic") or is a standard municipal
+    body's ("Regulación Comercial"), unless its words say it is municipal already; "" else."""
+    words = _without_legal_suffix(fold(name).split())
+    if set(words) & _MUNICIPAL_WORDS:
+        return ""
+    written = name.split()
+    acronyms = [_is_acronym(w) for w in written] if len(written) == len(words) \
+        else [False] * len(words)
+    named = place_in_name(words, acronyms)
+    if named is not None:
+        return "state" if named.state else "municipal"
+    if state_adjective_in(words):
+        return "state"
+    return "municipal" if " ".join(words) in standard_body_names() else ""
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a large corpus has more names than it needs at once

@@ -44,6 +44,10 @@ class PublicPeople:
                                                  mention.canonical)
         return people
 
+    def name_as(self, token: str, name: str) -> None:
+        """Name the person of ``token`` as ``name`` (an analyst's correction: public)."""
+        self._names[token] = name
+
     def _text(self, text: str) -> str:
         return TOKEN.sub(lambda match: self._names.get(match.group(), WITHHELD), text)
 

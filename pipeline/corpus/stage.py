@@ -12,7 +12,7 @@ learned in that pass too).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.config import Settings
 from pipeline.corpus.events import EventIds
@@ -33,6 +33,7 @@ class CorpusIndex:
     duplicates: int  # releases merged into an earlier release's event
     people: PublicPeople  # who is named, who withheld
     places: ReleasePlaces  # where the releases nothing placed happen
+    paths: dict[str, str] = field(default_factory=dict)  # doc_id → input path
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings,
     identities = EntityIndex()
     event_ids = EventIds(threshold=settings.duplicate_threshold,
                          max_days=settings.duplicate_max_days)
-    events_of = {}
+    events_of, paths = {}, {}
     for stored in results:
         result = places.place(people.reveal(stored))
         place = _place(result)
@@ -73,11 +74,13 @@ def index_corpus(results: Iterable[DocumentResult], settings: Settings,
             identities.add(mention, result.published, place)
         events_of[result.doc_id] = event_ids.assign(result.doc_id, result.signature,
                                                     result.published)
+        paths[result.doc_id] = result.path
     duplicates = event_ids.duplicates
     del event_ids  # the near-duplicate index is done: free it before the entities are built
     entities = tuple(map(withhold_entity, identities.entities()))
     # The index's tallies die here: the second pass needs only the resolved identities.
-    return CorpusIndex(identities.resolved(), entities, events_of, duplicates, people, places)
+    return CorpusIndex(identities.resolved(), entities, events_of, duplicates, people, places,
+                       paths)
 
 
 def identify(results: Iterable[DocumentResult], index: CorpusIndex

@@ -10,15 +10,19 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.document.names import (
+    NameEvidence,
     after_place_word,
-    has_full_name_shape,
+    has_name_shape,
     in_place_lists,
-    introduced_as_kin,
+    introduced_as_person,
     is_byline,
     is_cut_off,
     opens_with_given_name,
+    person_evidence,
+    said_by,
 )
 from pipeline.document.org_context import org_context_fixes
+from pipeline.document.org_lists import list_members
 from pipeline.document.org_names import (
     NameContext,
     extend_name,
@@ -39,7 +43,7 @@ _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
 # Spans whose structure says they name a body, whatever their first word ("las direcciones
 # de … y de Parques y Jardines", "titular de Parques y Jardines").
-_STRUCTURED = ("gaz:", "coord:", "rule:role-of")
+_STRUCTURED = ("gaz:", "coord:", "std:", "rule:role-of")
 _MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
 _DATELINE_DASHES = ("-", "–", "—")
 
@@ -90,12 +94,27 @@ class RoleIndex:
 
     def __init__(self, matcher: PhraseMatcher, doc: Doc) -> None:
         self.sizes: dict[int, int] = {}
-        for _, start, end in matcher(doc):
-            self.sizes[start] = max(self.sizes.get(start, 0), end - start)
+        self._plural: set[int] = set()
+        strings = doc.vocab.strings
+        for match_id, start, end in matcher(doc):
+            if end - start >= self.sizes.get(start, 0):
+                self.sizes[start] = end - start
+                if strings[match_id] == "plural-role":
+                    self._plural.add(start)
+                else:
+                    self._plural.discard(start)
+
+    def is_plural(self, i: int) -> bool:
+        """The role phrase at token ``i`` is plural ("los titulares", "las directoras")."""
+        return i in self._plural
 
     def at(self, i: int) -> int:
         """Length in tokens of the role phrase starting at token ``i`` (0 when none)."""
         return self.sizes.get(i, 0)
+
+    def covers(self, i: int) -> bool:
+        """Token ``i`` is inside a role phrase that starts before it."""
+        return any(self.sizes.get(i - back, 0) > back for back in (1, 2))
 
     def ends_at(self, end: int) -> bool:
         """A role phrase ends right before token ``end``."""
@@ -105,10 +124,10 @@ class RoleIndex:
 def role_matcher(nlp: Language) -> PhraseMatcher:
     """Role phrases of ``roles.tsv`` by lower case, singular and plural."""
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    singular = [form.split() for form in role_forms()]
-    phrases = {" ".join(words) for words in singular} | {
-        " ".join(_plural(word) for word in words) for words in singular}
-    matcher.add("role", [nlp.make_doc(phrase) for phrase in sorted(phrases)])
+    singular = {" ".join(form.split()) for form in role_forms()}
+    plural = {" ".join(_plural(word) for word in form.split()) for form in singular} - singular
+    matcher.add("role", [nlp.make_doc(phrase) for phrase in sorted(singular)])
+    matcher.add("plural-role", [nlp.make_doc(phrase) for phrase in sorted(plural)])
     return matcher
 
 
@@ -143,13 +162,18 @@ def _role_of_body_ends_at(doc: Doc, end: int, roles: RoleIndex) -> bool:
 
 
 def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
-    """A span the model took for a place that reads as a full name: three or more
-    capitalised words, none of them used in lower case in the text, not after "en"
-    ("Víctor Valencia Carrasco", not "Circuito Atlético Pedestre")."""
+    """A span the model took for a place or a thing that reads as a person's name: three or
+    more capitalised words, none of them used in lower case in the text ("Víctor Valencia
+    Carrasco", not "Circuito Atlético Pedestre"); or, not taken for a body, a name's shape
+    that a person's title or a verb of saying introduces ("habló Tonatiuh Bravo", "Montes de
+    Oca aseguró"); never after "en", "de" or "del", nor a byline."""
     doc = span.doc
-    return (len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
-            and not any(t.lower_ in lower_words for t in span)
-            and not (span.start and doc[span.start - 1].lower_ in ("en", "de", "del")))
+    if span.start and doc[span.start - 1].lower_ in ("en", "de", "del"):
+        return False  # "el presidente municipal de San Luis, dijo": a place's name
+    introduced = span.label_ != "ORG" and len(span) >= 2 and has_name_shape(span) and (
+        said_by(span) or introduced_as_person(span))
+    return (introduced or len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
+            and not any(t.lower_ in lower_words for t in span)) and not is_byline(span)
 
 
 def _opens_with(text: str, phrases: frozenset[str]) -> bool:
@@ -188,12 +212,16 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     return span
 
 
-def _unsupported_name(span: Span, roles: RoleIndex) -> bool:
-    """Several words that neither open with a given name, nor have a full name's shape, nor
-    stand beside a role: "Perspectiva de Género", "Mujer Ilustre", "Pavo Real"."""
-    return (span.label_ == "PER" and not span.id_ and len(span) >= 2
-            and not opens_with_given_name(span) and not has_full_name_shape(span)
-            and not _next_to_role(span, roles) and not introduced_as_kin(span))
+def _name_evidence(span: Span, roles: RoleIndex, lower_words: set[str]) -> NameEvidence:
+    """What the evidence says of a model's several-word "person" (see
+    :func:`~pipeline.document.names.person_evidence`): for "López Obrador señaló", against
+    "Protección Civil" or "fiscal General del Estado" (the rest of a role); other spans are
+    not judged (for)."""
+    if span.label_ != "PER" or span.id_ or len(span) < 2:
+        return NameEvidence.FOR
+    if roles.covers(span.start):
+        return NameEvidence.AGAINST
+    return person_evidence(span, lower_words, beside_role=_next_to_role(span, roles))
 
 
 def _drop_places(spans: list[Span]) -> list[Span]:
@@ -276,9 +304,10 @@ def _merge_adjacent(spans: list[Span]) -> list[Span]:
 
 def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
     """R2: bodies named after a role: "director de Limpia", "titular de Ecología y Medio
-    Ambiente", "coordinadora de Prevención del IMM" (Prevención). A role of a place names
-    no body ("presidente municipal de Hermosillo"), nor does one word after "de la" ("la
-    alcaldesa de la Bicicleta": a title, where departments take a bare "de")."""
+    Ambiente", "coordinadora de Prevención del IMM" (Prevención); after a plural role, one
+    body per member of a list ("los titulares de Ecología, Educación y Deporte", R4). A role
+    of a place names no body ("presidente municipal de Hermosillo"), nor does one word after
+    "de la" ("la alcaldesa de la Bicicleta": a title, where departments take a bare "de")."""
     place_roles = load_context_words().place_role
     spans = []
     for start, size in roles.sizes.items():
@@ -288,6 +317,11 @@ def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
         if i == link or i >= len(doc) or not is_capitalised(doc[i]) or \
                 fold_word(doc[start:link].text) in place_roles:
             continue
+        if roles.is_plural(start):
+            members = list_members(doc, link, context, key="rule:role-of")
+            if members:
+                spans += members
+                continue
         end = extend_name(doc, i, name_end(doc, i, context, name_start=i, min_part=1), context)
         if end - i == 1 and i - link > 1:
             continue
@@ -354,7 +388,7 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
                  if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
     spans = _resolve_overlaps(ruled + _acronyms(doc, orgs, lower_words) + role_orgs + others)
     spans = org_context_fixes(doc, _orgs_in_lists(spans), roles.ends_at)
-    doc.ents = _supported(spans, roles)
+    doc.ents = _supported(spans, roles, lower_words)
     return doc
 
 
@@ -365,24 +399,32 @@ def _lower_words(doc: Doc) -> set[str]:
     return {strings[h] for h in set(flags[(flags[:, 0] == 1) & (flags[:, 1] == 1), 2].tolist())}
 
 
-def _supported(spans: list[Span], roles: RoleIndex) -> list[Span]:
-    """Drop people without evidence, unless listed beside a person who has it: "las
-    regidoras Patricia Mendoza y Amparo Beltrán" (the role stands before the first only)."""
-    unsupported = [_unsupported_name(span, roles) for span in spans]
+def _supported(spans: list[Span], roles: RoleIndex, lower_words: set[str]) -> list[Span]:
+    """Keep the people the evidence is for. A name of a name's shape only goes with its list:
+    kept alone or beside a person, dropped when listed only beside names that are no
+    person's ("Perspectiva de Género y Mujer Ilustre"). A name the evidence says nothing of
+    (one word before "de": "Montes de Oca") is kept when listed beside a person kept ("las
+    regidoras Patricia Mendoza y Montes de Oca": the role stands before the first only)."""
+    evidence = [_name_evidence(span, roles, lower_words) for span in spans]
 
-    def listed_with_supported(index: int) -> bool:
-        return any(0 <= other < len(spans) and not unsupported[other]
-                   and spans[other].label_ == "PER"
-                   and _only_list_glue(spans[index], spans[other])
-                   for other in (index - 1, index + 1))
+    def listed(index: int) -> list[int]:
+        return [other for other in (index - 1, index + 1)
+                if 0 <= other < len(spans) and spans[other].label_ == "PER"
+                and _only_list_glue(spans[index], spans[other])]
 
+    kept = [said >= NameEvidence.SHAPE for said in evidence]
+    for index, said in enumerate(evidence):
+        if said == NameEvidence.SHAPE and (near := listed(index)) and all(
+                evidence[other] <= NameEvidence.NOTHING for other in near):
+            kept[index] = False
     changed = True
     while changed:  # support passes along a list, one neighbour per round
         changed = False
-        for index in range(len(spans)):
-            if unsupported[index] and listed_with_supported(index):
-                unsupported[index], changed = False, True
-    return [span for span, drop in zip(spans, unsupported, strict=True) if not drop]
+        for index, said in enumerate(evidence):
+            if said == NameEvidence.NOTHING and not kept[index] and any(
+                    kept[other] for other in listed(index)):
+                kept[index], changed = True, True
+    return [span for span, keep in zip(spans, kept, strict=True) if keep]
 
 
 def _orgs_in_lists(spans: list[Span]) -> list[Span]:
@@ -414,11 +456,13 @@ def _only_list_glue(a: Span, b: Span) -> bool:
 
 
 def _people_in_lists(spans: list[Span]) -> list[Span]:
-    """A name the model called a place or body, opening with a given name and listed beside
-    a person, is a person ("madres como Norma Laguna y Carmen Castillo Salazar")."""
+    """A name the model called a place, a thing or a body, listed beside a person, is a
+    person when it opens with a given name or, not called a body, has a name's shape
+    ("madres como Norma Laguna y Carmen Castillo Salazar", "Ana Ruiz y Xóchitl Tapia")."""
     result = list(spans)
     for index, span in enumerate(spans):
-        if span.label_ == "PER" or span.id_ or len(span) < 2 or not opens_with_given_name(span):
+        if span.label_ == "PER" or span.id_ or len(span) < 2 or not (
+                opens_with_given_name(span) or span.label_ != "ORG" and has_name_shape(span)):
             continue
         if any(0 <= j < len(spans) and spans[j].label_ == "PER"
                and _only_list_glue(span, spans[j]) for j in (index - 1, index + 1)):

@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache
 
 from pipeline.config import RESOURCES_DIR
+from pipeline.document.datelines import dated_dateline
 from pipeline.document.dates import Written, find_expressions
 from pipeline.document.years import Evidence, evidence_for, resolve
 from pipeline.knowledge import data_lines, fold
@@ -27,7 +28,7 @@ EVENT_TYPES_FILE = RESOURCES_DIR / "event_types.tsv"
 # Characters of the sentence on each side of a date in which a cue counts.
 EVENT_DATE_WINDOW = 80
 _BEFORE = 40  # characters before a date read for its recurring, frame and anchor words
-_DATELINE_REACH = 200  # "Acapulco, Gro., 01 de marzo de 2022.-" opens the body
+_DATELINE_REACH = 200  # the publication date written this near the top is the date line
 # The end of a count period that starts with a year: "128 de 2018 hasta el 18 de noviembre".
 _PERIOD_FROM_YEAR = re.compile(r"(?<!\w)(?:de|desde)\s+(?:el\s+)?(?:a[nñ]o\s+)?(?:19|20)\d\d"
                                r"\s+(?:a|al|hasta)\s+(?:el\s+)?$", re.IGNORECASE)
@@ -113,25 +114,36 @@ def mark_event_dates(article: Article, dated: Iterable[tuple[Written, date | Non
                      ) -> Iterator[tuple[int, int, DateMention]]:
     """``(start, end, DateMention)`` for each resolved written date, kind ``event`` for the
     dates of what the release reports, else ``mentioned``; the publication date written
-    in the dateline is left out (it is the ``published`` row)."""
+    in the first lines and a dateline's date are left out (the ``published`` row)."""
+    dateline = dated_dateline(article.text)
     for written, value, source in dated:
         if value is not None and value == article.published and written.year is not None \
                 and written.start < _DATELINE_REACH:
+            continue
+        if dateline is not None and dateline.date_start <= written.start < dateline.date_end:
             continue
         event = value is not None and not written.relation and \
             is_event_date(article.text, written, value, article.published)
         yield written.start, written.end, DateMention(
             article.doc_id, article.text[written.start:written.end], value,
-            "event" if event else "mentioned", source)
+            "event" if event else "mentioned", source, written.start, written.end)
 
 
-def published_date(article: Article) -> DateMention | None:
-    """The ``published`` row of a release, when it has a publication date."""
-    if article.published is None:
+def published_date(article: Article, evidence: Evidence | None = None) -> DateMention | None:
+    """The ``published`` row of a release: its publication date, else the month of its
+    publication when only that is known (an archive's " date 2025-03", a URL's
+    ``/2024/11/``: the month's first day, ``date_precision`` "month"); None without either."""
+    if article.published is not None:
+        source: YearSource = "url" if article.published_source == "url" else "published"
+        return DateMention(article.doc_id,
+                           article.published_raw or article.published.isoformat(),
+                           article.published, "published", source)
+    evidence = evidence or evidence_for(article)
+    if evidence.month is None:
         return None
-    source: YearSource = "url" if article.published_source == "url" else "published"
-    return DateMention(article.doc_id, article.published_raw or article.published.isoformat(),
-                       article.published, "published", source)
+    year, month = evidence.month
+    return DateMention(article.doc_id, f"{year}-{month:02d}", date(year, month, 1),
+                       "published", evidence.month_source, date_precision="month")
 
 
 def article_dates(article: Article, evidence: Evidence | None = None

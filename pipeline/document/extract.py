@@ -23,7 +23,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.document.event_dates import article_dates, published_date
+from pipeline.document.years import evidence_for
 from pipeline.errors import one_line
+from pipeline.knowledge import fold, lower_case_names
 from pipeline.records import Article, DateMention, Mention, Reject
 
 logger = logging.getLogger(__name__)
@@ -66,7 +68,8 @@ def _span_mention(span: Span, text_of_doc: str, doc_id: str) -> Mention | None:
     if end < len(text_of_doc) and _open_quote(text_of_doc[start:end]):
         end += text_of_doc[end] in "”»\""  # a quoted name keeps its closing quote
     surface = text_of_doc[start:end]
-    if label is None or "\n" in surface or not any(c.isupper() for c in surface):
+    if label is None or "\n" in surface or not (
+            any(c.isupper() for c in surface) or fold(surface) in lower_case_names()):
         return None
     return Mention(doc_id=doc_id, label=label, text=surface, start_char=start, end_char=end,
                    sentence=_sentence_text(span.sent, text_of_doc), origin=_origin(span))
@@ -252,8 +255,9 @@ def _zones(articles: Iterable[Article], nlp: Language, processes: int
 def _extraction(article: Article, doc: Doc) -> Extraction:
     mentions = [m for span in doc.ents
                 if (m := _span_mention(span, article.text, article.doc_id))]
-    dates = [d for d in (published_date(article),) if d is not None]
-    for start, end, item in article_dates(article):
+    evidence = evidence_for(article)
+    dates = [d for d in (published_date(article, evidence),) if d is not None]
+    for start, end, item in article_dates(article, evidence):
         dates.append(item)
         if item.value is not None:  # a day of unknown year is no calendar day
             mentions.append(Mention(doc_id=article.doc_id, label="DATE", text=item.text,

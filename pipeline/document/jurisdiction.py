@@ -21,19 +21,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from pipeline.config import SettingsError
+from pipeline.document.datelines import datelines
 from pipeline.document.places import Municipality, State, load_places, reads_as_person
 from pipeline.knowledge import fold, literal_alternation
 
-_DATELINE_LINES = 8  # a dateline opens one of the first lines (after a byline or a teaser)
 _CUE_WINDOW = 8  # words before "de <municipality>" searched for a cue word
-_NAME_WORD = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñü.]*"
-# "Ciudad Juárez.-", "Hermosillo, Sonora.-", "Acapulco, Gro., 01 de marzo de 2022.-",
-# "Ciudad Juárez, Chih. (ADN/Staff) –", "MAZATLÁN._", "Ciudad Juárez—".
-_DATELINE = re.compile(
-    rf"\W{{0,3}}(?P<place>{_NAME_WORD}(?:\s+(?:(?:de|del|la|las|los|el)\s+)?{_NAME_WORD}){{0,4}})"
-    rf"(?:\s*,\s*(?P<state>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}))?"
-    r"(?:\s*,?\s*(?:a\s+)?\d{1,2}\s+de\s+\w+\s+(?:de|del)\s+\d{4})?"
-    r"(?:\s*\([^)\n]{1,40}\))?\s*\.?\s*[-–—_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +57,25 @@ def _state_in(cell: str | None) -> State | None:
 
 
 def dateline_jurisdiction(text: str) -> Jurisdiction | None:
-    """The place of a dateline opening one of the first lines: "Culiacán, Sin., a 28 de
-    octubre de 2022.-". A place not in the tables counts when a state follows it."""
+    """The place of a dateline opening one of the first lines (the grammar of
+    :mod:`pipeline.document.datelines`): "Culiacán, Sin., a 28 de octubre de 2022.-". A place
+    not in the tables counts when a state follows it; after an outlet's name, the city is the
+    part that follows ("SemMéxico, Chihuahua, 5 septiembre 2019.-")."""
     places = load_places()
-    lines = [line for line in text.splitlines() if line.strip()][:_DATELINE_LINES]
-    for line in lines:
-        match = _DATELINE.match(line)
-        if match is None:
+    for found in datelines(text):
+        if found.place_is_outlet:
+            city = places.by_form.get(fold(found.state or ""))
+            if city is not None:
+                return Jurisdiction(city.name, city.state, "dateline")
             continue
-        state = _state_in(match["state"])
-        if match["state"] and state is None:
+        state = _state_in(found.state)
+        if found.state and state is None:
             continue  # "Ciudad Juárez, Chihuahua, Estado" or a list of names, not a dateline
-        known = places.resolve(match["place"], state.name if state else "")
+        known = places.resolve(found.place, state.name if state else "")
         if known is not None:
             return Jurisdiction(known.name, known.state, "dateline")
-        if state is not None and fold(match["place"]) not in places.state_by_form:
-            return Jurisdiction(match["place"].strip(), state.name, "dateline")
+        if state is not None and fold(found.place) not in places.state_by_form:
+            return Jurisdiction(found.place.strip(), state.name, "dateline")
     return None
 
 
@@ -115,6 +110,13 @@ def _is_state_name(municipality: Municipality, form: str) -> bool:
         load_places().states
 
 
+def _inside_name(text: str, match: re.Match[str]) -> bool:
+    """The written municipality is part of a longer name: "Benito Juárez", "Gimnasio
+    Juárez", "Laura Méndez"."""
+    written = _words_before(text, match.start())
+    return bool(written) and written[-1][:1].isupper() and fold(written[-1]) not in _LINK_WORDS
+
+
 def _cue_weight(text: str, match: re.Match[str], own: bool) -> tuple[int, str]:
     """How strongly one written municipality says the release is about it, and the state
     written after it ("" when none): 3 after "de" with a municipal word before it ("el
@@ -122,10 +124,7 @@ def _cue_weight(text: str, match: re.Match[str], own: bool) -> tuple[int, str]:
     A name that is not a municipality's ``own`` (several share it, it reads as a person's, or
     a state has it: "Chihuahua") needs a municipal word or its state."""
     cues = load_places().cues
-    written = _words_before(text, match.start())
-    before = [fold(word) for word in written]
-    if written and written[-1][:1].isupper() and before[-1] not in _LINK_WORDS:
-        return 0, ""  # part of a longer name: "Benito Juárez", "Gimnasio Juárez"
+    before = [fold(word) for word in _words_before(text, match.start())]
     after = re.match(r"\s*,\s*([A-ZÁÉÍÓÚÑ][\w.]*(?:\s+[A-ZÁÉÍÓÚÑ][\w.]*){0,2})",
                      text[match.end():])
     state = found.name if after and (found := _state_in(after[1])) else ""
@@ -152,7 +151,7 @@ def _states_named(text: str) -> Counter[str]:
 
 def text_jurisdiction(title: str, text: str, *, fallback_state: str) -> Jurisdiction | None:
     """The municipality the text speaks of most as its own (see :func:`_cue_weight`; the
-    title's mentions count once more, and "el Ayuntamiento de la Capital", "el DIF
+    title's mentions of a city's usual name count once more, and "el Ayuntamiento de la Capital", "el DIF
     Capitalino" count for the capital of the state the text names most, else
     ``fallback_state``); None when nothing in the text says."""
     places = load_places()
@@ -161,13 +160,15 @@ def text_jurisdiction(title: str, text: str, *, fallback_state: str) -> Jurisdic
     first: dict[str, int] = {}
     named: Counter[str] | None = None  # the states the text names, counted once if needed
     for match in _form_pattern().finditer(whole):
+        if _inside_name(whole, match):
+            continue
         form = fold(match.group())
         own = places.by_form.get(form)
         own_name = own is not None and not _is_state_name(own, match.group()) \
             and not reads_as_person(match.group())
         weight, state = _cue_weight(whole, match, own_name)
-        if match.start() < len(title) and own_name:
-            weight += 1
+        if match.start() < len(title) and own_name and form in places.usual:
+            weight += 1  # a city's usual name in the title (not any surname a town shares)
         if not weight:
             continue
         if not state and own is None:

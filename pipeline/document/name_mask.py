@@ -64,6 +64,7 @@ _PATRONYMIC = re.compile(r"\w*[áéíóú]\w*[aeiou]z", re.IGNORECASE)
 _PAST_VERB = re.compile(r"\w{3,}(?:ó|aron|eron|ieron)", re.IGNORECASE)
 _SPLITS = frozenset({"y", "e"})  # two names, not one
 _MAX_PLACE_WORDS = 4
+BODY_MASK = "█"  # a masked character of a body (document/body_text.py masks with it too)
 _HEADLINE_SHARE = 0.6  # of a text's words of 4 letters or more capitalised: a headline
 
 
@@ -297,41 +298,49 @@ class NameMask:
 
     def __call__(self, text: str, *, title: bool = False) -> str:
         """``text`` with its possible names masked; a ``title`` may be a headline."""
-        headline = is_headline(text, title=title)
         out: list[str] = []
         position = 0
-        for known in self._pattern.finditer(text) if self._pattern else ():
-            out.append(self._masked(text[position:known.start()], headline))
-            out.append(self._forms[known.group()])
-            position = known.end()
-        out.append(self._masked(text[position:], headline))
+        for start, end, replacement in self._spans(text, title):
+            out += [text[position:start], replacement]
+            position = end
+        out.append(text[position:])
         return "".join(out)
+
+    def in_place(self, text: str) -> str:
+        """``text`` with its possible names masked character for character (``█``, as
+        ``texts.csv`` shows a withheld name), so that every offset into it still points where
+        it did: a release's body."""
+        chars = list(text)
+        for start, end, _ in self._spans(text, False):
+            chars[start:end] = BODY_MASK * (end - start)
+        return "".join(chars)
+
+    def _spans(self, text: str, title: bool) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, replacement)`` of each private form and possible name, in order;
+        kept forms are not among them."""
+        headline = is_headline(text, title=title)
+        position = 0
+        for known in self._pattern.finditer(text) if self._pattern else ():
+            yield from self._runs_between(text, position, known.start(), headline)
+            if self._forms[known.group()] != known.group():
+                yield known.start(), known.end(), self._forms[known.group()]
+            position = known.end()
+        yield from self._runs_between(text, position, len(text), headline)
+
+    def _runs_between(self, text: str, start: int, end: int, headline: bool
+                      ) -> Iterator[tuple[int, int, str]]:
+        for first, last in _runs(text[start:end], headline):
+            yield start + first, start + last, self._replacement(text[start + first:
+                                                                      start + last])
 
     def with_names_of(self, text: str) -> NameMask:
         """This mask, also replacing the names it finds in ``text`` (a body) wherever they
         are written, in capitals too: a headline's capitals tell no name, but its body does."""
-        names: dict[str, str] = {}
-        position = 0
-        for known in self._pattern.finditer(text) if self._pattern else ():
-            names |= self._names_in(text[position:known.start()])
-            position = known.end()
-        names |= self._names_in(text[position:])
+        names = {text[start:end]: replacement
+                 for start, end, replacement in self._spans(text, False)}
         kept = {form for form, replacement in self._forms.items() if form == replacement}
         private = {form: replacement for form, replacement in self._forms.items()
                    if form != replacement}
         private |= {form: replacement for name, replacement in names.items()
                     for form in (name, name.upper())}
         return NameMask(kept=kept, private=private, replacement=self._replacement)
-
-    def _names_in(self, text: str) -> dict[str, str]:
-        return {text[start:end]: self._replacement(text[start:end])
-                for start, end in _runs(text, is_headline(text, title=False))}
-
-    def _masked(self, text: str, headline: bool) -> str:
-        out: list[str] = []
-        position = 0
-        for start, end in _runs(text, headline):
-            out += [text[position:start], self._replacement(text[start:end])]
-            position = end
-        out.append(text[position:])
-        return "".join(out)

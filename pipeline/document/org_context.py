@@ -156,8 +156,28 @@ def _not_a_body(span: Span) -> bool:
     if not span.id_.startswith("gaz:") and span.start and doc[span.start - 1].lower_ in \
             _INDEFINITE:
         return True  # "la conformación de una Mesa de Reinserción": not yet a body
+    if not span.id_.startswith("gaz:") and (_named_as_programme(span) or _an_exercise(span)):
+        return True
     return _is_model_span(span) and (_in_programme_name(span) or _in_quoted_title(span)
                                      or _closing_initials(span))
+
+
+def _named_as_programme(span: Span) -> bool:
+    """A programme, app or event word in lower case right before the span, an opening quote
+    between or not: "el programa Mujeres Seguras", "la app «Mujer Alerta»", "el torneo Copa
+    Violeta"."""
+    doc, i = span.doc, span.start - 1
+    if i >= 0 and doc[i].text in _OPEN_QUOTES:
+        i -= 1
+    return i >= 0 and doc[i].is_lower and fold_word(doc[i].text) in \
+        load_context_words().programme
+
+
+def _an_exercise(span: Span) -> bool:
+    """"Cabildo Juvenil", "Cabildo Infantil": a council's head and a word that makes the
+    council a civic exercise or a kind of session."""
+    return len(span) > 1 and span.id_.startswith(("head:", "short:")) and \
+        fold_word(span[1].text) in load_context_words().exercise
 
 
 def _list_items(doc: Doc, start: int, context: NameContext) -> list[tuple[int, int]]:

@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from spacy.tokens import Doc, Token
 
 from pipeline.document.rules import connector_words, load_context_words
-from pipeline.knowledge import fold_word, load_given_names, org_terms
+from pipeline.knowledge import fold_word, load_given_names, load_org_heads, org_terms
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _COORDINATORS = frozenset({"y", "e"})
 _SUBORDINATORS = frozenset({"de", "del"})
 _LINKS = frozenset({"de", "del", "para"})  # a head's complement: "Secretaría de Planeación y…"
+# After "y", before another body: "… y a la Dirección de…", "… y de la Fiscalía…".
+_COORDINATED_LINKS = frozenset({"a", "al", "de", "del", "con", "para", "ante"})
 _OPEN_QUOTES = frozenset({'"', "“", "«"})
 _CLOSE_QUOTES = frozenset({'"', "”", "»"})
 _NUMBER_WORDS = frozenset({"no", "núm", "número", "num"})
@@ -61,13 +64,27 @@ def is_acronym(token: Token) -> bool:
             and sum(c.isupper() for c in text) >= 2)
 
 
-def _starts_body(doc: Doc, i: int, context: NameContext) -> bool:
+def starts_body(doc: Doc, i: int, context: NameContext) -> bool:
     """Token ``i`` (after an optional article) opens another body; a territory does not
     ("… del Municipio de Juárez" qualifies the name before it)."""
     if i < len(doc) and doc[i].lower_ in _ARTICLES:
         i += 1
     return i < len(doc) and (i in context.body_starts or is_acronym(doc[i])) and \
         fold_word(doc[i].text) not in load_context_words().territory
+
+
+def _coordinates_another(doc: Doc, j: int, context: NameContext) -> bool:
+    """"y" at ``j`` opens another body or a person, not the rest of this name: "…Ecología y
+    a la Dirección de Bienestar Animal", "…del Estado y de la Fiscalía Especializada…",
+    "…Municipales y Luis Rodríguez"."""
+    k = j + 1
+    if k < len(doc) and doc[k].lower_ in _COORDINATED_LINKS:
+        k += 1
+        if k < len(doc) and doc[k].lower_ in _ARTICLES:
+            k += 1
+        if k < len(doc) and (k in context.body_starts or is_acronym(doc[k])):
+            return True
+    return opens_person(doc, k)
 
 
 def opens_person(doc: Doc, i: int) -> bool:
@@ -85,6 +102,22 @@ def abbreviates(acronym: str, words: list[str]) -> bool:
         return False
     remaining = iter(initials)
     return all(letter in remaining for letter in letters)
+
+
+def _has_complement(doc: Doc, start: int, end: int) -> bool:
+    """``doc[start:end]`` is more than a head and its modifiers ("Secretariado Ejecutivo",
+    "Secretaría Técnica"): a complement names what the body deals with ("Prevención", with no
+    head, is one)."""
+    if fold_word(doc[start].text) not in _folded_heads():
+        return True
+    modifiers = {fold_word(word) for word in org_terms("modifier")}
+    return any(t.lower_ in _LINKS or (is_capitalised(t) and fold_word(t.text) not in modifiers)
+               for t in doc[start + 1:end])
+
+
+@cache
+def _folded_heads() -> frozenset[str]:
+    return frozenset(fold_word(head) for head in load_org_heads() if " " not in head)
 
 
 def _number_end(doc: Doc, j: int) -> int:
@@ -144,14 +177,16 @@ def name_end(doc: Doc, start: int, context: NameContext, *, name_start: int,
             break
         first = token.lower_
         if first in _COORDINATORS and (not coordinate or doc[j + 1].lower_ in _ARTICLES
-                                       or _starts_body(doc, j + 1, context)
+                                       or starts_body(doc, j + 1, context)
+                                       or _coordinates_another(doc, j, context)
                                        or after_head and k == j + 1 and not any(
                     t.lower_ in _LINKS for t in doc[name_start:j])):
             break  # "… y la Dirección de Obras", "la Policía Municipal y Protección Civil"
         if first in _SUBORDINATORS and j - name_start >= min_part and (
                 first == "del" or doc[j + 1].lower_ in _ARTICLES) and \
-                _starts_body(doc, j + 1, context):
-            break  # "área de Prevención de la Secretaría…" (not "Academia de Policía")
+                starts_body(doc, j + 1, context) and _has_complement(doc, name_start, j):
+            break  # "área de Prevención de la Secretaría…" (not "Academia de Policía", nor
+            # "Secretariado Ejecutivo del Sistema…": a head and its modifiers name no body)
         if first == "en" and doc[j - 1].lower_ not in org_terms("modifier") and (
                 k in context.place_starts or fold_word(doc[k].text) in load_context_words().place):
             break  # "Centros Florece en Riberas del Bravo" (not "Especializada en Atención")
@@ -180,12 +215,12 @@ def _items(doc: Doc, end: int, context: NameContext, name_start: int) -> tuple[i
     while k < len(doc) and doc[k].text == ",":
         item_end = name_end(doc, k + 1, context, name_start=name_start, coordinate=False)
         if item_end == k + 1 or item_end - (k + 1) > _MAX_ITEM or \
-                _starts_body(doc, k + 1, context):
+                starts_body(doc, k + 1, context) or opens_person(doc, k + 1):
             return end, False
         single &= item_end - (k + 1) == 1
         items, k = items + 1, item_end
     if not items or k + 1 >= len(doc) or doc[k].lower_ not in _COORDINATORS or \
-            not is_capitalised(doc[k + 1]) or _starts_body(doc, k + 1, context):
+            not is_capitalised(doc[k + 1]) or starts_body(doc, k + 1, context):
         return end, False
     single &= k + 2 >= len(doc) or not is_capitalised(doc[k + 2])
     return name_end(doc, k + 1, context, name_start=name_start), single

@@ -12,7 +12,6 @@ Span ids say which rule found a name: ``gaz:<body id>``, ``head:<word>``, ``shor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import cache
 
 from spacy.language import Language
@@ -20,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from pipeline.document.org_lists import list_members
 from pipeline.document.org_names import (
     NameContext,
     abbreviates,
@@ -30,8 +30,10 @@ from pipeline.document.org_names import (
     name_start,
     opens_person,
 )
+from pipeline.document.rules import load_context_words, standalone_bodies
 from pipeline.knowledge import (
     fold,
+    fold_word,
     gazetteer_index,
     load_gazetteer,
     load_legal_suffixes,
@@ -47,6 +49,7 @@ _LEGAL_LINKS = frozenset({"de", "del", "la", "las", "los", "para", "el"})
 _MIN_TITLE_ACRONYM = 4
 _LOWER_HEAD_LINKS = frozenset({"de", "del", "para"})
 _ARTICLES = frozenset({"el", "la", "los", "las"})
+_TOPIC_LINKS = frozenset({"de", "del", "en", "para"})
 
 
 def _key(text: str) -> str:
@@ -72,6 +75,8 @@ class OrgRuler:
             self.lower.add(f"coord:{_key(plural)}", [make(plural)])
         for suffix in load_legal_suffixes():
             self.orth.add(f"legal:{fold(suffix).replace(' ', '')}", [make(suffix)])
+        for name in standalone_bodies():
+            self.orth.add(f"std:{_key(name)}", [make(name), make(name.upper())])
         self.modifiers = frozenset(org_terms("modifier"))
         self.venues = frozenset(org_terms("venue"))
 
@@ -89,7 +94,11 @@ class OrgRuler:
             place_starts=frozenset(e.start for e in doc.ents if e.label_ == "LOC"))
         found = _unique_bodies(gazetteer + self._head_names(doc, heads, context))
         found += [span for key, s, e in matches if key.startswith("coord:")
-                  for span in _members(doc, self._after_modifiers(doc, e), key, context)]
+                  for span in list_members(doc, self._after_modifiers(doc, e), context, key=key)]
+        found += [  # after the lists' members: of two equal spans the first found wins
+            Span(doc, s, max(e, name_end(doc, s, context, name_start=s, coordinate=False)),
+                 label="ORG", span_id=key)
+            for key, s, e in matches if key.startswith("std:") and _stands_alone(doc, s)]
         rules = filter_spans(found + legal)
         taken = {i for span in rules for i in range(span.start, span.end)}
         model = [e for e in doc.ents if taken.isdisjoint(range(e.start, e.end))]
@@ -159,6 +168,20 @@ class OrgRuler:
         return Span(doc, span.start, span.end, label="ORG", span_id=_gazetteer_id(span) or key)
 
 
+def _stands_alone(doc: Doc, start: int) -> bool:
+    """A standard body's name at ``start`` is the body, not a part of a longer name ("Ley
+    de Protección Civil", "Sistema Nacional de Protección Civil") nor a topic ("en materia de
+    Desarrollo Social", "el programa de Obras Públicas")."""
+    i = start - 1
+    if i >= 0 and doc[i].lower_ in _ARTICLES:
+        i -= 1
+    if i < 0 or doc[i].lower_ not in _TOPIC_LINKS:
+        return i < 0 or not is_capitalised(doc[i]) or doc[i].is_sent_start
+    before = doc[i - 1] if i else None
+    return before is None or not (is_capitalised(before) and not before.is_sent_start) \
+        and fold_word(before.text) not in load_context_words().topic
+
+
 def _acronym_joins(first: Span, second: Span) -> bool:
     """"Secretariado Ejecutivo | del Sistema Nacional de Seguridad Pública (SESNSP)": the
     acronym after the second name abbreviates both, joined by "de", so they are one name."""
@@ -219,25 +242,6 @@ def _gazetteer_id(span: Span) -> str | None:
 @cache
 def _folded_suffixes() -> tuple[str, ...]:
     return tuple({fold(suffix) for suffix in load_legal_suffixes()})
-
-
-def _members(doc: Doc, i: int, key: str, context: NameContext) -> Iterable[Span]:
-    """R4: "las direcciones de Ecología y de Atención y Bienestar Animal" is one body per
-    member, each named by its own words; fewer than two members name no body here."""
-    members = []
-    while i < len(doc) and doc[i].lower_ in ("de", "del"):
-        first = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in _ARTICLES)
-        end = name_end(doc, first, context, name_start=first)
-        for j in range(first, end - 1):  # "… Ecología y de Atención…": the next member
-            if doc[j].lower_ in ("y", "e") and doc[j + 1].lower_ in ("de", "del"):
-                end = j
-                break
-        if end == first:
-            break
-        members.append(Span(doc, first, end, label="ORG", span_id=key))
-        i = end + (end < len(doc) and doc[end].text == ",")
-        i += i < len(doc) and doc[i].lower_ in ("y", "e")
-    return members if len(members) >= 2 else []
 
 
 @Language.factory("org_ruler")

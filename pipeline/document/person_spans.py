@@ -15,35 +15,32 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 
-from pipeline.document.jurisdiction import load_places
+from pipeline.document.places import load_places
+from pipeline.document.names import institution_words, is_common_word, is_no_name_word
 from pipeline.document.people import LINK, inside, role_pattern
-from pipeline.document.rules import load_context_words, single_heads
-from pipeline.knowledge import fold, load_given_names, load_sector_rules
+from pipeline.document.rules import load_context_words, role_forms, single_heads
+from pipeline.knowledge import fold, literal_alternation, load_given_names, load_not_entities
 from pipeline.records import Mention
 
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _CAPITALISED_WORD = re.compile(r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+")
 # "María del | Carmen Ramírez": a given name and a particle the model left out.
 _GIVEN_BEFORE = re.compile(r"([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+) (?:de(?:l| la| los| las)?) $")
-# "Salas | Corral." at a sentence's end: a last surname the model left out.
-_SURNAME_AFTER = re.compile(r" ([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)(?=[.,;:]|\s*$)")
+# "Salas | Corral." or "Mora | de la O," at a clause's end: a last surname the model left out.
+_SURNAME_AFTER = re.compile(r" ((?:(?:de|del|de la|de los) )?([A-ZÁÉÍÓÚÑ][a-záéíóúñü]*))"
+                            r"(?=[.,;:]|\s*$)")
 # A person's name as written: two to four capitalised words, "de la" and a line break allowed.
 _NAME = (r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:\s+(?:de\s+la\s+|de\s+los\s+|del\s+|de\s+)?"
          r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+){1,3}")
 _NAME_AFTER_ROLE = re.compile(rf"(?:\s+(?:de|del|de\s+la)\s+[a-záéíóúñ]+)?,?\s+({_NAME})")
-_NAME_BEFORE = re.compile(rf"({_NAME}),\s*(?:(?:el|la)\s+)?$")
+_NAME_BEFORE = re.compile(rf"({_NAME}),\s*(?P<article>(?:el|la)\s+)?$")
+_RIGHT_AFTER = re.compile(r",?\s+")  # between a role and the name it introduces
 _QUOTES = "\"“”«»'‘’"
 # "el Josué Neri Santos", "en el Lienzo Charro …": an article before a name makes it a place.
 _ARTICLE = re.compile(r"(?:^|[^\wÁÉÍÓÚÑáéíóúñü])(\w+)\s+(?:el|la|los|las)\s+$",
                       re.IGNORECASE)
 _BULLET = re.compile(r"\s*[-–•*]\s*")
-
-
-@cache
-def _institution_words() -> frozenset[str]:
-    """One-word keywords of ``sectors.tsv`` ("Municipal", "Nacional"): no person's name has
-    them."""
-    return frozenset(words[0] for words, _ in load_sector_rules() if len(words) == 1)
+_LOWER_WORD = re.compile(r"(?<![\wÁÉÍÓÚÑáéíóúñü])[a-záéíóúñü]+(?![\wÁÉÍÓÚÑáéíóúñü])")
 
 
 def _line(text: str, position: int) -> tuple[int, int]:
@@ -91,7 +88,7 @@ def _not_a_person(mention: Mention, text: str) -> bool:
             and words[0] not in load_given_names():
         return True
     return any(sum(c.isupper() for c in w) >= 2 for w in mention.text.split()) or \
-        bool(set(words) & _institution_words()) or _names_a_thing(mention, text)
+        bool(set(words) & institution_words()) or _names_a_thing(mention, text)
 
 
 def _respan(mention: Mention, start: int, end: int, text: str) -> Mention:
@@ -126,8 +123,10 @@ def _fix_person(mention: Mention, text: str, others: list[Mention]) -> Mention:
         start = before.start()
     after = _SURNAME_AFTER.match(text, end)
     if after and len(words) >= 2 and not inside(after.start(1), others) \
-            and fold(after[1]) not in load_places().by_form and \
-            fold(after[1]) not in load_places().state_by_form:
+            and (len(after[2]) > 1 or after[1] != after[2]) \
+            and fold(after[2]) not in load_places().by_form and \
+            fold(after[2]) not in load_places().state_by_form and \
+            after[2] not in single_heads() and fold(after[2]) not in institution_words():
         end = after.end(1)
     return _respan(mention, start, end, text)
 
@@ -160,25 +159,64 @@ def _next_word(text: str, start: int) -> int:
     return word.end() if word else start
 
 
+def _name_start(text: str, start: int, end: int, lower_words: set[str]) -> int:
+    """Where the name in ``text[start:end]`` (capitalised words before or after a role)
+    begins: at its known given name, when one stands among its words ("Llegó | Laura
+    Montañez"); else after the words the release writes in lower case ("Asistió | Kirstjen
+    Nielsen")."""
+    words = text[start:end].split()
+    given = next((i for i, word in enumerate(words[:-1]) if fold(word) in load_given_names()),
+                 None)
+    drop = given if given is not None else next(
+        (i for i, word in enumerate(words) if not is_common_word(word, lower_words)), 0)
+    for _ in range(min(drop, len(words) - 2)):
+        start = _next_word(text, start)
+    return start
+
+
+def _reads_as_name(name: str, lower_words: set[str]) -> bool:
+    """No word of it is a common word of the release, a word no name has or a word never an
+    entity: "Kirstjen Nielsen", not "Gestión Social" nor "Entre Nosotras"."""
+    return not any(is_no_name_word(word) or is_common_word(word, lower_words)
+                   or fold(word) in load_not_entities()
+                   for word in name.split() if word not in _PARTICLES)
+
+
+@cache
+def _person_noun_pattern() -> re.Pattern[str]:
+    """Roles (``roles.tsv``) and kinship words (``context_words.tsv``): "directora",
+    "madre"."""
+    words = {*role_forms(), *load_context_words().kin}
+    return re.compile(rf"\b{literal_alternation(words, ignore_case=True)}\b", re.IGNORECASE)
+
+
 def _people_beside_roles(text: str, doc_id: str, taken: list[Mention]) -> list[Mention]:
-    """People the model missed that a role introduces or follows, whose first word is a known
-    given name: "la presidenta Claudia Sheinbaum", "Laura Montañez, suplente de …"."""
+    """People the model missed that a role or a kinship word introduces or follows: "la
+    presidenta Claudia Sheinbaum", "Laura Montañez, suplente de …", "Yolanda Ríos, madre del
+    alcalde". A name that opens with no known given name counts only right beside the role
+    ("la secretaria Kirstjen Nielsen", "Tonantzin Ibarra, madre del gobernador"), not
+    after its complement ("la coordinadora del proyecto Entre Nosotras") nor before the
+    article of a role that opens a new clause ("al sector Buenos Aires, el alcalde …")."""
     found: list[Mention] = []
-    for match in role_pattern().finditer(text):
+    lower_words = set(_LOWER_WORD.findall(text))
+    orgs = [m for m in taken if m.label == "ORG"]
+    for match in _person_noun_pattern().finditer(text):
         if inside(match.start(), taken):
             continue
         spans = []
         if after := _NAME_AFTER_ROLE.match(text, match.end()):
-            spans.append(after.span(1))
+            spans.append((after.span(1), _RIGHT_AFTER.fullmatch(text, match.end(),
+                                                                after.start(1)) is not None))
         if before := _NAME_BEFORE.search(text, max(0, match.start() - 60), match.start()):
-            spans.append(before.span(1))
-        for start, end in spans:
-            while len(text[start:end].split()) > 2 and \
-                    fold(text[start:end].split()[0]) not in load_given_names():
-                start = _next_word(text, start)  # "Llegó | Laura …"
+            spans.append((before.span(1), not before["article"]))
+        for (start, end), right_after in spans:
+            start = _name_start(text, start, end, lower_words)
+            word_ends = [start + word.end() for word in re.finditer(r"\S+", text[start:end])]
+            end = word_ends[_institution_tail(text[start:end].split(), text, orgs) - 1]
             name = " ".join(text[start:end].split())
             overlapping = [m for m in taken + found if m.start_char < end and start < m.end_char]
-            if fold(name.split()[0]) in load_given_names() and all(
+            if (fold(name.split()[0]) in load_given_names()
+                    or right_after and _reads_as_name(name, lower_words)) and all(
                     m.label == "PER" and m not in found and start <= m.start_char
                     and m.end_char <= end for m in overlapping):  # a part ("Claudia") at most
                 found.append(Mention(doc_id, "PER", text[start:end], start, end,

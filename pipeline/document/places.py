@@ -56,6 +56,7 @@ class Places:
     # municipality so written, the most populous first
     by_label: dict[str, Municipality]
     written: frozenset[str]  # every name, seat and form as written ("Ciudad Juárez")
+    usual: frozenset[str]  # folded forms municipalities.tsv gives: the cities a title names
     state_by_form: dict[str, State]  # folded name, abbreviation or adjective → state
     outlets: dict[str, str]  # "host" or "host/folder" → municipality label
     cues: dict[str, frozenset[str]]  # kind → folded cue words
@@ -171,6 +172,7 @@ def load_places() -> Places:
     seats = {label: seat for label, (_, seat) in catalogue.items()}
     shorts = _short_forms(catalogue)
     municipalities = {label: m for label, (m, _) in catalogue.items()}
+    usual: set[str] = set()
     for where, (name, state, written) in _rows("municipalities.tsv", 3):
         label = f"{name}, {state}"
         if state not in states:
@@ -178,6 +180,7 @@ def load_places() -> Places:
         if label not in municipalities:  # Mexico City, a state, reads as a city in releases
             municipalities[label] = Municipality(name, state, ())
         forms[label] = _split(written)
+        usual.update(fold(form) for form in forms[label])
     ordered = tuple(Municipality(m.name, m.state, forms.get(label, ()), m.population)
                     for label, m in municipalities.items())
     by_label = {m.label: m for m in ordered}
@@ -209,7 +212,7 @@ def load_places() -> Places:
             raise KnowledgeError(f"{PLACES_DIR / 'states.tsv'}: the capital of {state.name}, "
                                  f"{state.capital!r}, is no municipality of that state")
     return Places(ordered, states, by_form, {k: tuple(v) for k, v in by_name.items()},
-                  by_label, frozenset(written), state_by_form, outlets,
+                  by_label, frozenset(written), frozenset(usual), state_by_form, outlets,
                   {kind: frozenset(words) for kind, words in cues.items()})
 
 

@@ -245,6 +245,6 @@ def withhold_private_people(result: DocumentResult, text: str, key: bytes) -> Do
     # A headline's capitals tell no name: the names its body shows are masked in it too.
     title_mask = mask.with_names_of(text) if is_headline(result.title, title=True) else mask
     return replace(result, title=title_mask(result.title, title=True),
-                   mentions=tuple(map(redacted, mentions)),
+                   mentions=tuple(map(redacted, mentions)), text=mask.in_place(result.text),
                    affiliations=tuple(replace(a, person=tokens.get(a.person, a.person))
                                       for a in affiliations))

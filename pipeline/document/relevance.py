@@ -17,7 +17,9 @@ from pipeline.knowledge import data_lines, fold
 
 GBV_TERMS_FILE = RESOURCES_DIR / "gbv_terms.tsv"
 EVENT_TYPES_FILE = RESOURCES_DIR / "event_types.tsv"
-OTHER = "other"
+OTHER = "otro"  # no activity word in the title or the opening: the type is not stated
+LEAD_CHARS = 600  # the opening of a body, where a release says what it reports
+MIN_EVIDENCE = 2.0  # a type's least total: a main term in the opening, or any in the title
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,30 +87,47 @@ def _type_vocabulary() -> tuple[Term, ...]:
                  for number, (kind, weight, term) in _rows(EVENT_TYPES_FILE, 3))
 
 
-def gbv_relevance(text: str, *, threshold: float) -> Relevance:
-    """Score ``text`` against the GBV vocabulary: the weights of the terms found add up.
+def gbv_term_weights() -> dict[str, float]:
+    """Each GBV term, as ``gbv_terms`` lists it, with its weight."""
+    return {term.label: term.weight for term in _gbv_vocabulary()}
+
+
+def gbv_relevance(text: str, *, threshold: float, lead_chars: int = 600,
+                  passing_weight: float = 0.25) -> Relevance:
+    """Score ``text`` (title first) against the GBV vocabulary: the weights of the terms
+    found add up, fully for a term in the first ``lead_chars`` characters or used twice, by
+    ``passing_weight`` for a single mention further on (a release is about what its lead
+    says, not about every body it lists).
 
     >>> r = gbv_relevance("Taller contra la violencia de género", threshold=2.0)
     >>> r.related, r.score, r.terms
     (True, 4.0, ('violencia de género', 'violencia', 'género'))
     """
-    matched = found(_gbv_vocabulary(), lookup_text(text))
-    score = sum((term.weight for term in matched), 0.0)
+    lead, whole = lookup_text(text[:lead_chars]), lookup_text(text)
+    matched = found(_gbv_vocabulary(), whole)
+    score = sum((term.weight if term.needle in lead or whole.count(term.needle) > 1
+                 else term.weight * passing_weight for term in matched), 0.0)
     return Relevance(related=score >= threshold, score=score,
                      terms=tuple(term.label for term in matched))
 
 
 def event_type(title: str, text: str) -> str:
-    """The activity a release reports: the type whose terms weigh most, title counting double.
+    """The activity a release reports, when its title or the opening of its body
+    (:data:`LEAD_CHARS`) says it: the type whose terms weigh most, title counting double, if
+    they weigh :data:`MIN_EVIDENCE` or more; else :data:`OTHER`.
 
     >>> event_type("Capacita IMM a defensores", "El taller se impartió en la sala.")
     'taller/capacitación'
+    >>> event_type("Aprueba Cabildo ampliación presupuestal", "Se aprobó en sesión el "
+    ...            "presupuesto del instituto." + " Detalles." * 80 + " Habrá talleres.")
+    'otro'
     """
     scores: dict[str, float] = {}
-    in_title, in_text = lookup_text(title), lookup_text(text)
+    in_title, in_lead = lookup_text(title), lookup_text(text[:LEAD_CHARS])
     for term in _type_vocabulary():
-        count = 2 * (term.needle in in_title) + (term.needle in in_text)
+        count = 2 * (term.needle in in_title) + (term.needle in in_lead)
         if count:
             scores[term.label] = scores.get(term.label, 0.0) + count * term.weight
     # max() keeps the first of equal scores, and dicts keep the file's order.
-    return max(scores, key=lambda kind: scores[kind]) if scores else OTHER
+    best = max(scores, key=lambda kind: scores[kind]) if scores else OTHER
+    return best if scores.get(best, 0.0) >= MIN_EVIDENCE else OTHER

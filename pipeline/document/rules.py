@@ -10,15 +10,16 @@ from functools import cache
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.knowledge import (
-    KnowledgeError,
-    data_lines,
     fold,
+    kind_lines,
+    kind_words,
     load_name_connectors,
     load_org_heads,
     load_roles,
 )
 
 CONTEXT_FILE = RESOURCES_DIR / "context_words.tsv"
+STANDARD_FILE = RESOURCES_DIR / "standard_bodies.tsv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +36,15 @@ class ContextWords:
     org_class: frozenset[str]  # "dependencias como …": a list of bodies follows
     list_opener: frozenset[str]  # "como", "entre ellas": where such a list begins
     role_complement: frozenset[str]  # "la síndica municipal, Ana": between role and holder
+    topic: frozenset[str]  # "en materia de Desarrollo Social": a subject, not the body
+    exercise: frozenset[str]  # "Cabildo Juvenil": a civic exercise, not the council
+    programme: frozenset[str]  # "el programa Mujeres Seguras": a programme's name follows
 
 
 @cache
 def load_context_words() -> ContextWords:
     """``kind<TAB>word`` lines of ``context_words.tsv``, folded."""
-    kinds: dict[str, set[str]] = {kind: set() for kind in ContextWords.__slots__}
-    for number, line in data_lines(CONTEXT_FILE):
-        kind, _, word = line.partition("\t")
-        if kind not in kinds or not word.strip():
-            raise KnowledgeError(f"{CONTEXT_FILE}:{number}: expected "
-                                 f"'{'|'.join(kinds)}<TAB>word', got {line!r}")
-        kinds[kind].add(fold(word))
-    return ContextWords(**{kind: frozenset(words) for kind, words in kinds.items()})
+    return ContextWords(**kind_words(CONTEXT_FILE, ContextWords.__slots__))
 
 
 @cache
@@ -67,3 +64,20 @@ def role_forms() -> tuple[str, ...]:
     """Role words from ``roles.tsv``, sorted (the role pattern is a trie, so no order makes
     "directora general" win over "directora": the longer always does)."""
     return tuple(sorted(role.form for role in load_roles()))
+
+
+@cache
+def _standard_bodies() -> dict[str, tuple[str, ...]]:
+    """``standard_bodies.tsv`` by kind ("alone", "member"), names as written."""
+    return kind_lines(STANDARD_FILE, ("alone", "member"))
+
+
+def standalone_bodies() -> tuple[str, ...]:
+    """Standard bodies' names that name the body on their own ("Protección Civil")."""
+    return _standard_bodies()["alone"]
+
+
+@cache
+def standard_body_names() -> frozenset[str]:
+    """Every standard body's name, folded: a list keeps each whole ("parques y jardines")."""
+    return frozenset(fold(name) for names in _standard_bodies().values() for name in names)

@@ -16,6 +16,7 @@ from dataclasses import replace
 from spacy.language import Language
 
 from pipeline.config import Settings
+from pipeline.document.body_text import masked_body
 from pipeline.document.clean import CleanError, clean
 from pipeline.document.extract import Extraction, extract
 from pipeline.document.jurisdiction import check_jurisdiction, jurisdiction_of
@@ -76,7 +77,9 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings,
     mentions = resolve_document(fix_person_spans(article.text, extraction.mentions),
                                 jurisdiction=place)
     text = f"{article.title}\n\n{article.text}"
-    relevance = gbv_relevance(text, threshold=settings.gbv_threshold)
+    relevance = gbv_relevance(text, threshold=settings.gbv_threshold,
+                              lead_chars=settings.gbv_lead_chars,
+                              passing_weight=settings.gbv_passing_weight)
     result = DocumentResult(
         doc_id=article.doc_id, path=article.path, url=article.url, title=article.title,
         published=article.published, published_raw=article.published_raw,
@@ -87,9 +90,12 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings,
         dates=extraction.dates,
         affiliations=tuple(find_affiliations(article.text, mentions)),
         signature=tuple(signature(text).tolist()), extractor=article.extractor,
-        jurisdiction=place, jurisdiction_source=where.source, decoding=article.decoding)
-    return result if privacy_key is None else withhold_private_people(result, article.text,
-                                                                      privacy_key)
+        jurisdiction=place, jurisdiction_source=where.source, decoding=article.decoding,
+        text=article.text)
+    if privacy_key is None:
+        return result
+    shown = withhold_private_people(result, article.text, privacy_key)
+    return replace(shown, text=masked_body(shown.text, result.mentions, shown.mentions))
 
 
 def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Settings,

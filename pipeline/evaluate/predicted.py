@@ -48,6 +48,13 @@ def _doc_key(doc_id: str, path: str) -> str:
     return PurePosixPath(path.replace("\\", "/")).stem
 
 
+def document_keys(documents: pd.DataFrame) -> dict[str, str]:
+    """Each release's ``doc_id`` → its key in the gold (as :func:`predicted_docs_from_tables`
+    keys it)."""
+    return {str(row.doc_id): _doc_key(str(row.doc_id), "" if _blank(row.path) else str(row.path))
+            for row in documents.itertuples(index=False)}
+
+
 def _blank(value: object) -> bool:
     return value is None or value != value or str(value).strip() == ""  # NaN != NaN
 

@@ -24,12 +24,20 @@ import networkx as nx
 from pipeline.errors import OutputError
 from pipeline.publish.gexf import write_gexf
 
-# A cell starting with one of "=+-@", a tab or a carriage return is run as a formula by
-# Excel and LibreOffice, unless it is a plain number; apostrophes before one are guarded
-# too, so that reading back (:func:`unquote`) restores every value exactly.
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+# A cell starting with one of "=+-@" (or a tab or a carriage return, which no cell holds:
+# see _BREAKS) is run as a formula by Excel and LibreOffice, unless it is a plain number;
+# apostrophes before one are guarded too, so that reading back (:func:`unquote`) restores
+# every value without control characters exactly.
+_FORMULA = re.compile(r"'*[=+\-@]")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 LIST_SEPARATOR = "; "
+# Line breaks and tabs inside a value (a name split over two lines of its release, a title
+# with a line separator) become one space, and any other control character a space each, so
+# that no cell holds a control character: a spreadsheet or a reader of the CSV line by line
+# sees one value on one line. A paragraph of texts.csv holds no line break, so its length
+# (and the offsets into it) stay as they were.
+_BREAKS = re.compile(r"[ ]*[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+[ ]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -60,8 +68,19 @@ def atomic_path(destination: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def plain_text(text: str) -> str:
+    """``text`` on one line: line breaks and tabs (with the spaces around them) as one space,
+    other control characters as a space each.
+
+    >>> plain_text("Claudia\\n\\nSheinbaum\\x07")
+    'Claudia Sheinbaum '
+    """
+    return _CONTROL.sub(" ", _BREAKS.sub(" ", text))
+
+
 def cell(value: Any) -> str:
-    """A value as a CSV cell: ISO dates, true/false, lists joined, formulas neutralised."""
+    """A value as a CSV cell: ISO dates, true/false, lists joined, no control characters
+    (:func:`plain_text`), formulas neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -71,7 +90,7 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
         value = LIST_SEPARATOR.join(str(item) for item in items)
-    text = str(value)
+    text = plain_text(str(value))
     if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -141,8 +160,8 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]
 
 
 def _scalar_attributes(graph: nx.Graph, *, in_place: bool = False) -> nx.Graph:
-    """``graph`` (or a copy) whose list and date attributes are strings: GraphML and GEXF
-    take scalars."""
+    """``graph`` (or a copy) whose list and date attributes are strings (GraphML and GEXF
+    take scalars) and whose strings hold no control character."""
     flat = graph if in_place else graph.copy()
     attributes = [data for _, data in flat.nodes(data=True)]
     attributes += [data for *_, data in flat.edges(data=True)]
@@ -153,6 +172,8 @@ def _scalar_attributes(graph: nx.Graph, *, in_place: bool = False) -> nx.Graph:
                 data[key] = dates.setdefault(value, cell(value))
             elif isinstance(value, (list, tuple, set, frozenset)) or value is None:
                 data[key] = cell(value)
+            elif isinstance(value, str):
+                data[key] = plain_text(value)
     return flat
 
 

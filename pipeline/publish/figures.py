@@ -3,15 +3,20 @@
 ``draw_*`` functions draw on an ``Axes`` the caller owns (a notebook's ``plt.subplots()``);
 ``*_figure`` functions build a standalone ``Figure`` with the Agg canvas and no pyplot, so the
 report renders the same pictures headlessly. Names are data, never markup: every text is drawn
-with mathtext off, so a ``$`` in a name is a dollar sign. Node labels are placed greedily, most
-connected institution first, and a label that would cover another label, a node or the edge of
-the canvas is dropped rather than squeezed in.
+with mathtext off, so a ``$`` in a name is a dollar sign.
+
+Node labels go first to the most important institutions of each group (its city's, when the
+groups are titled), then to the most important of all; importance is the number of events,
+then the ties named in one sentence or repeated, so that the many ties one list-like release
+gives its bodies do not decide. Labels are placed greedily, and a label that would cover
+another label, a group's title, a node or the edge of the canvas is dropped rather than
+squeezed in.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
@@ -24,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
@@ -35,12 +41,14 @@ from pipeline.corpus.network import is_strong_tie
 from pipeline.knowledge import fold
 from pipeline.publish import style
 from pipeline.publish.export import atomic_path
-from pipeline.publish.layout import Positions
+from pipeline.publish.layout import GroupTitle, Positions
 
 PRINT_DPI = 300
 LABEL_GID = "node-label"  # the gid of every node label, so that tests can find them
-MAX_LABELS = 30
-MUST_LABEL = 8  # the most connected institutions may cover a node when nothing else is free
+TITLE_GID = "group-title"  # the gid of every group's title
+MAX_LABELS = 40
+MUST_LABEL = 8  # the most important institutions may cover a node when nothing else is free
+TITLE_MIN_CHARS = 10  # a group's title wraps at its width (layout.py), not narrower than this
 TOP_N = 15
 # Where a label may go, as (dx, dy) directions from its node, tried in this order at growing
 # distances (a leader line joins a label that had to move away).
@@ -48,7 +56,7 @@ DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -
 DISTANCES = (0.0, 8.0, 18.0, 30.0)  # points beyond the node's edge
 HORIZONTAL: dict[int, Literal["left", "center", "right"]] = {1: "left", -1: "right", 0: "center"}
 VERTICAL: dict[int, Literal["bottom", "center", "top"]] = {1: "bottom", -1: "top", 0: "center"}
-WEAK_EDGE = "#c8c8c8"
+WEAK_EDGE = "#cfcfcf"
 STRONG_EDGE = "#555555"
 
 
@@ -85,8 +93,8 @@ def _draw_edges(graph: nx.Graph, ax: Axes, positions: Positions) -> None:
         if edges:
             nx.draw_networkx_edges(
                 graph, positions, ax=ax, edgelist=[(s, t) for s, t, _ in edges],
-                edge_color=STRONG_EDGE if strong else WEAK_EDGE, alpha=0.8 if strong else 0.6,
-                width=[(0.9 if strong else 0.5) * float(d.get("weight", 1)) ** 0.5
+                edge_color=STRONG_EDGE if strong else WEAK_EDGE, alpha=0.75 if strong else 0.45,
+                width=[(0.8 if strong else 0.35) * float(d.get("weight", 1)) ** 0.5
                        for *_, d in edges])
 
 
@@ -119,24 +127,75 @@ def _fixed_layout(figure: Figure) -> None:
     figure.set_layout_engine("none")
 
 
-def _overlaps(box: Bbox, others: list[Bbox]) -> bool:
-    return any(box.overlaps(other) for other in others)
-
-
-def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
-                 max_labels: int = MAX_LABELS) -> list[Text]:
-    """Label the ``max_labels`` most connected institutions where each fits; return the labels.
-
-    A label is tried beside its node in eight directions at growing distances and kept at the
-    first place where it covers no other label, no node and nothing outside the axes; the
-    :data:`MUST_LABEL` most connected may cover a node if no place is free. Labels are never
-    allowed to cover each other or to leave the axes.
-    """
+def _settled(ax: Axes) -> Figure:
+    """``ax``'s figure on an Agg canvas, its layout settled (:func:`_fixed_layout`) once."""
     figure = ax.get_figure()
     assert isinstance(figure, Figure)
     if not isinstance(figure.canvas, FigureCanvasAgg):
         FigureCanvasAgg(figure)
-    _fixed_layout(figure)
+    if not isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine):
+        _fixed_layout(figure)
+    return figure
+
+
+def _overlaps(box: Bbox, others: list[Bbox]) -> bool:
+    return any(box.overlaps(other) for other in others)
+
+
+def importance_key(graph: nx.Graph, node: Hashable) -> tuple[float, float, float, str]:
+    """Most important first: events, then strong ties, then ties, then the name."""
+    data = graph.nodes[node]
+    return (-float(data.get("n_events", 0) or 0), -float(data.get("strong_degree", 0) or 0),
+            -graph.degree(node), str(data.get("name", node)))
+
+
+def _group_quota(size: int) -> int:
+    """Labels a group is owed before the rest are shared out: 1, 2 or 3 by its size."""
+    return 1 if size <= 3 else 2 if size <= 8 else 3
+
+
+def label_order(graph: nx.Graph, max_labels: int = MAX_LABELS) -> tuple[list[Hashable], int]:
+    """The institutions to label, in the order they are placed, and how many of them come
+    first as their group's most important: each group's few most important (by
+    :func:`importance_key`), then the most important of all."""
+    def rank(nodes: object) -> list[Hashable]:
+        return sorted(nodes, key=lambda n: importance_key(graph, n))  # type: ignore[call-overload]
+
+    groups = sorted(nx.connected_components(graph), key=lambda g: (-len(g), min(map(str, g))))
+    heads = rank(n for group in groups for n in rank(group)[:_group_quota(len(group))])
+    heads = heads[:max_labels]
+    chosen = set(heads)
+    return heads + rank(n for n in graph if n not in chosen)[:max_labels - len(heads)], len(heads)
+
+
+def draw_group_titles(ax: Axes, titles: Sequence[GroupTitle]) -> list[Text]:
+    """Each group's title in its band, wrapped to the group's width (see :mod:`layout`)."""
+    figure = _settled(ax)
+    points = figure.dpi / 72.0
+    drawn = []
+    for title in titles:
+        (left, _), (right, _) = ax.transData.transform([(title.x, title.y),
+                                                        (title.x + title.width, title.y)])
+        chars = max(TITLE_MIN_CHARS, int((right - left) / points / (0.62 * 8.5)))
+        drawn.append(ax.text(title.x, title.y, textwrap.fill(title.text, chars), fontsize=8.5,
+                             fontweight="bold", color="#333333", ha="left", va="top",
+                             gid=TITLE_GID, zorder=6, parse_math=False, linespacing=1.05,
+                             path_effects=[withStroke(linewidth=2.5, foreground="white")]))
+    return drawn
+
+
+def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
+                 max_labels: int = MAX_LABELS, avoid: Sequence[Text] = ()) -> list[Text]:
+    """Label up to ``max_labels`` institutions (:func:`label_order`) where each fits; return
+    the labels.
+
+    A label is tried beside its node in eight directions at growing distances and kept at the
+    first place where it covers no other label, no text of ``avoid`` (the groups' titles),
+    no node and nothing outside the axes; each group's most important and the
+    :data:`MUST_LABEL` most important of all may cover a node if no place is free. Labels
+    are never allowed to cover each other or to leave the axes.
+    """
+    figure = _settled(ax)
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     points = figure.dpi / 72.0  # display pixels per point
     to_display = ax.transData.transform
@@ -146,10 +205,10 @@ def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
         x, y = to_display(positions[node])
         radius = marker_diameter(graph.nodes[node].get("n_events")) / 2 * points
         node_boxes[node] = Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
-    ranked = sorted(graph, key=lambda n: (-graph.degree(n), -graph.nodes[n].get("n_events", 0),
-                                          str(graph.nodes[n].get("name", n))))[:max_labels]
+    ranked, heads = label_order(graph, max_labels)
     most = max((style.importance(graph.nodes[n].get("n_events")) for n in ranked), default=1.0)
-    placed: list[Bbox] = []
+    placed: list[Bbox] = [text.get_window_extent(renderer).padded(1.5 * points)
+                          for text in avoid]
     labels: list[Text] = []
     for rank, node in enumerate(ranked):
         data = graph.nodes[node]
@@ -160,7 +219,7 @@ def place_labels(graph: nx.Graph, ax: Axes, positions: Positions, *,
         obstacles = [box for other, box in node_boxes.items() if other != node]
         spot = _find_spot(ax, text, node_boxes[node], renderer, points, area,
                           placed + obstacles)
-        if spot is None and rank < MUST_LABEL:  # a hub among many nodes: cover nodes, not labels
+        if spot is None and rank < max(MUST_LABEL, heads):  # cover nodes, never labels
             spot = _find_spot(ax, text, node_boxes[node], renderer, points, area, placed)
         if spot is None:
             text.remove()
@@ -198,15 +257,17 @@ def _find_spot(ax: Axes, text: Text, node: Bbox, renderer: RendererBase, points:
 
 
 def draw_network(graph: nx.Graph, ax: Axes, positions: Positions, *,
-                 max_labels: int = MAX_LABELS, legend: bool = True) -> list[Text]:
-    """Nodes sized by events and coloured by sector, strong ties dark, the most connected
+                 max_labels: int = MAX_LABELS, legend: bool = True,
+                 titles: Sequence[GroupTitle] = ()) -> list[Text]:
+    """Nodes sized by events and coloured by sector, strong ties dark, the groups' ``titles``
+    (:func:`pipeline.publish.layout.titled_layout`) above them, the most important
     institutions labelled; return the labels drawn."""
     with plain_text():
         _draw_edges(graph, ax, positions)
         _draw_nodes(graph, ax, positions)
         if positions and graph.number_of_nodes():
-            xs = [positions[n][0] for n in graph]
-            ys = [positions[n][1] for n in graph]
+            xs = [positions[n][0] for n in graph] + [t.x + t.width for t in titles]
+            ys = [positions[n][1] for n in graph] + [t.y for t in titles]
             pad_x = max(max(xs) - min(xs), 0.2) * 0.03
             pad_y = max(max(ys) - min(ys), 0.2) * 0.03
             ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
@@ -216,21 +277,28 @@ def draw_network(graph: nx.Graph, ax: Axes, positions: Positions, *,
             ax.legend(handles=_legend_handles(graph), loc="upper left", fontsize=7,
                       frameon=False, bbox_to_anchor=(1.0, 1.0), title="Sector",
                       title_fontsize=8, alignment="left")
-        labels = place_labels(graph, ax, positions, max_labels=max_labels)
+        heads = draw_group_titles(ax, titles)
+        labels = place_labels(graph, ax, positions, max_labels=max_labels, avoid=heads)
     _plain(ax)
     return labels
 
 
 def network_figure(graph: nx.Graph, positions: Positions, *, title: str,
-                   caption: str, max_labels: int = MAX_LABELS) -> Figure:
-    """The network for print: a title, the drawing with its sector legend and a caption."""
+                   caption: str, max_labels: int = MAX_LABELS,
+                   titles: Sequence[GroupTitle] = ()) -> Figure:
+    """The network for print: a title, the drawing (with its groups' ``titles``) and its
+    sector legend, and a caption. A small network gets a smaller page."""
+    width, height = (13, 8.5) if graph.number_of_nodes() > 40 else (10, 6.5)
     with plain_text():
-        figure = Figure(figsize=(13, 8.5), dpi=PRINT_DPI, layout="constrained")
+        figure = Figure(figsize=(width, height), dpi=PRINT_DPI, layout="constrained")
         FigureCanvasAgg(figure)
-        figure.suptitle(title, fontsize=15, fontweight="bold", x=0.01, ha="left")
-        figure.supxlabel(textwrap.fill(caption, 190), fontsize=8, x=0.01, ha="left",
-                         color="#333333")
-        draw_network(graph, figure.add_subplot(), positions, max_labels=max_labels)
+        # about 6.6 characters of the title and 14.6 of the caption per inch of the page
+        figure.suptitle(textwrap.fill(title, int(6.6 * width)), fontsize=15,
+                        fontweight="bold", x=0.01, ha="left")
+        figure.supxlabel(textwrap.fill(caption, int(14.6 * width)), fontsize=8, x=0.01,
+                         ha="left", color="#333333")
+        draw_network(graph, figure.add_subplot(), positions, max_labels=max_labels,
+                     titles=titles)
     _plain(figure)
     return figure
 
@@ -261,8 +329,10 @@ def month_label(period: pd.Period) -> str:
 def timeline_caption(events: pd.DataFrame) -> str:
     gbv = gbv_events(events)
     undated = undated_count(gbv)
-    return (f"{len(gbv) - undated} eventos sobre violencia de género con fecha, por mes de su "
-            f"fecha. {undated} eventos sin fecha no aparecen en la gráfica.")
+    by_month = int((gbv["date_precision"] == "month").sum()) if "date_precision" in gbv else 0
+    months = f" ({by_month} solo con el mes de publicación)" if by_month else ""
+    return (f"{len(gbv) - undated} eventos sobre violencia de género con fecha{months}, por "
+            f"mes de su fecha. {undated} eventos sin fecha no aparecen en la gráfica.")
 
 
 def draw_timeline(events: pd.DataFrame, ax: Axes) -> None:

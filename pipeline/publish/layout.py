@@ -2,8 +2,10 @@
 
 Each group of linked institutions is laid out on its own with ForceAtlas2 (networkx), sized
 by the number of its institutions; the largest group goes on the left and the smaller ones are
-stacked in columns beside it, so that the drawing fills a landscape canvas instead of leaving
-small groups adrift in empty space. The result is reproducible (fixed seed).
+stacked in columns beside it, top down, so that the drawing fills a landscape canvas instead of
+leaving small groups adrift in empty space. Given a title for each group (its city), groups
+with the same title are stacked together and a band above the first of them is kept free for
+the title (:func:`titled_layout`). The result is reproducible (fixed seed).
 
 networkx's ForceAtlas2 holds an array of every pair of nodes (2,000 nodes: 64 MB per array,
 10,000: 1.6 GB), so a group above :data:`FORCE_MAX_NODES` is laid out by its most connected
@@ -12,7 +14,8 @@ institutions, and each other one is set beside the neighbour it shares most even
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -25,8 +28,23 @@ PAIR_BUDGET = 40_000_000
 MIN_ITERATIONS = 10
 FORCE_MAX_NODES = 1000  # institutions of a group placed by ForceAtlas2; the rest beside them
 GAP = 0.6  # space between groups, in units of a one-node group's radius
+TITLE_BAND = 0.06  # height of a group's title band, as a share of the largest group's height
+TITLE_CHAR = 0.2  # width of a title's character, as a share of the band (two lines fit in it)
 
 Positions = dict[Hashable, tuple[float, float]]
+TitleOf = Callable[[set[Hashable]], str]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTitle:
+    """Where a group's title goes: the top left corner of its band, and the width of the
+    group below it, in the layout's coordinates."""
+
+    text: str
+    x: float
+    y: float
+    width: float
+    members: frozenset[Hashable]
 
 
 def iterations_for(size: int) -> int:
@@ -101,40 +119,78 @@ def network_layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED,
     ``aspect`` (width / height) by at most 1.6, so that it fills the canvas without distorting
     the groups much.
     """
-    if graph.number_of_nodes() == 0:
-        return {}
+    return titled_layout(graph, seed=seed, aspect=aspect)[0]
+
+
+def _groups(graph: nx.Graph, title_of: TitleOf | None) -> list[tuple[list[Hashable], str]]:
+    """The connected groups with their titles: the largest first, then by title (so that
+    groups of one city stand together), size and name."""
     groups = sorted(nx.connected_components(graph), key=lambda g: (-len(g), min(map(str, g))))
-    boxes = []  # (nodes, points) with points moved to their place
-    column_x = column_width = 0.0
-    cursor_y = height = 0.0
-    for index, members in enumerate(groups):
-        nodes = [node for node in graph if node in members]
-        points = _group_layout(graph, nodes, seed)
-        half = np.maximum(np.abs(points).max(axis=0), 0.5)  # a lone node still takes room
-        if index == 0:
-            height = 2 * half[1]
-            points = points + half
-            column_x = 2 * half[0] + GAP
-        else:
-            if cursor_y > 0 and cursor_y + 2 * half[1] > height:
-                column_x += column_width + GAP
-                cursor_y = column_width = 0.0
-            points = points + half + np.array([column_x, cursor_y])
-            cursor_y += 2 * half[1] + GAP
-            column_width = max(column_width, 2 * half[0])
-        boxes.append((nodes, points))
-    everything = np.vstack([points for _, points in boxes])
-    low, high = everything.min(axis=0), everything.max(axis=0)
+    titled = [(group, title_of(group) if title_of else "") for group in groups]
+    ordered = titled[:1] + sorted(titled[1:], key=lambda gt: gt[1])  # stable: size, name
+    return [([node for node in graph if node in group], title) for group, title in ordered]
+
+
+def _fit(points: np.ndarray, aspect: float) -> Callable[[np.ndarray], np.ndarray]:
+    """The map that scales ``points`` into ``[0, aspect] × [0, 1]``, stretched towards the
+    canvas's shape (by at most 1.6) and centred."""
+    low, high = points.min(axis=0), points.max(axis=0)
     span = np.maximum(high - low, 1e-9)
     stretch = np.ones(2)
     if span[0] / span[1] < aspect:  # too tall: widen
         stretch[0] = min(aspect * span[1] / span[0], 1.6)
     else:
         stretch[1] = min(span[0] / (aspect * span[1]), 1.6)
-    scaled = (everything - low) * stretch
-    scale = min(aspect / max(scaled[:, 0].max(), 1e-9), 1.0 / max(scaled[:, 1].max(), 1e-9))
-    scaled *= scale
-    offset = (np.array([aspect, 1.0]) - scaled.max(axis=0)) / 2  # centre the drawing
-    scaled += offset
-    nodes = [node for members, _ in boxes for node in members]
-    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, scaled)}
+    extent = span * stretch
+    scale = min(aspect / max(extent[0], 1e-9), 1.0 / max(extent[1], 1e-9))
+    offset = (np.array([aspect, 1.0]) - extent * scale) / 2  # centre the drawing
+    return lambda p: (p - low) * stretch * scale + offset
+
+
+def _title_width(title: str, band: float) -> float:
+    """The width a title needs on two lines, in the layout's units (the band holds them)."""
+    return (len(title) // 2 + 3) * TITLE_CHAR * band
+
+
+def titled_layout(graph: nx.Graph, *, title_of: TitleOf | None = None,
+                  seed: int = LAYOUT_SEED, aspect: float = 1.5
+                  ) -> tuple[Positions, list[GroupTitle]]:
+    """:func:`network_layout`, with a title band above each run of groups that
+    ``title_of(group)`` gives the same title (none for an empty title); a titled group's
+    column is at least as wide as its title on two lines."""
+    if graph.number_of_nodes() == 0:
+        return {}, []
+    groups = [(nodes, title, _group_layout(graph, nodes, seed))
+              for nodes, title in _groups(graph, title_of)]
+    halves = [np.maximum(np.abs(points).max(axis=0), 0.5)  # a lone node still takes room
+              for *_, points in groups]
+    band = TITLE_BAND * 2 * halves[0][1] if title_of else 0.0
+    top = 2 * halves[0][1] + (band if groups[0][1] else 0.0)
+    placed: list[tuple[list[Hashable], np.ndarray]] = []
+    anchors: list[tuple[str, float, float, float, frozenset[Hashable]]] = []
+    column_x = column_width = 0.0
+    cursor, previous = top, None
+    for index, ((nodes, title, points), half) in enumerate(zip(groups, halves)):
+        heading = bool(title) and title != previous
+        need = 2 * half[1] + (band if heading else 0.0)
+        if index == 1 or cursor < top and cursor - need < 0:  # a new column
+            column_x += column_width + GAP
+            cursor, column_width, heading = top, 0.0, bool(title)
+        width = max(2 * half[0], _title_width(title, band) if heading else 0.0)
+        if heading:
+            anchors.append((title, column_x, cursor, width, frozenset(nodes)))
+            cursor -= band
+        placed.append((nodes, points + np.array([column_x + half[0], cursor - half[1]])))
+        cursor -= 2 * half[1] + GAP
+        column_width = max(column_width, width)
+        previous = title
+    everything = np.vstack([points for _, points in placed] +
+                           [np.array([[x, y], [x + w, y - band]]) for _, x, y, w, _ in anchors])
+    fit = _fit(everything, aspect)
+    positions = {node: (float(x), float(y)) for nodes, points in placed
+                 for node, (x, y) in zip(nodes, fit(points))}
+    titles = []
+    for text, x, y, width, members in anchors:
+        (left, high), (right, _) = fit(np.array([[x, y], [x + width, y]]))
+        titles.append(GroupTitle(text, float(left), float(high), float(right - left), members))
+    return positions, titles

@@ -21,9 +21,9 @@ from pipeline.memory import release_freed_memory
 from pipeline.publish import export
 from pipeline.records import Entity, Event
 
-EVENT_COLUMNS = ["event_id", "date", "date_end", "date_source", "event_type", "title",
-                 "gbv_related", "gbv_score", "gbv_terms", "n_documents", "doc_ids", "urls",
-                 "institutions", "people"]
+EVENT_COLUMNS = ["event_id", "date", "date_end", "date_source", "date_precision", "event_type",
+                 "title", "gbv_related", "gbv_score", "gbv_terms", "n_documents", "doc_ids",
+                 "urls", "institutions", "people"]
 EDGE_COLUMNS = ["source_id", "target_id", "source", "target", "weight", "sentence_weight",
                 "first_date", "last_date", "event_ids", "sentence_event_ids"]
 NODE_COLUMNS = ["entity_id", "name", "sector", "jurisdiction", "n_events", "first_date", "last_date", "degree",

@@ -58,7 +58,17 @@ class OutputLocked(OutputError):
 
 
 class OutputsError(InputError):
-    """An output folder whose tables are not one whole set of a run; rerun extract."""
+    """An output folder whose tables are not one whole set of a run; rerun extract.
+
+    ``state`` says what is wrong with ``path``, for messages in other words (``explain``
+    speaks Spanish): ``no-run`` (no run.json), ``schema`` (another schema version),
+    ``missing`` or ``changed`` (a file of the set).
+    """
+
+    def __init__(self, message: str, *, path: Path, state: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.state = state
 
 
 def _rerun(folder: Path) -> str:
@@ -83,17 +93,20 @@ def verify(folder: Path) -> dict[str, Any]:
     run = read_run(folder)
     if run is None:
         raise OutputsError(f"{folder} has no {RUN_FILE}: its tables are from an interrupted "
-                           f"run or an older version; {_rerun(folder)}")
+                           f"run or an older version; {_rerun(folder)}", path=folder,
+                           state="no-run")
     if run.get("schema_version") != SCHEMA_VERSION:
         raise OutputsError(f"{folder} was written with schema version "
                            f"{run.get('schema_version')}, this version reads "
-                           f"{SCHEMA_VERSION}; {_rerun(folder)}")
+                           f"{SCHEMA_VERSION}; {_rerun(folder)}", path=folder, state="schema")
     for name, facts in sorted(run["files"].items()):
         path = folder / name
         if not path.is_file() or _sha256(path) != facts.get("sha256"):
-            state = "is missing" if not path.is_file() else "was changed"
-            raise OutputsError(f"{path} {state} since the run of {run.get('created', '?')} "
-                               f"that wrote {folder / RUN_FILE}; {_rerun(folder)}")
+            state = "missing" if not path.is_file() else "changed"
+            said = "is missing" if state == "missing" else "was changed"
+            raise OutputsError(f"{path} {said} since the run of {run.get('created', '?')} "
+                               f"that wrote {folder / RUN_FILE}; {_rerun(folder)}",
+                               path=path, state=state)
     return run
 
 
@@ -212,8 +225,11 @@ class OutputSet:
                 path.unlink(missing_ok=True)
                 logger.info("removed %s, left by an interrupted run", path)
 
-    def publish(self, *, documents: int, rejected: int, model: str, source: Path) -> bool:
+    def publish(self, *, documents: int, rejected: int, model: str, source: Path,
+                facts: dict[str, Any] | None = None) -> bool:
         """Replace the previous set by the staged one, ``run.json`` last; return True.
+
+        ``facts`` are further entries of ``run.json`` (those whose value is None are left out).
 
         With no document processed, nothing is published (return False): the previous set
         stays and the staged rejects become ``rejects-failed-run.csv``.
@@ -233,7 +249,9 @@ class OutputSet:
                "version": __version__,
                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "model": model, "input": str(source), "documents": documents,
-               "rejected": rejected, "files": files}
+               "rejected": rejected,
+               **{name: value for name, value in (facts or {}).items() if value is not None},
+               "files": files}
         (self.staging / RUN_FILE).write_text(json.dumps(run, indent=2, ensure_ascii=False)
                                              + "\n", encoding="utf-8")
         previous = read_run(self.folder)

@@ -1,19 +1,24 @@
 """The analysts' report: one self-contained ``report.html`` plus print figures beside it.
 
 The page needs no network: its CSS, the vendored sigma.js and graphology (``resources/report/
-vendor/``, see ``make vendor-report``) and the viewer's script are inlined, and the figures are
-embedded as data URIs. The data travel as JSON inside a ``<script type="application/json">``
-element, escaped so that no text from a release can end that element; text reaches the page
-only through ``textContent``, and only ``http(s)`` addresses become links. Text is in Spanish
-for the report's readers.
+vendor/``, see ``make vendor-report``) and the viewer's script are inlined, and its charts are
+HTML (:mod:`pipeline.publish.html_charts`), so that the page reflows on a phone. The data
+travel as JSON inside a ``<script type="application/json">`` element, escaped so that no text
+from a release can end that element; text reaches the page only through ``textContent``, and
+only ``http(s)`` addresses become links. The page names no local path. Text is in Spanish for
+the report's readers.
+
+With several municipalities, network.png titles each group of institutions with its city, and
+a print figure per municipality (``network-<municipio>.png``) is written beside it; the viewer
+can show one municipality alone. ``jurisdiction`` makes the whole report one municipality's.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
@@ -25,10 +30,14 @@ import networkx as nx
 import pandas as pd
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.publish import figures, style
+from pipeline.knowledge import fold
+from pipeline.publish import figures, html_charts, style
 from pipeline.publish.export import atomic_path, ensure_folder
-from pipeline.publish.layout import Positions, network_layout
-from pipeline.publish.tables import Tables, institution_graph, load_tables
+from pipeline.publish.layout import GroupTitle, Positions, network_layout, titled_layout
+from pipeline.publish.places import event_places, for_place, municipalities, resolve_place, slug
+from pipeline.publish.sheets import APPLIED_FILE, UNMATCHED_FILE
+from pipeline.publish.tables import Tables, institution_graph, load_tables, node_events, read_table
+from pipeline.sources.ingest import read_run
 
 REPORT_RESOURCES = RESOURCES_DIR / "report"
 VENDOR = REPORT_RESOURCES / "vendor"
@@ -38,6 +47,7 @@ VENDOR_SCRIPTS = ("graphology.umd.min.js", "sigma.min.js")
 SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                   "\u2029": "\\u2029"}
 LAYOUT_ASPECT = 1.5  # width / height of the layout, shared by network.png and the viewer
+PAGE_TITLE = "Red interinstitucional de prevención de la violencia de género"
 ACRONYM = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ0-9&.-]{1,11}$")
 
 
@@ -49,6 +59,8 @@ class ReportFiles:
     network_png: Path
     timeline_png: Path
     top_institutions_png: Path
+    # (municipality, network-<municipio>.png), one per municipality when there are several
+    place_networks: tuple[tuple[str, Path], ...] = ()
 
 
 def _es_date(value: Any) -> str:
@@ -67,7 +79,8 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f'<div class="table-box"><table><thead><tr>{head}</tr></thead><tbody>{body}'
+            "</tbody></table></div>")
 
 
 def corpus_period(tables: Tables) -> str:
@@ -94,6 +107,47 @@ def summary_html(tables: Tables) -> str:
             "violencia de género): cuentan en las tablas, y los de violencia de género en la "
             "red, pero no en la línea de tiempo ni al filtrar por periodo.</p>")
     return f'<div class="cards">{cards}</div>{note}'
+
+
+def corrections_note(folder: Path) -> str:
+    """"N correcciones aplicadas", when the run applied an analyst's corrections file."""
+    facts = (read_run(folder) or {}).get("corrections")
+    if not facts:
+        return ""
+    applied, unmatched = int(facts.get("applied", 0)), int(facts.get("unmatched", 0))
+    text = (f"{_count(applied, 'corrección aplicada', 'correcciones aplicadas')} desde "
+            f"<code>{escape(Path(str(facts.get('file', ''))).name)}</code>")
+    if unmatched:
+        text += (f"; {_count(unmatched, 'no coincide', 'no coinciden')} con nada en este "
+                 f"corpus (<code>{UNMATCHED_FILE}</code>)")
+    return (f'<p class="note" id="corrections-summary">{text}. Las instituciones corregidas '
+            "se señalan al hacer clic en ellas.</p>")
+
+
+def _correction_text(action: str, value: str, names: list[str], line: str) -> tuple[int, str]:
+    """Which of a correction's entities it describes (index into its ids), and how."""
+    texts = {
+        "merge": (1, f"fusionada con «{names[0] if names else ''}»"),
+        "detach": (1, f"separada de «{names[0] if names else ''}» en el comunicado {value}"),
+        "rename": (0, f"nombre corregido: «{value}»"),
+        "sector": (0, f"sector corregido: {style.sector_label(value)}"),
+        "jurisdiction": (0, f"jurisdicción corregida: {value or 'ninguna'}"),
+    }
+    index, text = texts.get(action, (0, action))
+    return index, f"{text} (línea {line})"
+
+
+def node_corrections(folder: Path) -> dict[str, list[str]]:
+    """Each institution's corrections, as the click panel lists them."""
+    if not (folder / APPLIED_FILE).is_file():
+        return {}
+    found: dict[str, list[str]] = {}
+    applied = read_table(folder / APPLIED_FILE, lists=["entity_ids", "names"])
+    for row in applied.itertuples(index=False):
+        index, text = _correction_text(row.action, row.value, list(row.names), row.line)
+        if index < len(row.entity_ids):
+            found.setdefault(row.entity_ids[index], []).append(text)
+    return found
 
 
 def top_institutions_html(nodes: pd.DataFrame) -> str:
@@ -152,22 +206,6 @@ def _acronyms(name: str, aliases: Iterable[str]) -> list[str]:
     return sorted({alias for alias in aliases if ACRONYM.match(alias) and alias != name})
 
 
-def _node_events(tables: Tables, graph: nx.Graph) -> dict[Any, set[str]]:
-    """Each institution's GBV events: those of the releases that mention it (the network's
-    participation rule), which keeps an institution alone in an event with that event."""
-    gbv = set(figures.gbv_events(tables.events)["event_id"])
-    event_of = dict(zip(tables.documents["doc_id"], tables.documents["event_id"]))
-    found: dict[Any, set[str]] = {node: set() for node in graph}
-    for doc_id, entity_id in zip(tables.mentions["doc_id"], tables.mentions["entity_id"]):
-        event_id = event_of.get(doc_id)
-        if entity_id in found and event_id in gbv:
-            found[entity_id].add(str(event_id))
-    for source, target, data in graph.edges(data=True):  # an edge's events, whatever the rest
-        found[source].update(data.get("event_ids", []))
-        found[target].update(data.get("event_ids", []))
-    return found
-
-
 def with_distinct_names(tables: Tables) -> Tables:
     """The tables with institutions that share a name told apart by their jurisdiction
     ("Instituto Municipal de las Mujeres (Mazatlán, Sinaloa)"), for every drawing and list."""
@@ -184,17 +222,21 @@ def with_distinct_names(tables: Tables) -> Tables:
 def _event_records(tables: Tables, event_ids: set[str]) -> list[dict[str, Any]]:
     """The events as the side panel lists them, oldest first and undated last."""
     doc_paths = dict(zip(tables.documents["doc_id"], tables.documents["path"]))
+    places = event_places(tables.documents)
     records = []
     for row in tables.events[tables.events["event_id"].isin(event_ids)].to_dict("records"):
         dated = not pd.isna(row["date"])
+        by_month = dated and row.get("date_precision") == "month"  # only the month is known
         records.append({
             "id": row["event_id"], "date": row["date"].strftime("%Y-%m-%d") if dated else "",
-            "label": _es_date(row["date"]), "title": str(row["title"]),
-            "type": str(row["event_type"]),
+            "label": style.month_label(row["date"].year, row["date"].month) if by_month
+            else _es_date(row["date"]), "title": str(row["title"]),
+            "type": str(row["event_type"]), "place": places.get(row["event_id"], ""),
             **_sources(row["urls"], [doc_paths.get(d, "") for d in row["doc_ids"]])})
     missing = event_ids - {r["id"] for r in records}  # an edge naming an event not in the table
     records += [{"id": e, "date": "", "label": "sin fecha", "title": e, "type": "",
-                 "links": [], "sources": []} for e in sorted(missing)]
+                 "place": places.get(e, ""), "links": [], "sources": []}
+                for e in sorted(missing)]
     return sorted(records, key=lambda r: (not r["date"], r["date"], r["id"]))
 
 
@@ -203,14 +245,17 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
     ids = sorted(graph, key=lambda n: str(graph.nodes[n].get("name", n)))
     index = {node: i for i, node in enumerate(ids)}
     aliases = dict(zip(tables.entities["entity_id"], tables.entities["aliases"]))
-    node_events = _node_events(tables, graph)
-    events = _event_records(tables, set().union(*node_events.values()))
+    taking_part = node_events(tables)
+    places_of = event_places(tables.documents)
+    events = _event_records(tables, set().union(set(), *(taking_part.get(node, set())
+                                                         for node in graph)))
     event_index = {event["id"]: i for i, event in enumerate(events)}
     nodes = []
     for node in ids:
         data = graph.nodes[node]
         name = str(data.get("name", node))
         known = aliases.get(node, [])
+        corrected = data.get("corrections")
         nodes.append({"key": node, "name": name, "sector": style.sector_style(
                           data.get("sector")).key,
                       "x": round(positions[node][0], 4), "y": round(positions[node][1], 4),
@@ -218,7 +263,12 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
                       "n_events": int(data.get("n_events", 0)),
                       "aliases": [a for a in known if a != name],
                       "acronyms": _acronyms(name, known),
-                      "events": sorted(event_index[e] for e in node_events[node])})
+                      "place": str(data.get("jurisdiction") or ""),
+                      "seen_in": [place for place, _ in Counter(
+                          places_of[e] for e in taking_part.get(node, ()) if places_of.get(e)
+                      ).most_common()],
+                      "events": sorted(event_index[e] for e in taking_part.get(node, ())),
+                      **({"corrections": corrected} if isinstance(corrected, list) else {})})
     edges = [{"s": index[s], "t": index[t],
               "events": sorted(event_index[e] for e in d.get("event_ids", [])),
               "sentence": sorted(event_index[e] for e in d.get("sentence_event_ids", [])
@@ -229,8 +279,12 @@ def network_data(tables: Tables, graph: nx.Graph, positions: Positions) -> dict[
     sectors = [{"key": key, "label": s.label, "colour": s.colour,
                 "count": sum(n["sector"] == key for n in nodes)}
                for key, s in style.palette().items() if key in present]
+    counted = Counter(e["place"] for e in events if e["place"])  # the network's events
+    places = [{"name": place, "events": n}
+              for place, n in sorted(counted.items(), key=lambda item: (-item[1], fold(item[0])))]
     return {"nodes": nodes, "edges": edges, "events": events, "sectors": sectors,
-            "aspect": LAYOUT_ASPECT, "undated": sum(1 for e in events if not e["date"]),
+            "places": places, "aspect": LAYOUT_ASPECT,
+            "undated": sum(1 for e in events if not e["date"]),
             "months": sorted({e["date"][:7] for e in events if e["date"]})}
 
 
@@ -252,10 +306,6 @@ def vendor_scripts() -> str:
         parts.append(f"<script>/* {name}: see {name.split('.')[0]}.LICENSE.txt */\n{text}"
                      "\n</script>")
     return "\n".join(parts)
-
-
-def _data_uri(png: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
 
 
 def render(template: str, values: dict[str, str]) -> str:
@@ -294,44 +344,111 @@ def network_widget_iframe(tables: Tables, *, height: int = 900) -> str:
             f'style="width: 100%; height: {height}px; border: 0"></iframe></div>')
 
 
-def network_caption(tables: Tables, graph: nx.Graph) -> str:
+def network_caption(tables: Tables, graph: nx.Graph, *, titled: bool = False) -> str:
     strong = figures.strong_ties(graph).number_of_edges()
-    return (f"Fuente: {len(tables.documents)} comunicados de prensa, {corpus_period(tables)}. "
-            f"{graph.number_of_nodes()} instituciones y {graph.number_of_edges()} vínculos: dos "
-            "instituciones se unen cuando participan en un mismo evento sobre violencia de "
-            f"género; {strong} vínculos son fuertes (se nombran en una misma oración o se "
-            "repiten en varios eventos) y se dibujan en gris oscuro. Tamaño: eventos; color: "
-            "sector. Se rotulan las instituciones con más vínculos donde el rótulo cabe sin "
-            "tapar otro.")
+    groups = (" Cada grupo lleva el nombre del municipio de sus eventos." if titled else "")
+    nodes = _count(graph.number_of_nodes(), "institución", "instituciones")
+    return (f"Fuente: {_count(len(tables.documents), 'comunicado', 'comunicados')} de prensa, "
+            f"{corpus_period(tables)}. {nodes} y "
+            f"{_count(graph.number_of_edges(), 'vínculo', 'vínculos')}: dos instituciones se "
+            "unen cuando participan en un mismo evento sobre violencia de género; "
+            f"{strong} {'vínculo es fuerte' if strong == 1 else 'vínculos son fuertes'} (se "
+            "nombran en una misma oración o se repiten en varios eventos) y se dibujan en gris "
+            "oscuro. Tamaño: eventos; color: sector. Se rotulan las instituciones con más "
+            f"eventos de cada grupo y del conjunto donde el rótulo cabe sin tapar otro.{groups}")
 
 
-def build_report(input_dir: Path, output_dir: Path, *, today: date | None = None) -> ReportFiles:
-    """Read the tables in ``input_dir``; write ``report.html`` and the figures to ``output_dir``."""
-    tables = with_distinct_names(load_tables(input_dir))
+def group_title(tables: Tables) -> Callable[[set[Hashable]], str]:
+    """A group's title: the municipality of most of its events, and how many others it has."""
+    places = event_places(tables.documents)
+    taking_part = node_events(tables)
+
+    def title(group: set[Hashable]) -> str:
+        events = set().union(*(taking_part.get(str(node), set()) for node in group))
+        ranked = Counter(places.get(e, "") for e in events if places.get(e)).most_common()
+        if not ranked:
+            return ""
+        others = len(ranked) - 1
+        return ranked[0][0] + (f" y {_count(others, 'municipio', 'municipios')} más"
+                               if others else "")
+    return title
+
+
+TITLE = "Red de instituciones que colaboran en la prevención de la violencia de género"
+
+
+def _network_png(tables: Tables, graph: nx.Graph, positions: Positions, path: Path, *,
+                 place: str = "", titles: Sequence[GroupTitle] = ()) -> Path:
+    title = f"{TITLE}: {place}" if place else TITLE
+    figure = figures.network_figure(graph, positions, title=title,
+                                    caption=network_caption(tables, graph, titled=bool(titles)),
+                                    titles=titles)
+    return figures.save_figure(figure, path)
+
+
+def place_networks(tables: Tables, output_dir: Path) -> tuple[tuple[str, Path], ...]:
+    """``network-<municipio>.png`` (and SVG) for each municipality whose events tie two
+    institutions, when the tables hold more than one municipality."""
+    places = [place for place, _ in municipalities(tables)]
+    if len(places) < 2:
+        return ()
+    written = []
+    for place in places:
+        local = with_distinct_names(for_place(tables, place))
+        graph = institution_graph(local.nodes, local.edges)
+        if graph.number_of_edges():
+            positions = network_layout(graph, aspect=LAYOUT_ASPECT)
+            written.append((place, _network_png(local, graph, positions, output_dir /
+                                                f"network-{slug(place)}.png", place=place)))
+    return tuple(written)
+
+
+def _figures_html(files: ReportFiles) -> str:
+    items = [("network", "la red"), ("timeline", "la línea de tiempo"),
+             ("top_institutions", "las instituciones principales")]
+    items += [(png.stem, f"la red de {place}") for place, png in files.place_networks]
+    return "".join(f'<li><a href="{escape(name)}.png">{escape(name)}.png</a> / '
+                   f'<a href="{escape(name)}.svg">{escape(name)}.svg</a>: {escape(what)}</li>'
+                   for name, what in items)
+
+
+def build_report(input_dir: Path, output_dir: Path, *, jurisdiction: str | None = None,
+                 today: date | None = None) -> ReportFiles:
+    """Read the tables in ``input_dir``; write ``report.html`` and the figures to
+    ``output_dir``: of every municipality, or of ``jurisdiction``'s events only."""
+    every = load_tables(input_dir)
+    place = resolve_place(every, jurisdiction) if jurisdiction else ""
+    tables = with_distinct_names(for_place(every, place) if place else every)
+    corrections = node_corrections(input_dir)
+    if corrections:  # for the click panel: the analyst's corrections of each institution
+        tables = replace(tables, nodes=tables.nodes.assign(corrections=[
+            corrections.get(node) for node in tables.nodes["entity_id"]]))
     graph = institution_graph(tables.nodes, tables.edges)
-    positions = network_layout(graph, aspect=LAYOUT_ASPECT)
+    several = not place and len(municipalities(tables)) > 1
+    positions, titles = titled_layout(graph, title_of=group_title(tables) if several else None,
+                                      aspect=LAYOUT_ASPECT)
     ensure_folder(output_dir)
-    network = figures.network_figure(
-        graph, positions, title="Red de instituciones que colaboran en la prevención de la "
-        "violencia de género", caption=network_caption(tables, graph))
     files = ReportFiles(
         html=output_dir / "report.html",
-        network_png=figures.save_figure(network, output_dir / "network.png"),
+        network_png=_network_png(tables, graph, positions, output_dir / "network.png",
+                                 place=place, titles=titles),
         timeline_png=figures.save_figure(figures.timeline_figure(tables.events),
                                          output_dir / "timeline.png"),
         top_institutions_png=figures.save_figure(figures.top_institutions_figure(tables.nodes),
-                                                 output_dir / "top_institutions.png"))
+                                                 output_dir / "top_institutions.png"),
+        place_networks=place_networks(every, output_dir) if several else ())
     values = {
         **network_page_values(tables, graph, positions),
+        "title": escape(f"{PAGE_TITLE}: {place}" if place else PAGE_TITLE),
         "generated": _es_date(today or date.today()),
-        "source": escape(str(input_dir)),
-        "summary": summary_html(tables),
+        "summary": summary_html(tables) + corrections_note(input_dir),
         "top_institutions": top_institutions_html(tables.nodes),
-        "top_institutions_png": _data_uri(files.top_institutions_png),
+        "top_chart": html_charts.top_institutions_chart(tables.nodes),
         "sectors": sectors_html(tables.nodes),
-        "timeline_png": _data_uri(files.timeline_png),
+        "timeline_chart": html_charts.timeline_chart(tables.events),
         "timeline_note": timeline_note(tables.events),
         "timeline_table": timeline_html(tables.events),
+        "figures": _figures_html(files),
     }
     with atomic_path(files.html) as temporary:
         temporary.write_text(render(_resource("template.html"), values), encoding="utf-8")

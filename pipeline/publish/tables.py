@@ -150,6 +150,24 @@ def institution_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.Graph:
     return graph
 
 
+def node_events(tables: Tables) -> dict[str, set[str]]:
+    """Each institution's GBV events: those of the releases that mention it (the network's
+    participation rule, which keeps an institution alone in an event with that event), and
+    those of its ties."""
+    gbv = set(tables.events.loc[tables.events["gbv_related"], "event_id"])
+    event_of = dict(zip(tables.documents["doc_id"], tables.documents["event_id"]))
+    found: dict[str, set[str]] = {node: set() for node in tables.nodes["entity_id"]}
+    for doc_id, entity_id in zip(tables.mentions["doc_id"], tables.mentions["entity_id"]):
+        event_id = event_of.get(doc_id)
+        if entity_id in found and event_id in gbv:
+            found[entity_id].add(str(event_id))
+    for source, target, events in zip(tables.edges["source_id"], tables.edges["target_id"],
+                                      tables.edges["event_ids"]):
+        for node in (source, target):
+            found.setdefault(node, set()).update(events)
+    return found
+
+
 def label_disagreements(mentions: pd.DataFrame) -> pd.DataFrame:
     """Surface forms given more than one label, with the origins (model, rules) of each label.
 

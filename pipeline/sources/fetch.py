@@ -330,6 +330,19 @@ class Fetcher:
         if not robots.can_fetch(self.settings.user_agent, url):
             raise Disallowed(url)
 
+    def robots_sitemaps(self, url: str) -> list[str]:
+        """The ``Sitemap:`` lines of the robots.txt of ``url``'s origin, as written.
+
+        robots.txt is read once per origin, for its rules and these lines alike; an
+        unreachable or missing one names no sitemap.
+        """
+        try:
+            self._check_robots(url)  # loads and caches robots.txt; the verdict on url is moot
+        except (Disallowed, _Permanent):
+            pass
+        robots = self._robots.get(origin_of(url))
+        return list(robots.site_maps() or []) if isinstance(robots, RobotFileParser) else []
+
     def _crawl_delay(self, origin: str, robots: RobotFileParser) -> float:
         asked = float(robots.crawl_delay(self.settings.user_agent) or 0)
         cap = self.settings.max_crawl_delay

@@ -31,8 +31,9 @@ logger = logging.getLogger(__name__)
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "json"}
 # Metadata beside the releases, never read as releases nor rejected: the scraper's ledgers,
-# manifests (manifest.*), an annotated corpus's gold and aliases, README files.
-LEDGERS = {"failures.csv", "gold.jsonl", "aliases.json"}
+# manifests (manifest.*), an annotated corpus's gold and aliases, an analyst's corrections
+# (picked up by extract), README files.
+LEDGERS = {"failures.csv", "discovered.csv", "gold.jsonl", "aliases.json", "corrections.csv"}
 # Binary formats a renamed file may hide, never read as text: (signature, the bytes it may
 # appear in (a PDF reader looks for it in the first KiB), what the file is).
 _ZIP = "a zip archive (a .docx, .xlsx, .odt or .zip)"

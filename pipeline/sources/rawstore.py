@@ -120,6 +120,15 @@ class RawStore:
         _write_atomic(self.failures, _csv_text(FAILURE_FIELDS, latest.values()).encode())
         self._settled.clear()
 
+    def read_ledger(self, name: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+        """The rows of another ledger beside the manifest (an empty one when absent)."""
+        return self._load(self.root / name, fields)
+
+    def write_ledger(self, name: str, fields: tuple[str, ...],
+                     rows: Iterable[dict[str, str]]) -> None:
+        """Replace another ledger beside the manifest, whole and atomically."""
+        _write_atomic(self.root / name, _csv_text(fields, rows).encode())
+
     def _load(self, path: Path, fields: tuple[str, ...]) -> list[dict[str, str]]:
         if not path.exists():
             _write_atomic(path, _csv_text(fields, []).encode())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Settings
-from pipeline.sources.fetch import Disallowed, Fetcher, FetchFailed, Scope
+from pipeline.sources.fetch import Disallowed, Fetcher, FetchFailed, Response, Scope
 from pipeline.sources.rawstore import RawStore, ScrapeError
 from pipeline.sources.sites import Site
 from pipeline.sources.urls import BadUrl, clean_url, has_credentials, host_of, redact
@@ -82,18 +82,24 @@ class Scraper:
 
     def listing(self, url: str) -> bytes | None:
         """A listing page's bytes (not stored), or None after recording why."""
+        response = self.unsaved(url, "listing page")
+        return None if response is None else response.body
+
+    def unsaved(self, url: str, what: str) -> Response | None:
+        """The response for a page that is read but not stored (``what``: a listing page, a
+        sitemap, a feed), or None after recording why."""
         try:
-            body = self.fetcher.fetch(url).body
+            response = self.fetcher.fetch(url)
         except Disallowed:
-            logger.warning("robots.txt disallows the listing page %s", url)
+            logger.warning("robots.txt disallows the %s %s", what, url)
             self._count("robots", url)
             return None
         except FetchFailed as exc:
-            logger.warning("failed listing page %s: %s", url, exc.reason)
+            logger.warning("failed %s %s: %s", what, url, exc.reason)
             self.fail(url, exc.reason, exc.attempts, exc.last_status)
             return None
         self.store.settle(url)
-        return body
+        return response
 
     def summary(self, *, site: str = "", listing: Counter[str] | None = None) -> ScrapeSummary:
         """The counts so far; ``listing`` counts listing pages by how their links were found

@@ -1,6 +1,8 @@
 // The interactive institution network of report.html, drawn by sigma.js on a graphology graph
 // (both vendored in vendor/). Positions come precomputed from Python (ForceAtlas2). Filters:
-// search by name or acronym, sector, period, kind of tie and minimum tie strength. Labels are
+// search by name or acronym (the candidate in most events first; the others are listed with
+// their municipality), municipality, sector, period, kind of tie and minimum tie strength.
+// The same page serves mouse and touch (report.css words the hint for each). Labels are
 // placed greedily, most important first, and a label that would cover another is dropped; the
 // boxes drawn are kept in window.prensaRed.labelBoxes. All text goes in via textContent, and
 // only http(s) addresses (checked in Python) become links.
@@ -19,6 +21,8 @@
   var minUnit = document.getElementById("tie-min-unit");
   var fromSelect = document.getElementById("period-from");
   var toSelect = document.getElementById("period-to");
+  var placeSelect = document.getElementById("place");
+  var searchOthers = document.getElementById("network-search-others");
   var LABEL_LINE = 28;  // characters per label line; names are wrapped, never cut
   var MONTHS = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"];
   var sectorOf = {};
@@ -73,11 +77,14 @@
   });
 
   // ---- filters ------------------------------------------------------------------------
-  var state = { mode: "all", min: 1, from: "", to: "", hiddenSectors: {}, focus: null,
-                hovered: null, edge: null };
+  var state = { mode: "all", min: 1, from: "", to: "", place: "", hiddenSectors: {},
+                focus: null, hovered: null, edge: null };
   var visibleNodes = {}, visibleEdges = {}, edgeMeasure = {}, edgeStrong = {};
 
-  function inPeriod(eventIndex) {
+  function eventsFiltered() { return Boolean(state.from || state.to || state.place); }
+
+  function inPeriod(eventIndex) {  // and in the municipality chosen
+    if (state.place && data.events[eventIndex].place !== state.place) { return false; }
     if (!state.from && !state.to) { return true; }
     var day = data.events[eventIndex].date;
     if (!day) { return false; }
@@ -108,7 +115,7 @@
   }
 
   function applyFilters() {
-    var periodOn = Boolean(state.from || state.to);
+    var periodOn = eventsFiltered();
     var tiesAtMinimum = state.mode === "all" && state.min === 1;
     var hasEdge = {};
     visibleNodes = {}; visibleEdges = {};
@@ -267,7 +274,7 @@
       var item = el("li", undefined, list);
       el("span", event.label + " · ", item, "date");
       el("strong", event.title, item);
-      if (event.type && event.type !== "other") { el("span", event.type, item, "badge"); }
+      if (event.type && event.type !== "otro") { el("span", event.type, item, "badge"); }
       if (sentenceSet && sentenceSet[i]) { el("span", "misma oración", item, "badge"); }
       event.links.forEach(function (link) {
         el("br", undefined, item);
@@ -281,7 +288,7 @@
         el("span", source, item, "source");
       });
     });
-    if (!shown.length) { el("li", "Ningún evento en el periodo elegido.", list); }
+    if (!shown.length) { el("li", "Ningún evento en el periodo o el municipio elegidos.", list); }
     return shown.length;
   }
 
@@ -295,6 +302,9 @@
     el("p", sector + " · " + plural(n.n_events, "evento", "eventos") + " · " +
        plural(ties.length, "vínculo visible", "vínculos visibles"), details, "hint");
     if (n.acronyms.length) { el("p", "Siglas: " + n.acronyms.join(", "), details, "hint"); }
+    if (n.corrections && n.corrections.length) {
+      el("p", "Corregida por el analista: " + n.corrections.join("; "), details, "corrected");
+    }
     el("h4", "Eventos", details);
     eventList(n.events, details);
     if (ties.length) {
@@ -338,6 +348,21 @@
     renderer.refresh();
   }
 
+  function fitVisible() {  // the camera on the institutions shown (a municipality's group)
+    var xs = [], ys = [];
+    graph.forEachNode(function (key, attrs) {
+      if (!visibleNodes[attrs.index]) { return; }
+      var display = renderer.getNodeDisplayData(key);
+      if (display) { xs.push(display.x); ys.push(display.y); }
+    });
+    if (!xs.length) { return renderer.getCamera().animatedReset({ duration: 300 }); }
+    var low = [Math.min.apply(null, xs), Math.min.apply(null, ys)];
+    var high = [Math.max.apply(null, xs), Math.max.apply(null, ys)];
+    var ratio = Math.min(1, Math.max(0.08, 1.25 * Math.max(high[0] - low[0], high[1] - low[1])));
+    return renderer.getCamera().animate({ x: (low[0] + high[0]) / 2, y: (low[1] + high[1]) / 2,
+                                          ratio: ratio }, { duration: 350 });
+  }
+
   function centreOn(key, ratio) {
     var display = renderer.getNodeDisplayData(key);
     return renderer.getCamera().animate({ x: display.x, y: display.y, ratio: ratio || 0.5 },
@@ -346,41 +371,86 @@
 
   // ---- search ---------------------------------------------------------------------------
   var names = document.getElementById("network-names");
+  function where(n) {  // its municipality, else where its events were (a state or federal body)
+    var place = n.place || (n.seen_in.length ? "eventos en " + n.seen_in.slice(0, 2).join(", ") +
+                                               (n.seen_in.length > 2 ? "…" : "") : "");
+    return (place ? place + " · " : "") + plural(n.n_events, "evento", "eventos");
+  }
   data.nodes.forEach(function (n) {
-    el("option", undefined, names).value = n.name;
-    n.acronyms.forEach(function (a) { el("option", undefined, names).value = a + " — " + n.name; });
+    var option = el("option", undefined, names);
+    option.value = n.name; option.label = where(n);
+    n.acronyms.forEach(function (a) {
+      var short = el("option", undefined, names);
+      short.value = a + " — " + n.name; short.label = where(n);
+    });
   });
 
-  function find(query) {
-    var q = fold(query.split(" — ").pop());
-    var whole = fold(query);
-    if (!q) { return null; }
-    var best = null, bestScore = 0;
-    data.nodes.forEach(function (n) {
-      var forms = [n.name].concat(n.aliases).map(fold);
-      var score = 0;
-      if (forms.indexOf(q) >= 0 || forms.indexOf(whole) >= 0) { score = 4; }
-      else if (forms.some(function (f) { return f.indexOf(q) === 0; })) { score = 3; }
-      else if (forms.some(function (f) { return (" " + f).indexOf(" " + q) >= 0; })) { score = 2; }
-      else if (forms.some(function (f) { return f.indexOf(q) >= 0; })) { score = 1; }
-      if (score > bestScore || score && score === bestScore && n.n_events > best.n_events) {
-        best = n; bestScore = score;
-      }
-    });
-    return best;
+  // How well a query names an institution: 3 a name, alias or acronym exactly; 2 the start of
+  // one of their words; 1 anywhere inside; 0 not at all.
+  function matchLevel(n, q, whole) {
+    var forms = [n.name].concat(n.aliases).map(fold);
+    if (forms.indexOf(q) >= 0 || forms.indexOf(whole) >= 0) { return 3; }
+    if (forms.some(function (f) { return (" " + f).indexOf(" " + q) >= 0; })) { return 2; }
+    return forms.some(function (f) { return f.indexOf(q) >= 0; }) ? 1 : 0;
   }
 
-  function search(query) {
-    var found = find(query);
+  // Every institution the query names, best first: the closest match, then the one in most
+  // events, then the name.
+  function matches(query) {
+    var q = fold(query.split(" — ").pop()), whole = fold(query);
+    if (!q) { return []; }
+    var found = [];
+    data.nodes.forEach(function (n) {
+      var level = matchLevel(n, q, whole);
+      if (level) { found.push({ node: n, level: level }); }
+    });
+    return found.sort(function (a, b) {
+      return b.level - a.level || b.node.n_events - a.node.n_events ||
+             (a.node.name < b.node.name ? -1 : a.node.name > b.node.name ? 1 : 0);
+    });
+  }
+
+  function showOthers(others) {
+    while (searchOthers.firstChild) { searchOthers.removeChild(searchOthers.firstChild); }
+    searchOthers.hidden = !others.length;
+    if (!others.length) { return; }
+    el("span", "También coinciden:", searchOthers);
+    var list = el("ul", undefined, searchOthers);
+    others.slice(0, 6).forEach(function (n) {
+      var item = el("li", undefined, list);
+      var button = el("button", n.name, item);
+      button.type = "button";
+      el("span", " — " + where(n), item, "where");
+      button.addEventListener("click", function () { searchInput.value = n.name; show(n, others); });
+    });
+    if (others.length > 6) { el("li", "y " + (others.length - 6) + " más", list); }
+  }
+
+  function show(found, others) {
     searchStatus.textContent = "";
-    if (!found) { searchStatus.textContent = "Ninguna institución coincide con «" + query + "»."; return null; }
+    showOthers(others.filter(function (n) { return n !== found; }));
     if (!visibleNodes[graph.getNodeAttribute(found.key, "index")]) {
       searchStatus.textContent = "«" + found.name + "» está oculta por los filtros; pulse Restablecer.";
+      select(null);
       return null;
     }
     select(found.key);
     centreOn(found.key, 0.45);
     return found.key;
+  }
+
+  function search(query) {
+    var found = matches(query);
+    if (!found.length) {
+      showOthers([]);
+      select(null);
+      searchStatus.textContent = query.trim() ?
+        "Ninguna institución coincide con «" + query.trim() + "»." : "";
+      return null;
+    }
+    // the others that name it as well (by a whole name or a word's start), with their city
+    return show(found[0].node, found.filter(function (f) { return f.level >= 2; })
+                                      .map(function (f) { return f.node; }));
   }
 
   document.getElementById("network-search-form").addEventListener("submit", function (event) {
@@ -401,6 +471,18 @@
       if (box_.checked) { delete state.hiddenSectors[s.key]; } else { state.hiddenSectors[s.key] = true; }
       applyFilters();
     });
+  });
+
+  data.places.forEach(function (place) {
+    el("option", place.name + " (" + plural(place.events, "evento", "eventos") + ")",
+       placeSelect).value = place.name;
+  });
+  if (data.places.length < 2) { document.getElementById("place-tool").hidden = true; }
+  placeSelect.addEventListener("change", function () {
+    state.place = placeSelect.value;
+    updateSlider(); applyFilters();
+    if (state.focus) { showNode(state.focus); }
+    fitVisible();
   });
 
   data.months.forEach(function (month) {
@@ -424,9 +506,10 @@
     state.min = Number(minSlider.value); minValue.textContent = minSlider.value; applyFilters();
   });
   document.getElementById("network-reset").addEventListener("click", function () {
-    state.mode = "all"; state.min = 1; state.from = state.to = ""; state.hiddenSectors = {};
-    modeSelect.value = "all"; fromSelect.value = toSelect.value = ""; searchInput.value = "";
-    searchStatus.textContent = "";
+    state.mode = "all"; state.min = 1; state.from = state.to = state.place = "";
+    state.hiddenSectors = {};
+    modeSelect.value = "all"; fromSelect.value = toSelect.value = placeSelect.value = "";
+    searchInput.value = ""; searchStatus.textContent = ""; showOthers([]);
     [].forEach.call(legend.querySelectorAll("input"), function (i) { i.checked = true; });
     updateSlider(); applyFilters(); select(null);
     renderer.getCamera().animatedReset({ duration: 300 });
@@ -457,6 +540,7 @@
   updateSlider();
   applyFilters();
   api.graph = graph; api.renderer = renderer; api.state = state; api.search = search;
+  api.matches = matches; api.fitVisible = fitVisible;
   api.select = select; api.selectEdge = selectEdge; api.applyFilters = applyFilters;
   window.prensaRed = api;
   box.dataset.nodes = String(data.nodes.length);

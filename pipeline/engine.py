@@ -47,23 +47,25 @@ def model_in_use(settings: Settings, nlp: Language | None) -> str:
 
 class DocumentStage:
     """The per-document stage of one run, set up before the run takes its output folder's
-    lock: it looks for a first release the store lacks and, only if there is one and a cluster
-    is configured, connects to the cluster (bounded by ``scheduler_timeout``), so that no
+    lock. With a cluster configured, it looks for a first release the store lacks and, only if
+    there is one, connects to the cluster (bounded by ``scheduler_timeout``), so that no
     scheduler is contacted when nothing needs processing and no lock is held while one is
-    awaited. :meth:`run` runs it where the settings say: the cluster, else here (with ``nlp``,
-    or the model built when a first release needs it)."""
+    awaited; here, the releases are read as :meth:`run` goes. :meth:`run` runs the stage where
+    the settings say: the cluster, else here (with ``nlp``, or the model built when a first
+    release needs it)."""
 
     def __init__(self, pending: Pending, settings: Settings,
                  nlp: Language | None = None) -> None:
         self.settings, self._nlp = settings, nlp
-        pending = iter(pending)
-        first = next(pending, None)
-        self._pending = None if first is None else chain([first], pending)
+        self._pending: Iterator[tuple[str, RawDocument]] = iter(pending)
         self._cluster: Cluster | None = None
-        if first is not None and (settings.scheduler or settings.workers):
-            from pipeline.cluster import Cluster  # dask loads only for a cluster
+        if settings.scheduler or settings.workers:
+            first = next(self._pending, None)
+            if first is not None:
+                from pipeline.cluster import Cluster  # dask loads only for a cluster
 
-            self._cluster = Cluster(settings)
+                self._pending = chain([first], self._pending)
+                self._cluster = Cluster(settings)
 
     def __enter__(self) -> DocumentStage:
         return self
@@ -81,12 +83,14 @@ class DocumentStage:
         """Process every pending release into ``store``; return how many.
         ``privacy_key``: see :func:`pipeline.document.stage.analyse`."""
         try:
-            if self._pending is None:
-                return 0
             if self._cluster is not None:
                 return self._cluster.analyse(self._pending, store, privacy_key)
-            return analyse_into(self._pending, store, self._nlp or local_nlp(self.settings.model),
-                                self.settings, privacy_key)
+            first = next(self._pending, None)
+            if first is None:  # nothing new: the model is not even loaded
+                return 0
+            return analyse_into(chain([first], self._pending), store,
+                                self._nlp or local_nlp(self.settings.model), self.settings,
+                                privacy_key)
         finally:
             self.close()
 

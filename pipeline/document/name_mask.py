@@ -89,9 +89,13 @@ def _mask_words() -> dict[str, frozenset[str]]:
 
 def name_evidence(word: str) -> bool:
     """A given name, a surname or a patronymic's shape: "Rosalinda", "Barrientos", "Quiñónez"."""
-    folded = fold_word(word)
-    return (folded in load_given_names() or folded in load_surnames()
-            or _PATRONYMIC.fullmatch(word) is not None)
+    return fold_word(word) in load_surnames() or strong_name_evidence(word)
+
+
+def strong_name_evidence(word: str) -> bool:
+    """A given name or a patronymic's shape: a surname alone may be a common word too
+    ("Luna", "Flores")."""
+    return fold_word(word) in load_given_names() or _PATRONYMIC.fullmatch(word) is not None
 
 
 def _words_of(phrases: Iterable[str]) -> set[str]:

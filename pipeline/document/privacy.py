@@ -24,7 +24,14 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR, Settings
-from pipeline.document.name_mask import RUN, NameMask, is_headline, name_evidence, name_spans
+from pipeline.document.name_mask import (
+    RUN,
+    NameMask,
+    is_headline,
+    name_evidence,
+    name_spans,
+    strong_name_evidence,
+)
 from pipeline.document.resolve import name_words, normalize_form
 from pipeline.document.rules import load_context_words
 from pipeline.errors import UserError
@@ -170,13 +177,16 @@ def _name_runs(name: str) -> set[str]:
 def person_shaped(mention: Mention) -> bool:
     """An institution's mention that has the shape of a person's name, and is a person for
     privacy: read as a sentence's words are (:func:`name_spans`), the whole of it is a name,
-    with a given name, a surname or a patronymic in it ("Rosalinda Quiñónez Barrientos"
+    with a given name or a patronymic in it, or two surnames ("Rosalinda Quiñónez Barrientos"
     labelled ORG; not "Casa Amiga", nor "Acción Femenil", whose unknown words are no
-    evidence). A gazetteer's institution never is."""
+    evidence, nor "Colectivo Luna Nueva": a lone surname may be a common word). A gazetteer's
+    institution never is."""
     if mention.label != "ORG" or mention.origin.startswith("ruler:gaz:"):
         return False
     run = RUN.fullmatch(mention.text)
-    return run is not None and any(map(name_evidence, mention.text.split())) \
+    words = mention.text.split()
+    return run is not None and (any(map(strong_name_evidence, words))
+                                or sum(map(name_evidence, words)) >= 2) \
         and name_spans(run, evidence_only=False) == [(0, len(mention.text))]
 
 

@@ -93,9 +93,10 @@ bench: $(INSTALLED)
 bench-full: $(INSTALLED)
 	$(PY) benchmarks/bench_extract.py --full
 
-## Delete the interim store and data/processed (never data/raw, nor the privacy key)
+## Delete the interim stores and data/processed (never data/raw, nor the privacy key)
 clean:
 	[ ! -d data/interim ] || find data/interim -mindepth 1 -maxdepth 1 ! -name privacy.key ! -name .gitkeep -exec rm -rf {} +
+	rm -rf data/interim-private
 	[ ! -d $(PROCESSED) ] || find $(PROCESSED) -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
 
 ## List the targets with one line each

@@ -114,7 +114,7 @@ def main() -> None:
     parser.add_argument("--corrections", type=Path, help="an analyst's corrections file")
     args = parser.parse_args()
 
-    from pipeline import run
+    from pipeline import engine, run
     from pipeline.config import load_settings
     from pipeline.corpus import network
     from pipeline.corpus.events import EventIds
@@ -141,7 +141,7 @@ def main() -> None:
             for name in names:
                 if hasattr(module, name):
                     patch(module, name, f"doc:{name}")
-    patch(run, "analyse_pending", "document stage")
+    patch(engine.DocumentStage, "run", "document stage")
     for name in ("add", "resolved", "entities"):
         patch(EntityIndex, name, "identities")
     patch(Identities, "id_for", "identities")

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
+import traceback
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from pipeline.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR, Settings, load_settings
 from pipeline.errors import InputError, UserError
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that it unwinds as on Ctrl-C: the output folder's
+    lock, the staging folder and the store's lease are released, a publish is undone."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _settings(**flags: object) -> Settings:
@@ -21,17 +33,20 @@ def _settings(**flags: object) -> Settings:
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipeline.progress import ProgressBar, logs_above_the_bar
     from pipeline.publish.outputs import FAILED_REJECTS
-    from pipeline.run import counted, extract_corpus  # spaCy loads only for commands that need it
+    from pipeline.run import RunState, counted, extract_corpus  # spaCy loads only here
 
     settings = _settings(model=args.model, batch_size=args.batch_size, processes=args.processes,
-                         workers=args.workers, scheduler=args.scheduler, interim=args.interim,
+                         workers=args.workers, scheduler=args.scheduler,
+                         scheduler_timeout=args.scheduler_timeout, interim=args.interim,
                          include_private_persons=args.include_private_persons)
+    args.state = RunState()  # what the run did to --output, if a signal stops it (main)
     with ProgressBar("file", announce=lambda n: f"{counted(n, 'file')} to read under "
                      f"{args.input}") as bar, logs_above_the_bar():
         summary = extract_corpus(args.input, args.output, settings=settings,
                                  progress=None if args.quiet else bar,
                                  since=args.since, until=args.until, by_year=args.by == "year",
-                                 rebuild=args.rebuild, corrections=args.corrections)
+                                 rebuild=args.rebuild, corrections=args.corrections,
+                                 state=args.state)
     print(summary.line(), file=sys.stderr)
     if summary.documents == 0:
         print(f"error: no release under {args.input} could be processed, so nothing was "
@@ -212,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--scheduler", metavar="ADDRESS",
                          help="run it on the workers of a running Dask scheduler "
                               "(tcp://HOST:8786); they must reach the interim store")
+    extract.add_argument("--scheduler-timeout", type=float, metavar="SECONDS",
+                         help="seconds the scheduler has to answer as one (default 5)")
     extract.add_argument("--interim", metavar="DIR",
                          help="store of per-document results reused by later runs: a folder "
                               "or an fsspec URL (default: data/interim)")
@@ -358,16 +375,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stopped(args: argparse.Namespace) -> str:
+    """What a command stopped by a signal leaves: for extract, the state of its outputs."""
+    state = getattr(args, "state", None)
+    if state is None:
+        return "nothing half-written is left"
+    return {"published": f"this run's tables were already published whole in {args.output}; "
+                         "the interim store is tidied by the next run",
+            "restored": f"{args.output} keeps its previous tables whole (the publish under way "
+                        "was undone)"}.get(
+        state.outputs, f"nothing was published ({args.output} keeps its previous tables "
+                            "whole)")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every exit status comes with a line on stderr saying why: 0 the
+    summary, 1 nothing could be processed (or a fault of the code, after its traceback), 2 a
+    usage error, 130 Ctrl-C, 143 SIGTERM."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None
     try:
         return int(args.handler(args))
     except UserError as exc:  # the user's input, not the code: one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; nothing half-written was published (extract keeps the previous "
-              "results whole)", file=sys.stderr)
+        print(f"interrupted; {_stopped(args)}", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"terminated (SIGTERM); {_stopped(args)}", file=sys.stderr)
+        return 143
+    except Exception:
+        traceback.print_exc()
+        print("error: prensa-red failed on a fault of its own (the traceback above); please "
+              "report it", file=sys.stderr)
+        return 1
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)

@@ -45,6 +45,7 @@ class Settings:
     processes: int = 1
     workers: int = 0  # Dask workers on a local cluster; 0: none (this process and `processes`)
     scheduler: str = ""  # address of a running Dask scheduler (tcp://HOST:8786); wins over workers
+    scheduler_timeout: float = 5.0  # seconds a scheduler has to answer (and to have a worker)
     interim: str = str(INTERIM_DIR)  # the store of per-document results: a folder or fsspec URL
     shard_size: int = 64  # releases per stored shard, and per cluster task
     min_text_chars: int = 40
@@ -87,6 +88,7 @@ class Settings:
 _RANGES: dict[str, tuple[float, float]] = {
     "batch_size": (1, float("inf")), "processes": (1, float("inf")),
     "workers": (0, float("inf")), "shard_size": (1, float("inf")),
+    "scheduler_timeout": (0.1, float("inf")),
     "betweenness_exact_max": (0, float("inf")), "betweenness_samples": (1, float("inf")),
     "min_text_chars": (0, float("inf")), "max_text_chars": (1, float("inf")),
     "chunk_chars": (100, float("inf")), "duplicate_threshold": (0.0, 1.0),

@@ -32,6 +32,8 @@ from pipeline.store import Outcome, ResultStore
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from pipeline.cluster import Cluster
+
 logger = logging.getLogger(__name__)
 Pending = Iterable[tuple[str, RawDocument]]  # releases the store lacks, with their keys
 
@@ -43,22 +45,54 @@ def model_in_use(settings: Settings, nlp: Language | None) -> str:
     return model_label(nlp) if nlp is not None else model_label_of(choose_model(settings.model))
 
 
-def analyse_pending(pending: Pending, store: ResultStore, settings: Settings,
-                    nlp: Language | None = None, privacy_key: bytes | None = None) -> int:
-    """Run the per-document stage on ``pending`` where the settings say: a cluster when
-    ``scheduler`` or ``workers`` is set, else here (with ``nlp``, or the model built when a
-    first release needs it). ``privacy_key``: see :func:`pipeline.document.stage.analyse`.
-    Return the number of releases processed."""
-    if settings.scheduler or settings.workers:
-        from pipeline.cluster import analyse_on_cluster  # dask loads only for a cluster
+class DocumentStage:
+    """The per-document stage of one run, set up before the run takes its output folder's
+    lock. With a cluster configured, it looks for a first release the store lacks and, only if
+    there is one, connects to the cluster (bounded by ``scheduler_timeout``), so that no
+    scheduler is contacted when nothing needs processing and no lock is held while one is
+    awaited; here, the releases are read as :meth:`run` goes. :meth:`run` runs the stage where
+    the settings say: the cluster, else here (with ``nlp``, or the model built when a first
+    release needs it)."""
 
-        return analyse_on_cluster(pending, store, settings, privacy_key)
-    pending = iter(pending)
-    first = next(pending, None)
-    if first is None:
-        return 0
-    return analyse_into(chain([first], pending), store, nlp or local_nlp(settings.model),
-                        settings, privacy_key)
+    def __init__(self, pending: Pending, settings: Settings,
+                 nlp: Language | None = None) -> None:
+        self.settings, self._nlp = settings, nlp
+        self._pending: Iterator[tuple[str, RawDocument]] = iter(pending)
+        self._cluster: Cluster | None = None
+        if settings.scheduler or settings.workers:
+            first = next(self._pending, None)
+            if first is not None:
+                from pipeline.cluster import Cluster  # dask loads only for a cluster
+
+                self._pending = chain([first], self._pending)
+                self._cluster = Cluster(settings)
+
+    def __enter__(self) -> DocumentStage:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the cluster, if any (the corpus stage needs none)."""
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def run(self, store: ResultStore, privacy_key: bytes | None) -> int:
+        """Process every pending release into ``store``; return how many.
+        ``privacy_key``: see :func:`pipeline.document.stage.analyse`."""
+        try:
+            if self._cluster is not None:
+                return self._cluster.analyse(self._pending, store, privacy_key)
+            first = next(self._pending, None)
+            if first is None:  # nothing new: the model is not even loaded
+                return 0
+            return analyse_into(chain([first], self._pending), store,
+                                self._nlp or local_nlp(self.settings.model), self.settings,
+                                privacy_key)
+        finally:
+            self.close()
 
 
 def analyse_into(pending: Pending, store: ResultStore, nlp: Language, settings: Settings,
@@ -117,6 +151,6 @@ def analyse_batch(batch: list[tuple[str, RawDocument]], settings: Settings, loca
                   fingerprint: str, privacy_key: bytes | None) -> tuple[int, list[str]]:
     """A cluster task, run on a worker: process ``batch``, write its shard straight to the
     store, return the number processed and the shard names (never the results)."""
-    store = ResultStore(location, fingerprint, index=False)
+    store = ResultStore(location, fingerprint, index=False, lease=False)  # the run holds one
     processed = analyse_into(batch, store, worker_nlp(settings.model), settings, privacy_key)
     return processed, store.written

@@ -2,7 +2,8 @@
 
 The system releases an ``flock`` when its holder ends, even on ``kill -9``, so a lock file
 left behind by a dead run is simply taken over. The file names its holder (pid, host, start
-time) so that a second run can say which run is in its way. POSIX only (``fcntl``).
+time) so that a second run can say which run is in its way. The interim store's leases use
+the same locks (:func:`hold_new`, :func:`is_held`, :func:`exclusive`). POSIX only (``fcntl``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import fcntl
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,3 +84,36 @@ def hold(path: Path) -> FolderLock:
                "started": datetime.now(UTC).isoformat(timespec="seconds")}, handle)
     handle.flush()
     return FolderLock(path, handle, taken_over)
+
+
+def hold_new(path: str, text: str) -> IO[str]:
+    """Create the file ``path`` holding ``text`` and lock it; the lock lasts as long as the
+    returned handle is open (or the process lives)."""
+    handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 (held open: it is the lock)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody else holds it
+    handle.write(text)
+    handle.flush()
+    return handle
+
+
+def is_held(path: str) -> bool:
+    """Whether a live process holds the lock of the file ``path`` (False: it is gone)."""
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115
+    except FileNotFoundError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+@contextmanager
+def exclusive(path: str) -> Iterator[None]:
+    """Hold the lock of the file ``path`` (created if need be), waiting for it if another
+    process holds it: for short sections that processes take in turn."""
+    with open(path, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

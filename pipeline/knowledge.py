@@ -373,13 +373,18 @@ def load_not_entities() -> frozenset[str]:
     return frozenset(fold(line) for _, line in data_lines(NOT_ENTITIES_FILE))
 
 
+def load_single_words(path: Path) -> frozenset[str]:
+    """:func:`fold`-ed lines of a list of one word a line (given names, surnames)."""
+    words = set()
+    for number, line in data_lines(path):
+        if len(line.split()) != 1:
+            raise KnowledgeError(f"{path}:{number}: expected one name a line, got {line!r}; "
+                                 "write compound names as their words")
+        words.add(fold(line))
+    return frozenset(words)
+
+
 @cache
 def load_given_names() -> frozenset[str]:
     """:func:`fold`-ed given names ("maria", "jose"): the usual first word of a person's name."""
-    names = set()
-    for number, line in data_lines(GIVEN_NAMES_FILE):
-        if len(line.split()) != 1:
-            raise KnowledgeError(f"{GIVEN_NAMES_FILE}:{number}: expected one name a line, "
-                                 f"got {line!r}; write compound names as their words")
-        names.add(fold(line))
-    return frozenset(names)
+    return load_single_words(GIVEN_NAMES_FILE)

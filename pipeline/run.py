@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,7 @@ from pipeline.corpus.privacy import PublicPeople
 from pipeline.corpus.release_places import ReleasePlaces
 from pipeline.corpus.stage import identify, index_corpus
 from pipeline.document.privacy import privacy_key_for
-from pipeline.engine import analyse_pending, model_in_use
+from pipeline.engine import DocumentStage, model_in_use
 from pipeline.errors import InputError
 from pipeline.fingerprint import pipeline_fingerprint
 from pipeline.memory import collector_spares_what_lives, release_freed_memory
@@ -41,10 +41,10 @@ from pipeline.publish.sheets import (
     read_corrections,
     write_outcomes,
 )
-from pipeline.publish.write import write_tables
-from pipeline.records import DocumentResult
+from pipeline.publish.write import Written, write_tables
+from pipeline.records import DocumentResult, Entity, Reject
 from pipeline.sources.ingest import list_inputs, read_inputs
-from pipeline.store import ResultStore, RunOrder
+from pipeline.store import ResultStore, RunOrder, location_for
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -117,24 +117,36 @@ def _tallied(results: Iterable[DocumentResult],
         yield result
 
 
+@dataclass(slots=True)
+class RunState:
+    """What a run has done to its output folder, for the message of a run that is stopped:
+    "unchanged" (the previous set, untouched), "published" (the new set, whole) or
+    "restored" (a publish that failed put the previous set back)."""
+
+    outputs: str = "unchanged"
+
+
 def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
                    nlp: Language | None = None,
                    progress: Callable[[int], Callable[[], None]] | None = None,
                    since: date | None = None, until: date | None = None,
                    by_year: bool = False, rebuild: bool = False,
-                   corrections: Path | None = None) -> Summary:
+                   corrections: Path | None = None, state: RunState | None = None) -> Summary:
     """Run extraction on every release under ``input_path``; write the tables to ``output_dir``.
 
-    Per-document results are kept in the interim store (``settings.interim``) and reused
-    when the release, the pipeline and its settings are unchanged; ``rebuild`` ignores them.
+    Per-document results are kept in the interim store (``settings.interim``; a store of its
+    own when every person is named) and reused when the release, the pipeline and its settings
+    are unchanged; ``rebuild`` ignores them.
     ``progress(total)`` is called once the inputs are listed, before the model loads, and
     returns a function called once per input read. An input without any file is an
     :class:`InputError`. ``since``, ``until``
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
     ``corrections`` names an analyst's corrections file (default: ``corrections.csv`` in the
-    input folder, if any), applied in the corpus stage.
+    input folder, if any), applied in the corpus stage. ``state`` follows what the run did to
+    the output folder.
     """
     started = time.perf_counter()
+    state = state or RunState()
     found = corrections_file(input_path, corrections)
     sheet = read_corrections(found) if found else None  # a malformed file stops us here
     paths = list_inputs(input_path, output=output_dir)
@@ -145,50 +157,79 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     tick = progress(len(paths)) if progress else (lambda: None)
     model = model_in_use(settings, nlp)
     fingerprint = pipeline_fingerprint(settings, model, nlp.pipe_names if nlp else (), key)
-    store = ResultStore(settings.interim, fingerprint, index=not rebuild)
-    order = RunOrder(store)
-    with OutputSet(output_dir) as outputs:
-        # 1. Per document: every release the store lacks, written to the store.
+    with ResultStore(location_for(settings), fingerprint, index=not rebuild) as store:
+        order = RunOrder(store)
         inputs = _counted(read_inputs(input_path, paths), tick)
-        processed = analyse_pending(order.missing(inputs), store, settings, nlp, key)
-        release_freed_memory()  # the per-document stage's memory, before the corpus stage's
-        # What lives now (the store's index, a model the caller keeps) lives through the
-        # corpus stage: its collections need not walk it again.
-        with collector_spares_what_lives():
-            # 2. Corpus: passes over the stored results, in input order, then the tables.
-            results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
-            people = PublicPeople.learned_from(results, key)
-            rows = sheet.corrections if sheet else ()
-            reveal_public(rows, people)
-            index = index_corpus(_tallied(results, extractors), settings, people,
-                                 ReleasePlaces.learned_from(results))
-            release_freed_memory()  # the identity tallies, before the second pass
-            duplicates = index.duplicates
-            corrected = CorrectedCorpus(plan_corrections(rows, index, str(found), key=key),
-                                        index.entities)
-            documents = corrected.documents(identify(results, index))
-            del index  # so the identities die with the second pass, before the network is built
-            written = write_tables(documents, corrected.entities, rejects, outputs.staging,
-                                   since=since, until=until, by_year=by_year,
-                                   betweenness=Betweenness(settings.betweenness_exact_max,
-                                                           settings.betweenness_samples))
-            entities = corrected.entities()
-            applied, unmatched = _record_corrections(sheet, corrected, outputs.staging)
-            write_database(outputs.staging)  # from the staged tables: part of the same set
-            outputs.publish(documents=written.documents, rejected=len(rejects), model=model,
-                            source=input_path, facts={
-                                "private_persons": "named" if key is None else "withheld",
-                                "corrections": _corrections_facts(sheet, applied, unmatched)})
-    store.prune(order.keys)
-    return Summary(documents=written.documents, rejected=len(rejects),
-                   entities=len(entities), edges=written.network.edges,
+        # A cluster, if any, is reached before the output folder is locked.
+        with DocumentStage(order.missing(inputs), settings, nlp) as stage, \
+                OutputSet(output_dir) as outputs:
+            try:
+                # 1. Per document: every release the store lacks, written to the store.
+                processed = stage.run(store, key)
+                release_freed_memory()  # its memory, before the corpus stage's
+                # 2. Corpus: identities, events, corrections and the network, then the tables.
+                tables = _corpus_stage(order, settings, key, sheet, str(found), outputs.staging,
+                                       since=since, until=until, by_year=by_year)
+                outputs.publish(documents=tables.written.documents,
+                                rejected=len(tables.rejects), model=model, source=input_path,
+                                facts={"private_persons": "named" if key is None else "withheld",
+                                       "corrections": _corrections_facts(sheet, tables.applied,
+                                                                         tables.unmatched)})
+            finally:
+                state.outputs = outputs.state
+        store.prune(order.keys)
+    return Summary(documents=tables.written.documents, rejected=len(tables.rejects),
+                   entities=len(tables.entities), edges=tables.written.network.edges,
                    seconds=time.perf_counter() - started, model=model,
-                   events=written.events, duplicates=duplicates,
-                   web_pages=tuple((name, n) for name, n in extractors.most_common()
+                   events=tables.written.events, duplicates=tables.duplicates,
+                   web_pages=tuple((name, n) for name, n in tables.extractors.most_common()
                                    if name != "text"),
-                   withheld=sum(e.withheld for e in entities),
+                   withheld=sum(e.withheld for e in tables.entities),
                    processed=processed, reused=order.reused, output=str(output_dir),
-                   corrections=applied, unmatched=unmatched)
+                   corrections=tables.applied, unmatched=tables.unmatched)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """What the corpus stage wrote, for run.json and the summary."""
+
+    written: Written
+    entities: Sequence[Entity]
+    duplicates: int
+    rejects: list[Reject]
+    extractors: Counter[str]
+    applied: int  # corrections applied, and those that matched nothing
+    unmatched: int
+
+
+def _corpus_stage(order: RunOrder, settings: Settings, key: bytes | None,
+                  sheet: CorrectionsFile | None, found: str, staging: Path, *,
+                  since: date | None, until: date | None, by_year: bool) -> _Tables:
+    """Passes over the stored results, in input order, then every file of the set into
+    ``staging`` (the tables, what the corrections did, the database)."""
+    # What lives now (the store's index, a model the caller keeps) lives through the corpus
+    # stage: its collections need not walk it again.
+    with collector_spares_what_lives():
+        results, rejects, extractors = order.results(), order.rejects(), Counter[str]()
+        people = PublicPeople.learned_from(results, key)
+        rows = sheet.corrections if sheet else ()
+        reveal_public(rows, people)
+        index = index_corpus(_tallied(results, extractors), settings, people,
+                             ReleasePlaces.learned_from(results))
+        release_freed_memory()  # the identity tallies, before the second pass
+        duplicates = index.duplicates
+        corrected = CorrectedCorpus(plan_corrections(rows, index, found, key=key),
+                                    index.entities)
+        documents = corrected.documents(identify(results, index))
+        del index  # so the identities die with the second pass, before the network is built
+        written = write_tables(documents, corrected.entities, rejects, staging, since=since,
+                               until=until, by_year=by_year,
+                               betweenness=Betweenness(settings.betweenness_exact_max,
+                                                       settings.betweenness_samples))
+        applied, unmatched = _record_corrections(sheet, corrected, staging)
+        write_database(staging)  # from the staged tables: part of the same set
+    return _Tables(written, corrected.entities(), duplicates, rejects, extractors, applied,
+                   unmatched)
 
 
 def _record_corrections(sheet: CorrectionsFile | None, corrected: CorrectedCorpus,

@@ -7,10 +7,15 @@ looks each input's key up and processes only the releases it does not find, so a
 corpus costs no NLP and a changed file, setting, resource or line of code costs exactly the
 releases it affects.
 
-Layout: ``<store>/<fingerprint>/<shard>.parquet``, one row per release. The Arrow schema is
-derived from the dataclasses (:mod:`pipeline.arrow`), so a field added to
-:class:`DocumentResult` needs no change here. The store is any fsspec location: a local folder,
-or object storage on a cluster (``s3://bucket/interim`` with s3fs installed).
+Layout: ``<store>/<fingerprint>/<shard>.parquet``, one row per release, each shard with its
+manifest entry (its SHA-256, checked on every read: a damaged shard is moved aside, with one
+warning naming it, and its releases are processed again). The store owns its folder and
+deletes only what it wrote; concurrent runs hold leases, so none prunes another's results
+(:mod:`pipeline.store_folder`). The Arrow schema is derived from the dataclasses
+(:mod:`pipeline.arrow`), so a field added to :class:`DocumentResult` needs no change here. The
+store is any fsspec location: a local folder, or object storage on a cluster
+(``s3://bucket/interim`` with s3fs installed). A run that names every person keeps its results
+in a store of its own beside the default one (:func:`location_for`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ import io
 import json
 import logging
 import os
-import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -29,14 +33,16 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import store_folder as owned
 from pipeline.arrow import Codec
-from pipeline.errors import UserError
+from pipeline.config import Settings
 from pipeline.records import DocumentResult, RawDocument, Reject
+from pipeline.store_folder import StoreError
 
 logger = logging.getLogger(__name__)
 Outcome = DocumentResult | Reject
-_FOLDER = re.compile(r"[0-9a-f]{16}")  # a fingerprint folder; nothing else is ever pruned
 _SHARDS_KEPT = 4  # decoded shards held while reading in input order
+PRIVATE_SUFFIX = "-private"
 
 # Arrow's own pool (mimalloc) keeps the memory it frees for its own reuse, out of reach of
 # release_freed_memory (pipeline.memory): after indexing and reading 6,400 stored releases,
@@ -44,8 +50,12 @@ _SHARDS_KEPT = 4  # decoded shards held while reading in input order
 pa.set_memory_pool(pa.system_memory_pool())
 
 
-class StoreError(UserError):
-    """The interim store cannot be opened or written."""
+def location_for(settings: Settings) -> str:
+    """The store a run uses: ``interim``, or ``<interim>-private`` beside it for a run that
+    names every person, so that named people never enter the default store (and a store,
+    wherever it lies, tells git to ignore it)."""
+    interim = settings.interim.rstrip("/")
+    return interim + PRIVATE_SUFFIX if settings.include_private_persons else interim
 
 
 def document_key(raw: RawDocument, fingerprint: str) -> str:
@@ -94,11 +104,18 @@ class ResultStore:
     >>> _ = store.write_shard([(key, Reject("a.txt", "clean", "no text"))])
     >>> store.get_reject(key)
     Reject(path='a.txt', stage='clean', reason='no text', error='')
+    >>> store.close()
     """
 
-    def __init__(self, location: str, fingerprint: str, *, index: bool = True) -> None:
-        """Open (and create) the store; ``index=False`` ignores the shards already there
-        (``--rebuild``, or a worker that only writes)."""
+    def __init__(self, location: str, fingerprint: str, *, index: bool = True,
+                 lease: bool = True) -> None:
+        """Open (and create) the store and take a lease on the fingerprint until
+        :meth:`close`; ``index=False`` ignores the shards already there (``--rebuild``, or a
+        worker that only writes), ``lease=False`` takes none (a worker: its run holds one).
+
+        Raises:
+            StoreError: the location cannot be used, or is a folder that is not a store.
+        """
         self.location = location if "://" in location else os.path.abspath(location)
         self.fingerprint = fingerprint[:16]
         self._fs, root = _fs(location)
@@ -108,14 +125,31 @@ class ResultStore:
         self._rows: dict[str, int] = {}  # shard → number of rows
         self._cache: OrderedDict[str, list[Outcome]] = OrderedDict()
         self.written: list[str] = []  # shards this instance wrote
+        self._lease: owned.Lease | None = None
         try:
+            owned.claim(self._fs, self._root, self.location)
             self._fs.makedirs(self._folder, exist_ok=True)
+            if lease:
+                self._lease = owned.take_lease(self._fs, self._root, self.fingerprint)
             if index:
-                for shard in sorted(self._shards()):
+                for shard in owned.owned_shards(self._fs, self._folder)[0]:
                     self._index_shard(shard)
         except OSError as exc:
+            self.close()
             raise StoreError(f"interim store {location} cannot be used: "
                              f"{exc.strerror or exc}; give --interim a writable folder") from None
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the run's lease (the system does, too, if the process ends first)."""
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
 
     def __contains__(self, key: str) -> bool:
         return key in self._index
@@ -123,21 +157,37 @@ class ResultStore:
     def __len__(self) -> int:
         return len(self._index)
 
-    def _shards(self) -> list[str]:
-        return [p.rsplit("/", 1)[-1] for p in self._fs.ls(self._folder, detail=False)
-                if p.endswith(".parquet")]
+    def _verified(self, shard: str) -> bytes | None:
+        """The shard's bytes if they match its manifest entry; a damaged shard is moved aside
+        with a warning naming it (None: its releases are processed again)."""
+        stem = shard.removesuffix(".parquet")
+        try:
+            expected = self._fs.cat_file(f"{self._folder}/{stem}{owned.ENTRY}").decode().strip()
+            data = self._fs.cat_file(f"{self._folder}/{shard}")
+        except FileNotFoundError:
+            return None
+        if owned.sha256(data) == expected:
+            return data
+        where = owned.move_aside(self._fs, self._root, self._folder, shard)
+        logger.warning("interim store: shard %s/%s is damaged (its bytes no longer match the "
+                       "checksum written with it); moved it to %s, and its releases are "
+                       "processed again", self.fingerprint, shard, where)
+        return None
 
-    def _read(self, shard: str, columns: list[str] | None = None) -> pa.Table:
-        with self._fs.open(f"{self._folder}/{shard}", "rb") as handle:
-            return pq.ParquetFile(handle).read(columns=columns)
+    def _read(self, shard: str, columns: list[str]) -> pa.Table | None:
+        data = self._verified(shard)
+        if data is None:
+            return None
+        try:
+            return pq.ParquetFile(pa.BufferReader(data)).read(columns=columns)
+        except pa.ArrowException as exc:  # intact, yet unreadable: processed again
+            logger.warning("interim store: ignoring unreadable shard %s (%s)", shard, exc)
+            return None
 
     def _index_shard(self, shard: str) -> None:
-        try:
-            table = self._read(shard, _INDEX_COLUMNS)
-        except pa.ArrowException as exc:  # a damaged file: its releases are processed again
-            logger.warning("interim store: ignoring unreadable shard %s (%s)", shard, exc)
-            return
-        self._add_to_index(shard, table)
+        table = self._read(shard, _INDEX_COLUMNS)
+        if table is not None:
+            self._add_to_index(shard, table)
 
     def _add_to_index(self, shard: str, table: pa.Table) -> None:
         for row, (key, reject) in enumerate(zip(
@@ -146,10 +196,9 @@ class ResultStore:
         self._rows[shard] = table.num_rows
 
     def write_shard(self, outcomes: Sequence[tuple[str, Outcome]]) -> str:
-        """Store ``(key, outcome)`` pairs as one shard (written whole, then renamed); return
-        its name. Workers call this too: a shard's name derives from its keys alone."""
-        name = hashlib.sha1("".join(k for k, _ in outcomes).encode()).hexdigest()[:20] \
-            + ".parquet"
+        """Store ``(key, outcome)`` pairs as one shard, its manifest entry first, each written
+        whole then renamed; return its name. Workers call this too: a shard's name derives
+        from its bytes, so the same results written twice are one shard."""
         table = pa.Table.from_pylist([
             {"key": key, "path": outcome.path,
              "reject": _REJECT.encode(outcome) if isinstance(outcome, Reject) else None,
@@ -157,11 +206,12 @@ class ResultStore:
             for key, outcome in outcomes], schema=_SCHEMA)
         buffer = io.BytesIO()
         pq.write_table(table, buffer, compression="zstd")
-        temporary = f"{self._folder}/.{name}.tmp"
+        data = buffer.getvalue()
+        digest = owned.sha256(data)
+        name = digest[:20] + ".parquet"
         try:
-            with self._fs.open(temporary, "wb") as handle:
-                handle.write(buffer.getvalue())
-            self._fs.mv(temporary, f"{self._folder}/{name}")
+            owned.put(self._fs, f"{self._folder}/{digest[:20]}{owned.ENTRY}", digest.encode())
+            owned.put(self._fs, f"{self._folder}/{name}", data)
         except OSError as exc:
             raise StoreError(f"interim store {self.location} cannot be written: "
                              f"{exc.strerror or exc}; free space or give --interim a "
@@ -180,6 +230,10 @@ class ResultStore:
             self._cache.move_to_end(shard)
             return self._cache[shard]
         table = self._read(shard, ["reject", "result"])
+        if table is None:
+            raise StoreError(f"interim store {self.location}: shard {self.fingerprint}/{shard} "
+                             "was damaged or removed while this run read it; run extract "
+                             "again to process its releases again")
         outcomes: list[Outcome] = [
             _REJECT.decode(reject) if reject is not None else _CODEC.decode(result)
             for reject, result in zip(table.column("reject").to_pylist(),
@@ -207,28 +261,31 @@ class ResultStore:
         return self._index[key].reject
 
     def prune(self, keys: Iterable[str]) -> int:
-        """Delete what no key in ``keys`` uses: the folders of other fingerprints, shards of
-        this one without a live row, leftovers of interrupted writes; rewrite the shards
-        that are mostly stale. Return the number of shards deleted."""
+        """Delete what no key in ``keys`` uses, of what the store owns: the shards of other
+        fingerprints, shards of this one without a live row, leftovers of interrupted writes;
+        rewrite the shards that are mostly stale. Nothing a live run's lease names is
+        touched. Return the number of shards deleted."""
         live: dict[str, list[str]] = {}
         for key in keys:
             live.setdefault(self._index[key].shard, []).append(key)
-        for path in self._fs.ls(self._root, detail=False):
-            name = path.rstrip("/").rsplit("/", 1)[-1]
-            if _FOLDER.fullmatch(name) and name != self.fingerprint:
-                self._fs.rm(path, recursive=True)
-        deleted = 0
-        for path in self._fs.ls(self._folder, detail=False):
-            shard = path.rsplit("/", 1)[-1]
-            if shard.endswith(".tmp"):
-                self._fs.rm(path)
-                continue
-            kept = live.get(shard, [])
-            if shard.endswith(".parquet") and len(kept) * 2 <= self._rows.get(shard, 0):
-                if kept:  # the live rows move to a new shard of their own
-                    self.write_shard([(key, self.get(key)) for key in kept])
-                self._fs.rm(path)
-                deleted += 1
+        with owned.turn(self._fs, self._root):
+            busy = owned.busy_fingerprints(self._fs, self._root, self._lease)
+            for name, kind in owned.listing(self._fs, self._root).items():
+                if kind == "directory" and owned.FINGERPRINT.fullmatch(name) \
+                        and name != self.fingerprint and name not in busy:
+                    owned.drop_folder(self._fs, f"{self._root}/{name}")
+            if self.fingerprint in busy:  # another run reads this fingerprint's shards
+                logger.info("interim store: another run uses %s; its stale shards stay until "
+                            "a run prunes alone", self.fingerprint)
+                return 0
+            deleted = 0
+            for shard in owned.drop_leftovers(self._fs, self._folder):
+                kept = live.get(shard, [])
+                if len(kept) * 2 <= self._rows.get(shard, 0):
+                    if kept:  # the live rows move to a new shard of their own
+                        self.write_shard([(key, self.get(key)) for key in kept])
+                    owned.drop_shard(self._fs, self._folder, shard)
+                    deleted += 1
         return deleted
 
 

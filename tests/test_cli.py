@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from pipeline.cli import build_parser, main
 from pipeline.publish.network import EDGE_COLUMNS
+from pipeline.publish.outputs import verify
 from pipeline.publish.write import (
     DATE_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -162,3 +164,62 @@ def test_malformed_gold_names_file_and_line(tmp_path: Path,
     assert main(["-q", "evaluate", "--gold", str(gold), "--input", str(tmp_path / "a.txt")]) == 2
     assert capsys.readouterr().err.strip() == f"error: {gold}:1: not valid JSON (Expecting " \
                                               "property name enclosed in double quotes)"
+
+
+# A run that stops at a chosen point, prints "ready" there and waits to be signalled.
+PAUSING_RUN = """
+import sys, time
+import pipeline.engine, pipeline.store
+from pipeline.cli import main
+
+where = sys.argv[1]
+owner = pipeline.engine if where == "analyse_into" else pipeline.store.ResultStore
+original = getattr(owner, where)
+
+def paused(*args, **kwargs):
+    print("ready", flush=True)
+    time.sleep(120)
+    return original(*args, **kwargs)
+
+setattr(owner, where, paused)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _stopped_run(tmp_path: Path, where: str, signal_number: int
+                 ) -> tuple[subprocess.CompletedProcess[str], Path]:
+    release = tmp_path / "nota.txt"
+    release.write_text("El Instituto Municipal de las Mujeres presentó una campaña contra la "
+                       "violencia de género en las secundarias.", encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-c", PAUSING_RUN, where, "-q", "extract",
+                            "--input", str(release), "--output", str(out), "--interim",
+                            str(tmp_path / "store")],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert run.stdout is not None and run.stdout.readline().strip() == "ready"
+        run.send_signal(signal_number)
+        stdout, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    return subprocess.CompletedProcess(run.args, run.returncode, stdout, stderr), out
+
+
+def test_sigterm_exits_143_with_a_message_and_releases_the_lock_and_staging(
+        tmp_path: Path) -> None:
+    done, out = _stopped_run(tmp_path, "analyse_into", signal.SIGTERM)
+    assert done.returncode == 143
+    assert done.stderr.splitlines()[-1] == (
+        f"terminated (SIGTERM); nothing was published ({out} keeps its previous tables whole)")
+    assert sorted(p.name for p in out.iterdir()) == []  # no lock, no .staging-*
+    assert not list((tmp_path / "store" / ".leases").glob("*.json"))
+
+
+def test_ctrl_c_after_a_complete_publish_says_the_tables_are_whole(tmp_path: Path) -> None:
+    done, out = _stopped_run(tmp_path, "prune", signal.SIGINT)
+    assert done.returncode == 130
+    assert done.stderr.splitlines()[-1] == (
+        f"interrupted; this run's tables were already published whole in {out}; the interim "
+        "store is tidied by the next run")
+    verify(out)
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]

@@ -116,3 +116,44 @@ def test_a_line_separator_inside_a_jsonl_string_is_no_line_break(tmp_path: Path)
     read = list(read_inputs(tmp_path))
     assert [type(item).__name__ for item in read] == ["RawDocument"]
     assert read[0].title == "Taller\u2028de prevención"
+
+
+def test_a_symbolic_link_out_of_the_input_folder_is_refused(tmp_path: Path) -> None:
+    """A link to a file outside (a password file), a loop and a dangling link are rejects;
+    links that stay inside are read once, a linked folder inside through its own files."""
+    outside = tmp_path / "fuera" / "passwd"
+    outside.parent.mkdir()
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "nota.txt").write_text("Texto de la nota.", encoding="utf-8")
+    (folder / "x.txt").symlink_to(outside)
+    (folder / "carpeta").symlink_to(outside.parent, target_is_directory=True)
+    (folder / "bucle1.txt").symlink_to(folder / "bucle2.txt")
+    (folder / "bucle2.txt").symlink_to(folder / "bucle1.txt")
+    (folder / "roto.txt").symlink_to(folder / "no-existe.txt")
+    (folder / "enlace.txt").symlink_to(folder / "sub" / "nota.txt")
+    (folder / "dentro").symlink_to(folder / "sub", target_is_directory=True)
+    items = list(read_inputs(folder))
+    rejects = {r.path: r.reason for r in items if isinstance(r, Reject)}
+    read = {r.path: r.data for r in items if isinstance(r, RawDocument)}
+    assert read == {"enlace.txt": b"Texto de la nota.", "sub/nota.txt": b"Texto de la nota."}
+    assert "outside the input folder" in rejects["x.txt"]
+    assert "loops back on itself" in rejects["bucle1.txt"]
+    assert "loops back on itself" in rejects["bucle2.txt"]
+    assert "does not exist" in rejects["roto.txt"]
+    assert "outside the input folder" in rejects["carpeta"]
+    assert not any("root:" in r for r in rejects.values())
+
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("nota.txt", b"%PDF-1.4\n1 0 obj << /Title (Informe) >> endobj\ntrailer\n%%EOF\n", "PDF"),
+    ("pagina.html", b"\n\n%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+    ("lote.jsonl", b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "zip archive"),
+], ids=["pdf-as-txt", "pdf-as-html", "docx-as-jsonl"])
+def test_a_pdf_or_zip_is_refused_whatever_its_name(tmp_path: Path, name: str, data: bytes,
+                                                  kind: str) -> None:
+    (tmp_path / name).write_bytes(data)
+    (reject,) = read_inputs(tmp_path)
+    assert isinstance(reject, Reject) and reject.stage == "ingest"
+    assert kind in reject.reason and name in reject.reason

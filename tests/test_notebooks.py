@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -92,3 +94,32 @@ def test_notebook_runs(path: Path, processed: Path, monkeypatch: pytest.MonkeyPa
     if path.stem == "3.0-evaluation":
         assert f"gold: {SMALL_CORPUS / 'gold.jsonl'}" in text
         assert "personas" in text and "instituciones" in text and "se extraen" not in text
+
+
+def test_evaluation_notebook_leaves_no_name_where_git_would_pick_it_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """3.0 extracts the annotated releases with every person named when the tables withhold
+    people: from a clone's notebooks/ folder, with the default paths, nothing it writes is left
+    for `git add -A` (it all stays in a temporary folder)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "clon"
+    (repo / "notebooks").mkdir(parents=True)
+    notebook_path = repo / "notebooks" / "3.0-evaluation.ipynb"
+    shutil.copy(PROJECT / "notebooks" / "3.0-evaluation.ipynb", notebook_path)
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "clon"]):
+        subprocess.run(["git", "-C", str(repo), *command], check=True, capture_output=True)
+    monkeypatch.setenv("PIPELINE_PROCESSED_DIR", str(tmp_path / "sin-tablas"))
+    monkeypatch.setenv("PIPELINE_GOLD", str(SMALL_CORPUS / "gold.jsonl"))
+    monkeypatch.delenv("PIPELINE_INTERIM")  # the shipped default, data/interim
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")])))
+    notebook = nbformat.read(notebook_path, as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(notebook_path.parent)}}).execute()
+    assert "se extraen" in _outputs_text(notebook)
+    status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--ignored",
+                             "--untracked-files=all"], check=True, capture_output=True,
+                            text=True).stdout
+    assert status == ""

@@ -16,7 +16,8 @@ from spacy.language import Language
 
 from pipeline.cli import main
 from pipeline.config import RUN_FILE
-from pipeline.publish import export
+from pipeline.errors import OutputError
+from pipeline.publish import export, outputs
 from pipeline.publish.outputs import (
     FAILED_REJECTS,
     LOCK_FILE,
@@ -105,7 +106,8 @@ def test_a_set_that_is_not_whole_is_one_line_saying_to_rerun(tmp_path: Path, dam
 HOLD = """
 import sys, time
 from pathlib import Path
-from pipeline.publish import export
+from pipeline.errors import OutputError
+from pipeline.publish import export, outputs
 from pipeline.publish.outputs import OutputSet
 with OutputSet(Path(sys.argv[1])) as outputs:
     export.write_csv(outputs.staging / "documents.csv", ["value"], [{"value": "a medias"}])
@@ -173,3 +175,132 @@ def test_bad_input_second_extract_into_a_held_folder_exits_2(
                           f"run (pid {holder.pid} on host ")
     assert len(err.splitlines()) == 1
     assert not (tmp_path / "out" / "documents.csv").exists()  # the holder's files untouched
+
+
+OLD = {"documents.csv": "viejo", "mentions.csv": "viejo", "edges-2022.csv": "a"}
+NEW = {"documents.csv": "nuevo", "mentions.csv": "nuevo", "edges-2023.csv": "b",
+       "events.csv": "nuevo"}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def _steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """The number of steps (renames and removals) of a publish over a previous set, and the
+    step that moves the new run.json in."""
+    folder = tmp_path / "count"
+    publish(folder, OLD)
+    calls: list[tuple[str, Path]] = []
+    move, remove = outputs._move, outputs._remove
+    monkeypatch.setattr(outputs, "_move", lambda a, b: (calls.append(("move", b)), move(a, b)))
+    monkeypatch.setattr(outputs, "_remove", lambda p: (calls.append(("remove", p)), remove(p)))
+    publish(folder, NEW)
+    monkeypatch.undo()
+    commit = next(i for i, (kind, path) in enumerate(calls, 1)
+                  if kind == "move" and path == folder / RUN_FILE)
+    return len(calls), commit
+
+
+def _failing_at(step: int, error: BaseException) -> tuple[object, object]:
+    count = iter(range(1, 1000))
+    move, remove = outputs._move, outputs._remove
+
+    def failing(action):  # type: ignore[no-untyped-def]
+        def run(*args):  # type: ignore[no-untyped-def]
+            if next(count) == step:
+                raise error
+            return action(*args)
+        return run
+    return failing(move), failing(remove)
+
+
+@pytest.mark.parametrize("error", [OSError(30, "Read-only file system"), KeyboardInterrupt()],
+                         ids=["oserror", "ctrl-c"])
+def test_a_failure_at_any_step_of_publishing_leaves_one_whole_set(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """A failure or Ctrl-C at every step of a publish: the folder holds the previous set
+    whole (put back at once), or, past the new run.json, the new set whole."""
+    total, commit = _steps(tmp_path, monkeypatch)
+    assert total >= 10  # journal, 4 old files aside, 5 new in, then the cleanup
+    for step in range(1, total + 1):
+        folder = tmp_path / f"step-{step}"
+        publish(folder, OLD)
+        before = _snapshot(folder)
+        move, remove = _failing_at(step, error)
+        monkeypatch.setattr(outputs, "_move", move)
+        monkeypatch.setattr(outputs, "_remove", remove)
+        outcome = None
+        with OutputSet(folder) as target:
+            for name, value in NEW.items():
+                export.write_csv(target.staging / name, ["value"], [{"value": value}])
+            try:
+                target.publish(documents=1, rejected=0, model="es_test-0", source=tmp_path)
+            except (OutputError, KeyboardInterrupt) as caught:
+                outcome = caught
+        monkeypatch.undo()
+        if step <= commit:
+            assert target.state == "restored", step
+            if isinstance(error, OSError):
+                assert isinstance(outcome, OutputError), step
+                assert "it keeps the previous set whole (the run of" in str(outcome), step
+            else:
+                assert isinstance(outcome, KeyboardInterrupt), step
+            assert _snapshot(folder) == before, step  # nothing half-written, no leftovers
+        else:  # the new set is whole; what is left aside goes with the next run
+            assert target.state == "published", step
+            assert outcome is None or isinstance(outcome, KeyboardInterrupt), step
+            with OutputSet(folder):
+                pass
+            assert sorted(_snapshot(folder)) == sorted([*NEW, RUN_FILE]), step
+            assert "nuevo" in (folder / "documents.csv").read_text("utf-8-sig"), step
+        verify(folder)
+
+CRASHING_PUBLISH = """
+import os, sys
+from pathlib import Path
+from pipeline.publish import export, outputs
+from pipeline.publish.outputs import OutputSet
+
+step, count = int(sys.argv[2]), iter(range(1, 1000))
+def crashing(action):
+    def run(*args):
+        if next(count) == step:
+            os._exit(9)  # killed: no cleanup, no rollback of its own
+        return action(*args)
+    return run
+outputs._move, outputs._remove = crashing(outputs._move), crashing(outputs._remove)
+with OutputSet(Path(sys.argv[1])) as target:
+    for name, value in {new!r}.items():
+        export.write_csv(target.staging / name, ["value"], [{{"value": value}}])
+    target.publish(documents=1, rejected=0, model="es_test-0", source=Path(sys.argv[1]))
+"""
+
+
+def test_a_run_killed_at_any_step_of_publishing_is_recovered_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A kill at every step of a publish: the next run finds the journal and restores the
+    previous set whole, or completes the new one, and its log says which."""
+    total, commit = _steps(tmp_path, monkeypatch)
+    for step in range(1, total + 1):
+        folder = tmp_path / f"killed-{step}"
+        publish(folder, OLD)
+        before = _snapshot(folder)
+        done = subprocess.run([sys.executable, "-c", CRASHING_PUBLISH.format(new=NEW),
+                               str(folder), str(step)], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 9, done.stderr
+        caplog.clear()
+        with caplog.at_level(logging.WARNING), OutputSet(folder):
+            pass
+        after = _snapshot(folder)
+        if step <= commit:
+            assert after == before, step
+            if step > 1:  # the journal had landed: the next run had something to undo
+                assert "the previous set is restored whole (the run of" in caplog.text, step
+        else:
+            assert sorted(after) == sorted([*NEW, RUN_FILE]), step
+            assert "a run was stopped just after publishing its tables; they are whole" \
+                in caplog.text, step
+        verify(folder)

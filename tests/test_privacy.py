@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+import nbformat
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
 from spacy.language import Language
 
 from pipeline.arrow import Codec
@@ -27,6 +32,7 @@ from pipeline.document.privacy import (
     load_or_create_key,
     load_public_roles,
     person_token,
+    withhold_private_people,
 )
 from pipeline.document.rules import load_context_words
 from pipeline.document.stage import analyse
@@ -268,3 +274,195 @@ def test_the_setting_reads_true_and_false_from_the_environment() -> None:
     assert load_settings({"PIPELINE_INCLUDE_PRIVATE_PERSONS": "true"}).include_private_persons
     with pytest.raises(SettingsError, match="include_private_persons"):
         load_settings({"PIPELINE_INCLUDE_PRIVATE_PERSONS": "maybe"})
+
+
+# Issue 27: privacy by allow-list, whatever the model finds or calls a name.
+HOSTILE = [
+    {"id": "marcha", "url": "https://example.org/marcha",
+     "title": "Acompañan a la familia de Rosalinda Quiñónez Barrientos",
+     "text": "La Fiscalía General del Estado acompañó a la familia de Rosalinda Quiñónez "
+             "Barrientos durante la marcha contra la violencia de género del 25 de noviembre "
+             "de 2024. El Instituto Municipal de las Mujeres acompañó a la familia de Rosalinda "
+             "Quiñónez Barrientos durante la marcha, con la Red Mesa de Mujeres."},
+    {"id": "carrera", "url": "https://example.org/carrera",
+     "title": "Carrera contra la violencia de género",
+     "text": "La regidora Marisela Quintana Robles entregó los premios de la carrera del "
+             "Instituto Municipal de las Mujeres contra la violencia de género. Los ganadores "
+             "fueron Aldaír Calderón 29:34, Kenia Ivette Sotelo 30:10 y Yaretzi Quintanilla "
+             "30:45. Por su parte, Rosalía Tarango, una mujer de la comunidad rarámuri, "
+             "presentó el foro del Instituto Chihuahuense de las Mujeres sobre violencia de "
+             "género."},
+]
+LABELLED_AN_INSTITUTION = ("Rosalinda", "Quiñónez", "Quinonez", "Barrientos")
+MISSED = ("Aldaír", "Aldair", "Calderón", "Yaretzi", "Quintanilla", "Tarango", "Kenia Ivette")
+
+
+def _written_texts(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` as text; the store's Parquet shards decoded (their
+    columns are compressed, so their bytes would hide a name)."""
+    texts = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".parquet" or path.name.endswith(".parquet.corrupt"):
+            texts[str(path)] = json.dumps(pq.read_table(path).to_pylist(), ensure_ascii=False,
+                                          default=str)
+        else:
+            texts[str(path)] = path.read_bytes().decode("utf-8", "replace")
+    return texts
+
+
+def _holding(texts: dict[str, str], words: tuple[str, ...]) -> list[str]:
+    """Where any of ``words`` is written, accents and case aside."""
+    return [f"{where}: {word}" for where, text in texts.items() for word in words
+            if fold(word) in fold(text)]
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
+    """`extract -v` on the hostile releases, then `report`: every file written (tables,
+    graphs, report, figures, the store) and the logs, as text; and the output folder."""
+    folder = tmp_path_factory.mktemp("hostile-privacy")
+    (folder / "in").mkdir()
+    (folder / "in" / "releases.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in HOSTILE), encoding="utf-8")
+    env = {**os.environ, "PIPELINE_PRIVACY_KEY": str(folder / "key" / "privacy.key"),
+           "PIPELINE_INTERIM": str(folder / "interim")}
+    logs = []
+    for command in (["extract", "--input", str(folder / "in"), "--output", str(folder / "out")],
+                    ["report", "--input", str(folder / "out"), "--output",
+                     str(folder / "report")]):
+        done = subprocess.run([sys.executable, "-m", "pipeline", "-v", *command], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        logs.append(done.stderr)
+    texts = {**_written_texts(folder / "out"), **_written_texts(folder / "report"),
+             **_written_texts(folder / "interim"), "the logs": "\n".join(logs),
+             "notebook 2.0": _notebook_html("2.0-institution-network", folder / "out")}
+    return texts, folder / "out"
+
+
+def _notebook_html(name: str, processed: Path) -> str:
+    """The notebook run on ``processed`` and exported, as `make notebooks-run` does."""
+    project = Path(__file__).resolve().parents[1]
+    path = project / "notebooks" / f"{name}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    environment = {"PIPELINE_PROCESSED_DIR": str(processed), "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(project), os.environ.get("PYTHONPATH")]))}
+    previous = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
+    try:
+        NotebookClient(notebook, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key)
+            else:
+                os.environ[key] = value
+    return HTMLExporter().from_notebook_node(notebook)[0]
+
+
+def test_a_victim_the_model_labels_an_institution_is_withheld_everywhere(
+        hostile_run: tuple[dict[str, str], Path]) -> None:
+    texts, out = hostile_run
+    assert "graph.gexf" in " ".join(texts) and any(k.endswith("report.html") for k in texts)
+    assert "Fiscalía General del Estado" in texts["notebook 2.0"]
+    assert _holding(texts, LABELLED_AN_INSTITUTION) == []
+    entities = _table(out, "entities.csv")
+    assert (entities.loc[entities["label"] == "ORG", "name"] != "").all()
+    assert "Fiscalía General del Estado" in set(entities["name"])
+    titles = set(_table(out, "documents.csv")["title"])
+    assert "Acompañan a la familia de [persona]" in titles
+
+
+def test_names_the_model_misses_are_masked_in_every_output(
+        hostile_run: tuple[dict[str, str], Path]) -> None:
+    texts, out = hostile_run
+    assert _holding(texts, MISSED) == []
+    sentences = " ".join(_table(out, "mentions.csv")["sentence"])
+    assert "Los ganadores fueron [persona] 29:34, [persona] 30:10 y [persona] 30:45." \
+        in sentences
+    assert "La regidora Marisela Quintana Robles entregó los premios" in sentences
+
+
+def test_an_institution_of_any_name_with_a_persons_shape_is_withheld(tmp_path: Path) -> None:
+    """Whatever the name, a span labelled ORG with a person's shape is a private person:
+    no institution, no name in the sentence or the title, its token instead."""
+    text = "En Mazatlán, el Instituto Municipal de las Mujeres acompañó a Yesenia Tarango Loya."
+    start = text.index("Yesenia")
+    mentions = (Mention("d", "ORG", "Instituto Municipal de las Mujeres", 16, 50, text,
+                        "ruler:gaz:imm", "Instituto Municipal de las Mujeres"),
+                Mention("d", "ORG", "Yesenia Tarango Loya", start, start + 20, text, "ner",
+                        "Yesenia Tarango Loya"))
+    result = DocumentResult("d", "d.txt", None, "Yesenia Tarango Loya marcha en Mazatlán", None,
+                            None, True, 3.0, (), "other", "m", mentions, (),
+                            (Affiliation("d", "Ana Ruiz", "integrante", "Yesenia Tarango Loya"),),
+                            ())
+    key = load_or_create_key(tmp_path / "k")
+    withheld = withhold_private_people(result, text, key)
+    stored = json.dumps(Codec(DocumentResult).encode(withheld), ensure_ascii=False, default=str)
+    assert not [w for w in ("Yesenia", "Tarango", "Loya") if w in stored]
+    person = withheld.mentions[1]
+    assert person.label == "PER" and is_token(person.canonical)
+    assert withheld.title == f"{person.canonical} marcha en Mazatlán"
+    assert withheld.affiliations[0].org == ""  # a person is no institution to belong to
+
+
+@pytest.mark.parametrize("name", ["002.txt", "013.txt"])
+def test_the_corpus_private_people_are_named_nowhere(name: str, corpus: Path, nlp: Language,
+                                                    tmp_path: Path) -> None:
+    """The annotated people without a role or an institution in a release (runners listed
+    with their times, a woman of a rarámuri community) appear in no output and no store."""
+    gold = next(json.loads(line) for line in (corpus / "gold.jsonl").open(encoding="utf-8")
+                if json.loads(line)["id"] == name.removesuffix(".txt"))
+    private = tuple(form for person in gold["persons"]
+                    if not person.get("role") and not person.get("affiliation")
+                    for form in (person["name"], *person["mentions"]))
+    assert private
+    settings = replace(load_settings(), interim=str(tmp_path / "interim"))
+    extract_corpus(corpus / name, tmp_path / "out", settings=settings, nlp=nlp)
+    texts = {**_written_texts(tmp_path / "out"), **_written_texts(tmp_path / "interim")}
+    assert _holding(texts, private) == []
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A git repository with a notebooks/ folder, as a clone of the project has."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "clon"
+    (repo / "notebooks").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    return repo
+
+
+def test_the_opt_in_keeps_its_store_where_git_never_picks_it_up(
+        repository: Path, nlp: Language, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that names everyone, from a notebook's folder with the default relative paths
+    (as 3.0 ran): its results go to a store of its own, beside the default one, which tells
+    git to ignore it; `git add -A` would publish no name."""
+    releases = _write_releases(tmp_path / "input")
+    monkeypatch.delenv("PIPELINE_INTERIM")  # the shipped default, data/interim
+    monkeypatch.chdir(repository / "notebooks")
+    settings = replace(load_settings(), include_private_persons=True)
+    extract_corpus(releases, tmp_path / "out", settings=settings, nlp=nlp)
+    store = repository / "notebooks" / "data" / "interim-private"
+    assert _written_texts(store) and _holding(_written_texts(store), (VICTIM,))
+    assert not (repository / "notebooks" / "data" / "interim").exists()
+    assert _git(repository, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_the_project_ignores_every_store_a_notebook_could_write() -> None:
+    project = Path(__file__).resolve().parents[1]
+    if shutil.which("git") is None or not (project / ".git").exists():
+        pytest.skip("not a git checkout")
+    for path in ("notebooks/data/interim/0123456789abcdef/x.parquet",
+                 "notebooks/data/interim-private/x.parquet", "data/interim-private/x.parquet",
+                 "data/interim/0123456789abcdef/x.parquet"):
+        assert subprocess.run(["git", "-C", str(project), "check-ignore", "-q", path]
+                              ).returncode == 0, path

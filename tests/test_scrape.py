@@ -342,6 +342,31 @@ def test_unreachable_robots_forbids_the_host(server: Server, tmp_path: Path) -> 
     assert "robots.txt unreachable" in failures(tmp_path)[0]["reason"]
 
 
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "no-length"])
+def test_bad_input_a_huge_robots_txt_is_read_up_to_500_kib(server: Server, tmp_path: Path,
+                                                         declared: bool) -> None:
+    """RFC 9309: its first 500 KiB are parsed; a 3 MB robots.txt (beyond max_bytes) neither
+    makes the host unreachable nor is read whole."""
+    rules = b"User-agent: *\nDisallow: /privado/\n"
+    robots = rules + b"# " + b"relleno " * 400_000 + b"\nDisallow: /\n"
+
+    def reply(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        if declared:
+            handler.send_header("Content-Length", str(len(robots)))
+        handler.end_headers()
+        handler.wfile.write(robots)
+
+    server.route("/robots.txt", reply)
+    allowed = server.route("/n/1", ok(b"<p>x</p>"))
+    hidden = server.route("/privado/nota", ok(b"<p>secreto</p>"))
+    summary = scrape_urls([allowed, hidden], tmp_path, FAST)
+    assert summary == ScrapeSummary(fetched=1, robots_skipped=1)
+    assert server.count("/n/1") == 1 and server.count("/privado/nota") == 0
+    assert server.count("/robots.txt") == 1 and failures(tmp_path) == []
+
+
 def test_delay_between_requests_to_one_host(server: Server, tmp_path: Path) -> None:
     urls = [server.route(f"/n/{i}", ok(b"<p>x</p>")) for i in range(3)]
     scrape_urls(urls, tmp_path, replace(FAST, delay=0.25))
@@ -926,3 +951,17 @@ def test_bad_input_listing_without_links_and_nothing_saved_says_what_to_do(
     assert row["url"] == server.url("/noticias/")
     assert row["reason"].startswith("no listing page gave an article link")
     assert row["reason"].endswith("walk ids with --from-id N --to-id M")
+
+
+def test_bad_input_a_listing_page_with_thousands_of_links_follows_listing_size(
+        server: Server, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """--pages 1 on a listing page of 5,000 article links requests listing_size (10)
+    articles, the page's first ones, not every link."""
+    links = "".join(f"<a href='/noticia/{n}/nota-{n}'>Nota {n}</a>" for n in range(5000, 0, -1))
+    server.route("/noticias/", ok(press_room_listing(links)))
+    status_, stderr = scrape_press_room(server, tmp_path, "--pages", "1", "--delay", "0")
+    assert status_ == 0
+    requested = [path for path, _, _ in server.log if path.startswith("/noticia/")]
+    assert requested == [f"/noticia/{n}/nota-{n}" for n in range(5000, 4990, -1)]
+    assert "has 5000 article links, more than listing_size (10)" in caplog.text
+    assert "scrape: 0 fetched, 0 already had, 10 failed" in stderr

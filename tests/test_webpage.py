@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,34 @@ def test_bad_input_trafilatura_lines_hidden_with_quiet(extracted: tuple[int, str
     assert table(out, "rejects.csv") == [{
         "path": "diario.example/vacia.html", "stage": "clean",
         "reason": "the generic extractor (trafilatura) found no main text", "error": ""}]
+
+
+BODY = "".join(f"<p>La regidora de Hermosillo presentó el taller número {n} sobre prevención "
+               "de la violencia de género en las secundarias de la ciudad.</p>"
+               for n in range(1, 6))
+
+
+@pytest.mark.parametrize("megabytes", [16, 40])
+def test_bad_input_a_page_with_a_huge_inline_image_is_read(megabytes: int) -> None:
+    """An inline base64 image of many megabytes is cut before parsing (libxml2 refuses a
+    text node over 10 MB): the body is read, not rejected as having no main text."""
+    image = "iVBORw0KGgo" + "A" * (megabytes * 1024 * 1024)
+    html = (f"<html><head><title>Taller en secundarias</title>"
+            f"<style>.logo {{ background: url(data:image/png;base64,{image[:5000]}) }}</style>"
+            f"</head><body><article><h1>Taller en secundarias</h1>"
+            f"<img src=\"data:image/png;base64,{image}\" alt=\"foto\">{BODY}</article>"
+            "</body></html>").encode()
+    result = extract_webpage(html)
+    assert result.text.count("sobre prevención de la violencia de género") == 5
+    assert "base64" not in result.text
+
+
+def test_bad_input_a_body_only_inside_an_iframe_srcdoc_is_read() -> None:
+    inner = escape(f"<html><body><article>{BODY}</article></body></html>")
+    html = (f"<html><head><meta property='og:title' content='Taller en secundarias'></head>"
+            f"<body><nav><a href='/'>Inicio</a></nav><iframe srcdoc=\"{inner}\"></iframe>"
+            "</body></html>").encode()
+    result = extract_webpage(html)
+    assert result.title == "Taller en secundarias"
+    assert result.text.startswith("La regidora de Hermosillo presentó el taller número 1")
+    assert result.text.count("\n\n") == 4

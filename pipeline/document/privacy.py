@@ -18,16 +18,24 @@ import hmac
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 from pipeline.config import RESOURCES_DIR, Settings
+from pipeline.document.name_mask import (
+    RUN,
+    NameMask,
+    is_headline,
+    name_evidence,
+    name_spans,
+    strong_name_evidence,
+)
 from pipeline.document.resolve import name_words, normalize_form
 from pipeline.document.rules import load_context_words
 from pipeline.errors import UserError
-from pipeline.knowledge import data_lines, fold, literal_alternation, load_roles
+from pipeline.knowledge import data_lines, fold, load_roles
 from pipeline.records import Affiliation, DocumentResult, Mention
 
 PUBLIC_ROLES_FILE = RESOURCES_DIR / "public_roles.tsv"
@@ -166,59 +174,87 @@ def _name_runs(name: str) -> set[str]:
                      if name_words(words[i]) and name_words(words[j - 1])}
 
 
-def _replacer(forms: dict[str, str]) -> Callable[[str], str]:
-    """A function that replaces each whole-word occurrence of a key of ``forms`` (longest
-    first, so "Ana María Ruiz" is read whole before "María Ruiz") by its value."""
-    if not forms:
-        return lambda text: text
-    pattern = re.compile(rf"(?<!\w){literal_alternation(forms)}(?!\w)")
-    return lambda text: pattern.sub(lambda match: forms[match.group()], text)
+def person_shaped(mention: Mention) -> bool:
+    """An institution's mention that has the shape of a person's name, and is a person for
+    privacy: read as a sentence's words are (:func:`name_spans`), the whole of it is a name,
+    with a given name or a patronymic in it, or two surnames ("Rosalinda Quiñónez Barrientos"
+    labelled ORG; not "Casa Amiga", nor "Acción Femenil", whose unknown words are no
+    evidence, nor "Colectivo Luna Nueva": a lone surname may be a common word). A gazetteer's
+    institution never is."""
+    if mention.label != "ORG" or mention.origin.startswith("ruler:gaz:"):
+        return False
+    run = RUN.fullmatch(mention.text)
+    words = mention.text.split()
+    return run is not None and (any(map(strong_name_evidence, words))
+                                or sum(map(name_evidence, words)) >= 2) \
+        and name_spans(run, evidence_only=False) == [(0, len(mention.text))]
+
+
+def _people_first(result: DocumentResult) -> tuple[list[Mention], list[Affiliation]]:
+    """The release's mentions with the institutions that are people's names as people, and its
+    affiliations without those as institutions."""
+    people = {m.canonical for m in result.mentions if person_shaped(m)}
+    if not people:
+        return list(result.mentions), list(result.affiliations)
+    mentions = [replace(m, label="PER") if m.canonical in people and m.label == "ORG" else m
+                for m in result.mentions]
+    return mentions, [replace(a, org="") if a.org in people else a for a in result.affiliations]
 
 
 def without_names(text: str, mentions: Iterable[Mention]) -> str:
-    """``text`` (an error message) with every person's name of a release as "[persona]"."""
+    """``text`` (an error message) with every possible name as "[persona]": the release's
+    people and whatever has a name's shape (:mod:`pipeline.document.name_mask`)."""
     people = {m.text for m in mentions if m.label == "PER"}
-    return _replacer({form: WITHHELD for name in people for form in _name_runs(name)})(text)
+    return NameMask(kept=(), private={form: WITHHELD for name in people
+                                      for form in _name_runs(name)},
+                    replacement=lambda name: WITHHELD)(text)
 
 
 def withhold_private_people(result: DocumentResult, text: str, key: bytes) -> DocumentResult:
     """``result`` with every person it gives no public role replaced by their token, and
-    without the roles a kinship phrase borrows (:func:`borrowed_roles`).
+    without the roles a kinship phrase borrows (:func:`borrowed_roles`); institutions with a
+    person's shape are people (:func:`person_shaped`).
 
-    Each surface form of such a person (and its capitals, for titles in upper case) becomes
-    the token wherever it occurs as a whole word in the title and the sentences; the names of
-    the release's public people and institutions are read first and kept, so "Fundación Ana
-    Ruiz" or "Ana María Ruiz" is never cut by the private "Ana Ruiz".
+    In the title and every sentence, each surface form of such a person (and its capitals,
+    for titles in upper case) becomes the token, and so does every other span that may be a
+    person's name (:class:`NameMask`): privacy by allow-list, whatever the model found. The
+    release's public people, institutions and dates are kept, so "Fundación Ana Ruiz" or
+    "Ana María Ruiz" is never cut by the private "Ana Ruiz".
     """
-    borrowed = borrowed_roles(text, result.mentions, result.affiliations)
-    affiliations = [a for a in result.affiliations if a not in borrowed]
+    mentions, affiliations = _people_first(result)
+    borrowed = borrowed_roles(text, mentions, affiliations)
+    affiliations = [a for a in affiliations if a not in borrowed]
     public = public_people(affiliations)
-    tokens = {m.canonical: person_token(m.canonical, key) for m in result.mentions
+    tokens = {m.canonical: person_token(m.canonical, key) for m in mentions
               if m.label == "PER" and m.canonical not in public}
-    if not tokens:
-        return replace(result, affiliations=tuple(affiliations))
-    forms: dict[str, str] = {}  # kept names first: a private person's form wins a tie
-    for withheld in (False, True):
-        for mention in result.mentions:
-            private = mention.label == "PER" and mention.canonical in tokens
-            if mention.label in ("PER", "ORG") and private == withheld:
-                names = {mention.text} | (_name_runs(mention.canonical) if withheld
-                                          else {mention.canonical})
-                forms.update({form: tokens[mention.canonical] if withheld else form
-                              for name in names for form in (name, name.upper())})
-    redact = _replacer(forms)
+    kept: set[str] = set()
+    private: dict[str, str] = {}
+    for mention in mentions:
+        if mention.label == "PER" and mention.canonical in tokens:
+            names = {mention.text} | _name_runs(mention.canonical)
+            private.update({form: tokens[mention.canonical] for name in names
+                            for form in (name, name.upper())})
+        elif mention.label == "PER":
+            kept.update(form for name in {mention.text} | _name_runs(mention.canonical)
+                        for form in (name, name.upper()))
+        else:
+            kept.add(mention.text)
+    mask = NameMask(kept=kept, private=private,
+                    replacement=lambda name: person_token(name, key))
     sentences: dict[str, str] = {}
 
     def redacted(mention: Mention) -> Mention:
         if mention.sentence not in sentences:
-            sentences[mention.sentence] = redact(mention.sentence)
+            sentences[mention.sentence] = mask(mention.sentence)
         sentence = sentences[mention.sentence]
         if mention.label == "PER" and mention.canonical in tokens:
             token = tokens[mention.canonical]
             return replace(mention, text=token, canonical=token, sentence=sentence)
         return replace(mention, sentence=sentence)
 
-    return replace(result, title=redact(result.title),
-                   mentions=tuple(map(redacted, result.mentions)),
+    # A headline's capitals tell no name: the names its body shows are masked in it too.
+    title_mask = mask.with_names_of(text) if is_headline(result.title, title=True) else mask
+    return replace(result, title=title_mask(result.title, title=True),
+                   mentions=tuple(map(redacted, mentions)), text=mask.in_place(result.text),
                    affiliations=tuple(replace(a, person=tokens.get(a.person, a.person))
                                       for a in affiliations))

@@ -95,7 +95,7 @@ def document_result(extraction: Extraction, *, model: str, settings: Settings,
     if privacy_key is None:
         return result
     shown = withhold_private_people(result, article.text, privacy_key)
-    return replace(shown, text=masked_body(article.text, result.mentions, shown.mentions))
+    return replace(shown, text=masked_body(shown.text, result.mentions, shown.mentions))
 
 
 def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Settings,

@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 10
 # A server asking for a longer pause than this is treated as a failure, not waited for.
 MAX_RETRY_AFTER = 600.0
+# RFC 9309 (2.5): a crawler parses at least the first 500 KiB of a robots.txt. What lies
+# beyond is not read, so a huge robots.txt cannot make its host unreachable.
+ROBOTS_MAX_BYTES = 500 * 1024
 REDIRECTS = (301, 302, 303, 307, 308)
 _TARGET_SAFE = "/%:@!$&'()*+,;=-._~"
 
@@ -166,13 +169,15 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | str] = {}  # str: why robots.txt is unusable
         self._delays: dict[str, float] = {}
 
-    def fetch(self, url: str, *, obey_robots: bool = True) -> Response:
-        """The page at the clean ``url`` after redirects; raises FetchFailed or Disallowed."""
+    def fetch(self, url: str, *, obey_robots: bool = True, first_bytes: int | None = None
+              ) -> Response:
+        """The page at the clean ``url`` after redirects; raises FetchFailed or Disallowed.
+        ``first_bytes``: read only that many bytes of a longer body, instead of refusing it."""
         attempts, retries = 0, self.settings.retries
         while True:
             attempts += 1
             try:
-                return self._follow(url, obey_robots)
+                return self._follow(url, obey_robots, first_bytes)
             except _Permanent as exc:
                 raise FetchFailed(exc.reason, attempts, exc.status) from None
             except _Transient as exc:
@@ -188,14 +193,14 @@ class Fetcher:
                 logger.info("retrying %s in %.2f s (%s)", url, wait, exc.reason)
                 time.sleep(wait)
 
-    def _follow(self, url: str, obey_robots: bool) -> Response:
+    def _follow(self, url: str, obey_robots: bool, first_bytes: int | None) -> Response:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self._check_scope(current, redirected=current != url)
             addresses = self._addresses(current)
             if obey_robots:
                 self._check_robots(current)
-            status, headers, body = self._get(current, addresses)
+            status, headers, body = self._get(current, addresses, first_bytes)
             location = headers.get("Location")
             if status in REDIRECTS and location:
                 try:
@@ -237,7 +242,8 @@ class Fetcher:
                         "to allow it")
         return addresses
 
-    def _get(self, url: str, addresses: list[str]) -> tuple[int, Message, bytes]:
+    def _get(self, url: str, addresses: list[str], first_bytes: int | None
+             ) -> tuple[int, Message, bytes]:
         parts = urlsplit(url)
         origin = origin_of(url)
         target = quote(parts.path or "/", safe=_TARGET_SAFE)
@@ -249,7 +255,7 @@ class Fetcher:
         connection = pinned(parts.hostname or "", parts.port, addresses=addresses,
                             deadline=deadline)
         try:
-            return self._exchange(connection, target)
+            return self._exchange(connection, target, first_bytes)
         except Exception:
             if not deadline.expired.is_set():
                 raise
@@ -261,7 +267,8 @@ class Fetcher:
         raise _Transient(f"timed out: the whole response took longer than "
                          f"timeout = {deadline.seconds:g} s")
 
-    def _exchange(self, connection: _PinnedHTTP, target: str) -> tuple[int, Message, bytes]:
+    def _exchange(self, connection: _PinnedHTTP, target: str, first_bytes: int | None
+                  ) -> tuple[int, Message, bytes]:
         try:
             connection.request("GET", target, headers={
                 "User-Agent": self.settings.user_agent,
@@ -270,7 +277,8 @@ class Fetcher:
                 "Connection": "close",
             })
             response = connection.getresponse()
-            body = b"" if response.status in REDIRECTS else self._read_body(response)
+            body = b"" if response.status in REDIRECTS else self._read_body(response,
+                                                                             first_bytes)
         except (ssl.SSLCertVerificationError, UnicodeError, http.client.InvalidURL) as exc:
             raise _Permanent(f"{type(exc).__name__}: {exc}") from None  # retrying can't help
         except (OSError, http.client.HTTPException) as exc:
@@ -279,11 +287,11 @@ class Fetcher:
             raise _Transient("deadline")
         return response.status, response.msg, body
 
-    def _read_body(self, response: http.client.HTTPResponse) -> bytes:
-        cap = self.settings.max_bytes
+    def _read_body(self, response: http.client.HTTPResponse, first_bytes: int | None) -> bytes:
+        cap = first_bytes or self.settings.max_bytes
         declared = response.getheader("Content-Length")
         length = int(declared) if declared and declared.strip().isdigit() else None
-        if length is not None and length > cap:
+        if length is not None and length > cap and first_bytes is None:
             raise _Permanent(f"response of {length} bytes exceeds max_bytes = {cap}",
                              response.status)
         if response.getheader("Content-Encoding", "identity").lower() != "identity":
@@ -292,10 +300,13 @@ class Fetcher:
         buffer = io.BytesIO()
         while chunk := response.read(65536):
             if buffer.tell() + len(chunk) > cap:
-                raise _Permanent(f"response exceeds max_bytes = {cap}", response.status)
+                if first_bytes is None:
+                    raise _Permanent(f"response exceeds max_bytes = {cap}", response.status)
+                buffer.write(chunk[:cap - buffer.tell()])  # the rest is never read
+                break
             buffer.write(chunk)
         body = buffer.getvalue()
-        if length is not None and len(body) < length:
+        if length is not None and len(body) < min(length, cap):
             raise _Transient(f"truncated body: {len(body)} of {length} bytes", response.status)
         return body
 
@@ -344,7 +355,7 @@ class Fetcher:
     def _load_robots(self, robots_url: str) -> RobotFileParser | str:
         parser = RobotFileParser(robots_url)
         try:
-            response = self.fetch(robots_url, obey_robots=False)
+            response = self.fetch(robots_url, obey_robots=False, first_bytes=ROBOTS_MAX_BYTES)
         except FetchFailed as exc:
             # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one
             # (5xx, network; 429 too, as Google reads it) forbids everything.
@@ -354,7 +365,12 @@ class Fetcher:
                 return parser
             logger.warning("robots.txt unreachable at %s: %s", robots_url, exc.reason)
             return f"robots.txt unreachable ({exc.reason}); not fetched"
-        parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
+        body = response.body
+        if len(body) == ROBOTS_MAX_BYTES:  # cut: its last line may be half a rule
+            logger.info("robots.txt at %s is longer than %d bytes; read its first %d (RFC 9309)",
+                        robots_url, ROBOTS_MAX_BYTES, ROBOTS_MAX_BYTES)
+            body = body[:body.rfind(b"\n") + 1]
+        parser.parse(body.decode("utf-8", errors="replace").splitlines())
         return parser
 
 

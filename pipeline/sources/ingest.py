@@ -7,7 +7,8 @@ publication date, title and outlet (the scraper's ``manifest.csv`` also the HTTP
 Whatever one file holds, it yields releases or rejects and never stops the reading: a field
 of the wrong type, a second release with an id already seen, a file name that is not UTF-8.
 The pipeline's own output folders (the one being written, any that holds a ``run.json``)
-are not inputs.
+are not inputs. Inputs stay inside the input folder: a symbolic link that leads out of it, or
+round in a loop, is a reject, and so is a PDF or a zip archive (a .docx) whatever its name.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "json"}
 # manifests (manifest.*), an annotated corpus's gold and aliases, an analyst's corrections
 # (picked up by extract), README files.
 LEDGERS = {"failures.csv", "discovered.csv", "gold.jsonl", "aliases.json", "corrections.csv"}
+# Binary formats a renamed file may hide, never read as text: (signature, the bytes it may
+# appear in (a PDF reader looks for it in the first KiB), what the file is).
+_ZIP = "a zip archive (a .docx, .xlsx, .odt or .zip)"
+_SIGNATURES = ((b"%PDF-", 1024, "a PDF document"), (b"PK\x03\x04", 4, _ZIP),
+               (b"PK\x05\x06", 4, _ZIP))
 
 
 def is_metadata(path: Path) -> bool:
@@ -79,8 +85,10 @@ def list_inputs(root: Path, *, output: Path | None = None) -> list[Path]:
         raise InputError(f"input path {root} does not exist; pass a release file or a folder")
     if root.is_file():
         return [root]
+    # Symbolic links are listed whatever they lead to, so that one that leaves the folder or
+    # loops becomes a reject rather than vanishing (rglob does not enter linked folders).
     paths = [p for p in root.rglob("*")
-             if p.is_file() and not is_metadata(p)
+             if (p.is_symlink() or p.is_file()) and not is_metadata(p)
              and not any(part.startswith(".") for part in p.relative_to(root).parts)]
     top = root.absolute()
     folders = {p.parent.absolute() for p in paths if p.name == RUN_FILE}
@@ -205,15 +213,51 @@ def _unique(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Rej
         yield item
 
 
-def _read_file(path: Path, rel: str, manifests: Manifests) -> Iterable[RawDocument | Reject]:
+def _linked(path: Path, rel: str, folder: Path) -> Path | Reject | None:
+    """Where the symbolic link ``path`` leads inside ``folder`` (resolved), a Reject when it
+    leads out of it, nowhere or round in a loop, or None for a linked folder inside it (its
+    files are read where they are)."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return Reject(rel, "ingest", "a symbolic link to a file that does not exist; not read")
+    except (OSError, RuntimeError):  # ELOOP, or pathlib's own "Symlink loop"
+        return Reject(rel, "ingest", "a symbolic link that loops back on itself; not read")
+    if not target.is_relative_to(folder):
+        return Reject(rel, "ingest", "a symbolic link to a file outside the input folder; not "
+                      "read (copy the file into the input folder to read it)")
+    if target.is_dir():
+        logger.info("%s: a link to a folder inside the input folder, whose files are read "
+                    "where they are", rel)
+        return None
+    return target
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a binary file is, by its first bytes, else None."""
+    return next((kind for signature, window, kind in _SIGNATURES
+                 if signature in data[:window]), None)
+
+
+def _read_file(path: Path, rel: str, manifests: Manifests,
+               folder: Path | None) -> Iterable[RawDocument | Reject]:
     fmt = FORMATS.get(path.suffix.lower())
+    source = path
+    if folder is not None and path.is_symlink():
+        target = _linked(path, rel, folder)
+        if not isinstance(target, Path):
+            return [] if target is None else [target]
+        source = target  # read where it leads, so the link cannot be swapped in between
     if fmt is None:
         return [Reject(rel, "ingest", f"unsupported file type {path.suffix or '(none)'!r}; "
                        "expected .txt, .html, .htm or .jsonl")]
     try:
-        data = path.read_bytes()
+        data = source.read_bytes()
     except OSError as exc:
         return [Reject(rel, "ingest", f"cannot read file: {exc.strerror}")]
+    if kind := _binary_kind(data):
+        return [Reject(rel, "ingest", f"{kind}, not text, although named {rel.rsplit('/')[-1]}; "
+                       "save its text as .txt (or the page as .html) to read it")]
     if fmt == "json":
         return _read_jsonl(rel, data)
     entry = manifests.entry(path)
@@ -225,6 +269,7 @@ def _read_file(path: Path, rel: str, manifests: Manifests) -> Iterable[RawDocume
 
 def _read_all(root: Path, paths: list[Path]) -> Iterator[RawDocument | Reject]:
     manifests = Manifests(root)
+    folder = None if root.is_file() else root.resolve()  # a file named itself may be a link
     for path in paths:
         escaped = path.name if root.is_file() else path.relative_to(root).as_posix()
         rel = printable(escaped)
@@ -232,7 +277,7 @@ def _read_all(root: Path, paths: list[Path]) -> Iterator[RawDocument | Reject]:
             logger.warning("%s: the file name is not valid UTF-8; the tables show it with "
                            "U+FFFD in place of the bytes", rel)
         try:
-            for item in _read_file(path, escaped, manifests):
+            for item in _read_file(path, escaped, manifests, folder):
                 yield _printable_path(item, escaped, rel)
         except Exception as exc:  # a fault of this code for this file: the others go on
             yield Reject.fault(escaped, "ingest", exc)

@@ -204,8 +204,9 @@ def scrape_site(site: Site, out_dir: Path, settings: Settings, *, pages: int = 1
 
 
 def _crawl_listing(scraper: Scraper, site: Site, pages: int) -> ScrapeSummary:
-    """Listing pages 1..pages, newest first, then their articles; when no page gives an article
-    link, walk ids upward from the newest release already saved."""
+    """Listing pages 1..pages, newest first, then the first ``listing_size`` articles of each
+    (a page with more links is not a listing of releases, or a hostile one); when no page gives
+    an article link, walk ids upward from the newest release already saved."""
     counts: Counter[str] = Counter()
     seen: set[str] = set()
     for page in range(1, pages + 1):
@@ -224,7 +225,14 @@ def _crawl_listing(scraper: Scraper, site: Site, pages: int) -> ScrapeSummary:
                            "%d links whose path matches the article pattern (update "
                            "pipeline/resources/sites/%s.toml)", url, site.name,
                            site.listing_links, len(links.articles), site.name)
-        for link in links.articles:
+        articles = links.articles
+        if len(articles) > site.listing_size:  # a listing page lists listing_size releases
+            logger.warning("listing page %s has %d article links, more than listing_size (%d); "
+                           "following its first %d (if the site lists more a page, raise "
+                           "listing_size in pipeline/resources/sites/%s.toml)", url,
+                           len(articles), site.listing_size, site.listing_size, site.name)
+            articles = articles[:site.listing_size]
+        for link in articles:
             if link not in seen:
                 seen.add(link)
                 scraper.one(link)

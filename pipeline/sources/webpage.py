@@ -4,7 +4,9 @@ Bytes come in exactly as the server sent them; :mod:`pipeline.sources.decoding` 
 Paragraphs in :attr:`WebPage.text` are separated by a blank line, which the extraction stage
 reads as a sentence end. A site's selectors that miss a page (the site changed its markup)
 are not the end of it: the page goes to the generic extractor, with a warning, and
-:attr:`WebPage.extractor` says which one read it.
+:attr:`WebPage.extractor` says which one read it. Inline ``data:`` URIs (an embedded image
+can weigh megabytes, more than the parser takes in one attribute) are cut before parsing, and
+a page whose only body is an ``<iframe srcdoc>`` is read from that document.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import html as markup
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -38,6 +41,9 @@ _PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", 
 _VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
               "source", "track", "wbr"}
 GENERIC = "generic"
+# An inline data: URI worth cutting (a short one costs the parser nothing): in src, srcset,
+# href or a style's url(…). "metadata:" does not match (no word boundary before "data").
+_DATA_URI = re.compile(r"\bdata:[^\s\"'()<>]{256,}", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +80,10 @@ def extract_webpage(data: bytes, *, url: str | None = None, charset: str | None 
     'Uno.\\n\\nDos.'
     """
     decoded = decode_html(data, charset, source=source or url or "page")
-    soup = BeautifulSoup(decoded.text, "lxml")
+    text = _DATA_URI.sub("data:,", decoded.text)  # libxml2 drops a text node over 10 MB
+    soup = BeautifulSoup(text, "lxml")
     site = _site_for(soup, url)
-    return replace(_read(decoded.text, soup, site, url), decoding=decoded.encoding)
+    return replace(_read(text, soup, site, url), decoding=decoded.encoding)
 
 
 def _read(html: str, soup: BeautifulSoup, site: Site | None, url: str | None) -> WebPage:
@@ -123,6 +130,22 @@ def _extract_with_site(soup: BeautifulSoup, site: Site) -> WebPage:
 
 def _extract_generic(html: str, soup: BeautifulSoup, url: str | None, *,
                      extractor: str = GENERIC) -> WebPage:
+    """The page's main text by trafilatura; when it finds none, the document of the page's
+    largest ``<iframe srcdoc>`` (a page that shows its body in one), under the page's title."""
+    try:
+        return _trafilatura_page(html, soup, url, extractor)
+    except NoBodyError:
+        documents = [str(frame["srcdoc"]) for frame in soup.find_all("iframe", srcdoc=True)]
+        if not documents:
+            raise
+    inner = max(documents, key=len)
+    page = _trafilatura_page(inner, BeautifulSoup(inner, "lxml"), url, extractor)
+    return replace(page, title=_meta_title(soup) or page.title,
+                   published_raw=_meta_date(soup) or page.published_raw)
+
+
+def _trafilatura_page(html: str, soup: BeautifulSoup, url: str | None,
+                      extractor: str) -> WebPage:
     title = _meta_title(soup)
     if _deeper_than(soup, _MAX_DEPTH):
         html = _flattened(soup, _MAX_DEPTH)

@@ -221,7 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "whichever is installed; env PIPELINE_MODEL)")
     extract.add_argument("--batch-size", type=int, help="documents per spaCy batch")
     extract.add_argument("--processes", type=int,
-                         help="spaCy worker processes (default 1; one per core is fastest)")
+                         help="spaCy worker processes (default 0: one per core, at most 4, "
+                              "from 200 releases on; else 1)")
     extract.add_argument("--workers", type=int, metavar="N",
                          help="run the per-document stage on a local Dask cluster of N workers")
     extract.add_argument("--scheduler", metavar="ADDRESS",

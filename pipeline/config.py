@@ -42,7 +42,9 @@ class SettingsError(UserError, ValueError):
 class Settings:
     model: str | None = None  # None: the first of MODELS that is installed
     batch_size: int = 32
-    processes: int = 1
+    processes: int = 0  # spaCy worker processes; 0: auto (see resolved_processes)
+    auto_processes_from: int = 200  # releases from which auto uses every core…
+    auto_processes_max: int = 4  # …up to this many
     workers: int = 0  # Dask workers on a local cluster; 0: none (this process and `processes`)
     scheduler: str = ""  # address of a running Dask scheduler (tcp://HOST:8786); wins over workers
     scheduler_timeout: float = 5.0  # seconds a scheduler has to answer (and to have a worker)
@@ -84,9 +86,21 @@ class Settings:
                                     f"{bound}")
 
 
+def resolved_processes(settings: Settings, releases: int) -> int:
+    """The spaCy worker processes of a run over ``releases`` inputs: the setting, or with 0
+    (auto) one process below ``auto_processes_from`` releases (a small run gains little and
+    pays the workers' start) and else one per core, at most ``auto_processes_max``."""
+    if settings.processes:
+        return settings.processes
+    if releases < settings.auto_processes_from:
+        return 1
+    return max(1, min(os.cpu_count() or 1, settings.auto_processes_max))
+
+
 # Allowed ranges, checked however a setting arrives (file, environment, flag).
 _RANGES: dict[str, tuple[float, float]] = {
-    "batch_size": (1, float("inf")), "processes": (1, float("inf")),
+    "batch_size": (1, float("inf")), "processes": (0, float("inf")),
+    "auto_processes_from": (1, float("inf")), "auto_processes_max": (1, float("inf")),
     "workers": (0, float("inf")), "shard_size": (1, float("inf")),
     "scheduler_timeout": (0.1, float("inf")),
     "betweenness_exact_max": (0, float("inf")), "betweenness_samples": (1, float("inf")),

@@ -23,7 +23,7 @@ SCHEMA_VERSION = 2
 # Settings that change where or how fast results are made, or only the corpus stage; every
 # other setting (including ones added later) counts, to be safe.
 RESULT_NEUTRAL_SETTINGS = frozenset({
-    "batch_size", "processes", "workers", "scheduler", "scheduler_timeout", "interim",
+    "batch_size", "processes", "auto_processes_from", "auto_processes_max", "workers", "scheduler", "scheduler_timeout", "interim",
     "shard_size", "duplicate_threshold", "duplicate_max_days", "betweenness_exact_max",
     "betweenness_samples", "user_agent", "delay", "timeout", "retries", "max_bytes", "backoff",
     "max_crawl_delay", "discover_limit", "discover_max_files", "discover_max_entries",

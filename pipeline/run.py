@@ -14,12 +14,12 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from pipeline.config import Settings
+from pipeline.config import Settings, resolved_processes
 from pipeline.corpus.corrected import CorrectedCorpus
 from pipeline.corpus.corrections import plan_corrections, reveal_public
 from pipeline.corpus.network import Betweenness
@@ -150,6 +150,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     found = corrections_file(input_path, corrections)
     sheet = read_corrections(found) if found else None  # a malformed file stops us here
     paths = list_inputs(input_path, output=output_dir)
+    settings = replace(settings, processes=resolved_processes(settings, len(paths)))
     if not paths:  # said before the model loads, and before the output folder is touched
         raise InputError(f"no files under {input_path}: put the releases there (.txt, .html, "
                          ".jsonl; folders are read recursively) or give another --input")

@@ -1,8 +1,10 @@
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from pipeline.config import Settings, SettingsError, load_settings
+from pipeline.config import Settings, SettingsError, load_settings, resolved_processes
 
 
 def test_shipped_defaults_load() -> None:
@@ -42,3 +44,14 @@ def test_unknown_key_in_user_file_is_named(tmp_path: Path) -> None:
 def test_out_of_range_settings_are_refused(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings(environ)
+
+
+def test_auto_processes_use_the_cores_only_for_a_run_worth_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    auto = replace(load_settings(), processes=0)
+    assert resolved_processes(auto, 10) == 1  # a small run: no workers to start
+    assert resolved_processes(auto, 5000) == auto.auto_processes_max == 4
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert resolved_processes(auto, 5000) == 2
+    assert resolved_processes(replace(auto, processes=3), 10) == 3  # a setting wins

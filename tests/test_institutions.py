@@ -296,3 +296,19 @@ def test_events_programmes_and_exercises_are_not_bodies(nlp: Language) -> None:
     # an ordinal in lower case counts instances of a body, it names no event
     assert "Centro Florece" in names(nlp, "Se inauguró el tercer Centro Florece en la colonia "
                                           "Las Torres.")
+
+
+def test_a_list_separated_by_semicolons_is_read_like_commas(nlp: Language) -> None:
+    assert {"Obras Públicas", "Servicios Públicos", "Limpia", "Alumbrado"} <= names(
+        nlp, "Lo acompañaron los directores de Obras Públicas; Servicios Públicos; Limpia; "
+             "Alumbrado y la Coordinación General de Seguridad Vial de Saltillo.")
+
+
+def test_entre_and_a_district_stay_inside_an_official_name(nlp: Language) -> None:
+    assert "Sistema Municipal para la Igualdad entre Mujeres y Hombres" in names(
+        nlp, "El Sistema Municipal para la Igualdad entre Mujeres y Hombres sesionó en Durango.")
+    # R5: "en la Zona Sur" is the body's district; "en" + another place is where it works
+    assert "Fiscalía Especializada en Atención a Mujeres en la Zona Sur" in names(
+        nlp, "La Fiscalía Especializada en Atención a Mujeres en la Zona Sur atendió 40 casos.")
+    assert "Centros Comunitarios" in names(nlp, "Los Centros Comunitarios en la colonia "
+                                                "Obrera atienden a niñas.")

@@ -67,9 +67,10 @@ def _pieces(doc: Doc, i: int, context: NameContext) -> list[_Piece]:
     while i < len(doc):
         linked = doc[i].lower_ in _LINKS
         k = i + linked
-        k += k < len(doc) and doc[k].lower_ in _ARTICLES
+        article = k < len(doc) and doc[k].lower_ in _ARTICLES
+        k += article
         if k >= len(doc) or not is_capitalised(doc[k]) or opens_person(doc, k) or (
-                pieces and not linked and starts_body(doc, k, context)):
+                pieces and article and not linked and starts_body(doc, k, context)):
             break  # "…, y la Dirección de Obras": another body, no member of this list
         end = name_end(doc, k, context, name_start=k, coordinate=False, min_part=1)
         if end == k:
@@ -78,7 +79,7 @@ def _pieces(doc: Doc, i: int, context: NameContext) -> list[_Piece]:
         pieces.append(_Piece(k, cut, after, linked))
         if cut < end or end >= len(doc):
             break
-        if doc[end].text == ",":
+        if doc[end].text in (",", ";"):  # a list whose items hold commas uses semicolons
             after = ","
         elif doc[end].lower_ in _COORDINATORS:
             after = "y"

@@ -188,7 +188,8 @@ def name_end(doc: Doc, start: int, context: NameContext, *, name_start: int,
             break  # "área de Prevención de la Secretaría…" (not "Academia de Policía", nor
             # "Secretariado Ejecutivo del Sistema…": a head and its modifiers name no body)
         if first == "en" and doc[j - 1].lower_ not in org_terms("modifier") and (
-                k in context.place_starts or fold_word(doc[k].text) in load_context_words().place):
+                k in context.place_starts or fold_word(doc[k].text) in load_context_words().place
+        ) and fold_word(doc[k].text) not in load_context_words().district:
             break  # "Centros Florece en Riberas del Bravo" (not "Especializada en Atención")
         j = k
     return end

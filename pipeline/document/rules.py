@@ -40,6 +40,7 @@ class ContextWords:
     exercise: frozenset[str]  # "Cabildo Juvenil": a civic exercise, not the council
     programme: frozenset[str]  # "el programa Mujeres Seguras": a programme's name follows
     council: frozenset[str]  # "el Ayuntamiento aprobó": the council, not the government
+    district: frozenset[str]  # "… en la Zona Norte": a body's district, part of its name
 
 
 @cache

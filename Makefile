@@ -85,7 +85,7 @@ vendor-report:
 test: $(INSTALLED)
 	$(PY) -m pytest
 
-## Print speed, scaling, rerun and memory figures (benchmarks/bench_*.py; under 10 minutes)
+## Print speed, scaling, rerun and memory figures (benchmarks/bench_*.py; about 20 minutes)
 bench: $(INSTALLED)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
 

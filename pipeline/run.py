@@ -43,7 +43,7 @@ from pipeline.publish.sheets import (
 )
 from pipeline.publish.write import Written, write_tables
 from pipeline.records import DocumentResult, Entity, Reject
-from pipeline.sources.ingest import list_inputs, read_inputs
+from pipeline.sources.ingest import count_releases, list_inputs, read_inputs
 from pipeline.store import ResultStore, RunOrder, location_for
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     found = corrections_file(input_path, corrections)
     sheet = read_corrections(found) if found else None  # a malformed file stops us here
     paths = list_inputs(input_path, output=output_dir)
-    settings = replace(settings, processes=resolved_processes(settings, len(paths)))
+    settings = replace(settings, processes=resolved_processes(settings, count_releases(paths)))
     if not paths:  # said before the model loads, and before the output folder is touched
         raise InputError(f"no files under {input_path}: put the releases there (.txt, .html, "
                          ".jsonl; folders are read recursively) or give another --input")

@@ -135,7 +135,7 @@ def test_every_command_has_help() -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["extract", "--batch-size", "0"], "batch_size = 0 is invalid; value must be >= 1"),
-    (["extract", "--processes", "0"], "processes = 0 is invalid"),
+    (["extract", "--processes", "-1"], "processes = -1 is invalid"),
     (["evaluate", "--gold", "/no/such/gold.jsonl"], "gold file /no/such/gold.jsonl does not exist"),
 ])
 def test_bad_flags_are_one_line_exit_2(args: list[str], message: str, tmp_path: Path,

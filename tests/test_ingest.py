@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.records import RawDocument, Reject
-from pipeline.sources.ingest import InputError, list_inputs, read_inputs
+from pipeline.sources.ingest import InputError, count_releases, list_inputs, read_inputs
 
 
 def test_folder_is_read_recursively_with_stable_ids(tmp_path: Path) -> None:
@@ -157,3 +157,10 @@ def test_a_pdf_or_zip_is_refused_whatever_its_name(tmp_path: Path, name: str, da
     (reject,) = read_inputs(tmp_path)
     assert isinstance(reject, Reject) and reject.stage == "ingest"
     assert kind in reject.reason and name in reject.reason
+
+
+def test_count_releases_counts_a_jsonl_file_by_its_lines(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Un comunicado.", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "uno"}\n\n{"text": "dos"}\n{"text": "tres"}\n',
+                                      encoding="utf-8")
+    assert count_releases(list_inputs(tmp_path)) == 4

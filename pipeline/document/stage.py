@@ -105,7 +105,8 @@ def analyse(raws: Iterable[RawDocument | Reject], nlp: Language, settings: Setti
     model = model_label(nlp)
     check_jurisdiction(settings.jurisdiction)  # a bad setting stops the run before any work
     for extraction in extract(_articles(raws, settings, rejects), nlp,
-                              batch_size=settings.batch_size, processes=settings.processes,
+                              batch_size=settings.batch_size,
+                              processes=settings.processes or 1,  # 0 (auto) unresolved: one
                               chunk_chars=settings.chunk_chars):
         if isinstance(extraction, Reject):
             _record(extraction, rejects)

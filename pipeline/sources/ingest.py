@@ -108,6 +108,23 @@ def list_inputs(root: Path, *, output: Path | None = None) -> list[Path]:
                   and not any(p.absolute().is_relative_to(f) for f in skipped_folders))
 
 
+def count_releases(paths: Iterable[Path]) -> int:
+    """About how many releases ``paths`` hold: a .jsonl file's non-blank lines (counted in
+    its bytes, without parsing), one for any other file; a file that cannot be read counts
+    one (reading it will say why)."""
+    total = 0
+    for path in paths:
+        if path.suffix.lower() != ".jsonl":
+            total += 1
+            continue
+        try:
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        except OSError:
+            total += 1
+    return total
+
+
 _NO_TEXT = 'each line needs an object with a "text" string'
 _TYPE_NAMES = {dict: "an object", list: "a list", bool: "a boolean", int: "a number",
                float: "a number"}

@@ -1,7 +1,7 @@
 """Where a release happens when nothing in it says: where its municipal officials serve.
 
 A release that no dateline, text or outlet places (its jurisdiction's source is "default")
-often still names its city's officials: "el presidente municipal Cruz Pérez Cuéllar" is
+often still names its city's officials: "el presidente municipal Martín Ríos Lozano" is
 Juárez's mayor in every release that places him. :class:`ReleasePlaces` learns, in one pass
 over the corpus, the municipality where each person holds a municipal office (a role of
 ``places/cues.tsv``'s municipal words, "alcaldesa", "regidor", "presidente municipal", or

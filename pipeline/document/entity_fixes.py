@@ -141,7 +141,7 @@ def _plural(word: str) -> str:
 
 
 def _next_to_role(span: Span, roles: RoleIndex) -> bool:
-    """"el alcalde, Cruz Pérez Cuéllar", "Víctor Valencia Carrasco, coordinador de…"."""
+    """"el alcalde, Martín Ríos Lozano", "Víctor Valencia Carrasco, coordinador de…"."""
     doc = span.doc
     before = span.start - (1 if span.start and doc[span.start - 1].text == "," else 0)
     if roles.ends_at(before):

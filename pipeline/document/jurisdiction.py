@@ -150,10 +150,11 @@ def _states_named(text: str) -> Counter[str]:
 
 
 def text_jurisdiction(title: str, text: str, *, fallback_state: str) -> Jurisdiction | None:
-    """The municipality the text speaks of most as its own (see :func:`_cue_weight`; the
-    title's mentions of a city's usual name count once more, and "el Ayuntamiento de la Capital", "el DIF
-    Capitalino" count for the capital of the state the text names most, else
-    ``fallback_state``); None when nothing in the text says."""
+    """The municipality the text speaks of most as its own (see :func:`_cue_weight`).
+
+    The title's mentions of a city's usual name count once more, and "el Ayuntamiento de la
+    Capital", "el DIF Capitalino" count for the capital of the state the text names most, else
+    ``fallback_state``. None when nothing in the text says."""
     places = load_places()
     whole = f"{title}\n{text}"
     weights: Counter[str] = Counter()

@@ -1,7 +1,7 @@
 """Roles and affiliations of the people in one release.
 
 "Elvira Urrutia Castro, directora del Instituto Municipal de las Mujeres", "la directora del
-IMM, Elvira Urrutia", "la regidora Patricia Mendoza" and "el alcalde Cruz Pérez Cuéllar" say
+IMM, Elvira Urrutia", "la regidora Patricia Mendoza" and "el alcalde Martín Ríos Lozano" say
 who holds which role where. A role belongs to the person it is in apposition to: the one
 right before it ("Marta Ruiz, presidenta del DIF") or right after it ("la regidora Patricia
 Mendoza"), whose grammatical gender fits the role's ("su esposa, Marta Ruiz, presidenta del

@@ -40,7 +40,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                          scheduler_timeout=args.scheduler_timeout, interim=args.interim,
                          include_private_persons=args.include_private_persons)
     args.state = RunState()  # what the run did to --output, if a signal stops it (main)
-    with ProgressBar("file", announce=lambda n: f"{counted(n, 'file')} to read under "
+    with ProgressBar("release", announce=lambda n: f"{counted(n, 'release')} to read under "
                      f"{args.input}") as bar, logs_above_the_bar():
         summary = extract_corpus(args.input, args.output, settings=settings,
                                  progress=None if args.quiet else bar,

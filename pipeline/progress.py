@@ -62,7 +62,9 @@ class ProgressBar:
             return
         since, first = self._flowing
         done = bar.n - first
-        if done > 0 and now - since >= FLOWING_SECONDS:
+        if bar.n > bar.total:  # the total was an estimate: no promise past it
+            bar.set_postfix_str("", refresh=False)
+        elif done > 0 and now - since >= FLOWING_SECONDS:
             left = (bar.total - bar.n) * (now - since) / done
             bar.set_postfix_str(f"about {_clock(left)} left", refresh=False)
 

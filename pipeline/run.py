@@ -137,9 +137,9 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     Per-document results are kept in the interim store (``settings.interim``; a store of its
     own when every person is named) and reused when the release, the pipeline and its settings
     are unchanged; ``rebuild`` ignores them.
-    ``progress(total)`` is called once the inputs are listed, before the model loads, and
-    returns a function called once per input read. An input without any file is an
-    :class:`InputError`. ``since``, ``until``
+    ``progress(total)`` is called once the inputs are listed, before the model loads, with
+    the releases they hold (a .jsonl file's lines), and returns a function called once per
+    release read. An input without any file is an :class:`InputError`. ``since``, ``until``
     and ``by_year`` choose the period of the network files (see :func:`write_network`).
     ``corrections`` names an analyst's corrections file (default: ``corrections.csv`` in the
     input folder, if any), applied in the corpus stage. ``state`` follows what the run did to
@@ -150,12 +150,13 @@ def extract_corpus(input_path: Path, output_dir: Path, *, settings: Settings,
     found = corrections_file(input_path, corrections)
     sheet = read_corrections(found) if found else None  # a malformed file stops us here
     paths = list_inputs(input_path, output=output_dir)
-    settings = replace(settings, processes=resolved_processes(settings, count_releases(paths)))
+    releases = count_releases(paths)
+    settings = replace(settings, processes=resolved_processes(settings, releases))
     if not paths:  # said before the model loads, and before the output folder is touched
         raise InputError(f"no files under {input_path}: put the releases there (.txt, .html, "
                          ".jsonl; folders are read recursively) or give another --input")
     key = privacy_key_for(settings)
-    tick = progress(len(paths)) if progress else (lambda: None)
+    tick = progress(releases) if progress else (lambda: None)
     model = model_in_use(settings, nlp)
     fingerprint = pipeline_fingerprint(settings, model, nlp.pipe_names if nlp else (), key)
     with ResultStore(location_for(settings), fingerprint, index=not rebuild) as store:

@@ -68,7 +68,7 @@ def test_inputs_listed_then_summary_and_output_folder(tmp_path: Path) -> None:
                              str(tmp_path / "out"))
     assert status == 0, stderr
     lines = screen(stderr)
-    assert lines[0] == f"1 file to read under {tmp_path / 'in'}"
+    assert lines[0] == f"1 release to read under {tmp_path / 'in'}"
     assert lines[-1].startswith("1 document read, 0 rejected, ")
     assert lines[-1].endswith(f"; the tables and graphs are in {tmp_path / 'out'}")
     assert not any("%|" in line for line in lines), lines  # the bar was cleared
@@ -114,3 +114,31 @@ def test_the_time_left_shows_only_once_releases_flow(monkeypatch: pytest.MonkeyP
     # From the second release on: 0.5 s each, so the 4 left after the 8th take about 2 s.
     assert shown[7].endswith(", about 00:02 left]"), shown[7]
     assert "files" in capsys.readouterr().err
+
+
+def test_a_jsonl_file_counts_its_releases(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    lines = [f'{{"id": "{n}", "text": "{GOOD}"}}' for n in range(3)]
+    (tmp_path / "in" / "hermosillo.jsonl").write_text("\n".join(lines) + "\n\n",
+                                                      encoding="utf-8")
+    status, stderr = run_cli("extract", "--input", str(tmp_path / "in"), "--output",
+                             str(tmp_path / "out"))
+    assert status == 0, stderr
+    shown = screen(stderr)
+    assert shown[0] == f"3 releases to read under {tmp_path / 'in'}"
+    assert shown[-1].startswith("3 documents read, ")
+
+
+def test_no_time_left_is_promised_past_the_total(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [0.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    with ProgressBar("release") as bar:
+        tick = bar(6)  # an estimate that turns out short
+        shown = []
+        for _ in range(9):
+            now[0] += 2.0
+            tick()
+            shown.append(str(bar._bar))
+    assert "about 00:04 left" in shown[3], shown  # 2 s each: 2 left after the 4th
+    assert not any("left" in line for line in shown[6:]), shown
+    assert not any("-" in line.rpartition("[")[2] for line in shown), shown

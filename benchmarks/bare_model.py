@@ -15,7 +15,7 @@ from pathlib import Path
 import spacy
 
 from pipeline.config import load_settings
-from pipeline.document.nlp import choose_model
+from pipeline.fingerprint import choose_model
 
 
 def main() -> None:

@@ -83,7 +83,7 @@ def bare_pipe(inputs: Path, settings: Any) -> tuple[int, float]:
     import spacy
 
     from pipeline.document.clean import CleanError, clean
-    from pipeline.document.nlp import choose_model
+    from pipeline.fingerprint import choose_model
     from pipeline.sources.ingest import read_inputs
 
     with warnings.catch_warnings():

@@ -24,7 +24,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
-from pipeline.fingerprint import model_label_of
+from pipeline.fingerprint import choose_model, model_label_of
 from pipeline.memory import collector_spares_what_lives
 from pipeline.records import RawDocument, Reject
 from pipeline.store import Outcome, ResultStore
@@ -40,9 +40,11 @@ Pending = Iterable[tuple[str, RawDocument]]  # releases the store lacks, with th
 
 def model_in_use(settings: Settings, nlp: Language | None) -> str:
     """The label of the model that runs, without loading it when ``nlp`` is not given."""
-    from pipeline.document.nlp import choose_model, model_label
+    if nlp is None:
+        return model_label_of(choose_model(settings.model))
+    from pipeline.document.nlp import model_label
 
-    return model_label(nlp) if nlp is not None else model_label_of(choose_model(settings.model))
+    return model_label(nlp)
 
 
 class DocumentStage:

@@ -16,15 +16,16 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.config import PACKAGE_DIR, Settings
+from pipeline.config import MODEL_INSTALL_HINT, MODELS, PACKAGE_DIR, Settings
+from pipeline.errors import ModelNotFound
 
 # Bump when the store's layout or the meaning of its columns changes.
 SCHEMA_VERSION = 2
 # Settings that change where or how fast results are made, or only the corpus stage; every
 # other setting (including ones added later) counts, to be safe.
 RESULT_NEUTRAL_SETTINGS = frozenset({
-    "batch_size", "processes", "auto_processes_from", "auto_processes_max", "workers", "scheduler", "scheduler_timeout", "interim",
-    "shard_size", "duplicate_threshold", "duplicate_max_days", "betweenness_exact_max",
+    "batch_size", "processes", "auto_processes_from", "auto_processes_max", "workers",
+    "scheduler", "scheduler_timeout", "interim", "shard_size", "duplicate_threshold", "duplicate_max_days", "betweenness_exact_max",
     "betweenness_samples", "user_agent", "delay", "timeout", "retries", "max_bytes", "backoff",
     "max_crawl_delay", "discover_limit", "discover_max_files", "discover_max_entries",
     "discover_max_inflated",
@@ -33,6 +34,20 @@ RESULT_NEUTRAL_SETTINGS = frozenset({
 # Libraries whose version can change what the per-document stage finds.
 LIBRARIES = ("spacy", "dateparser", "trafilatura", "beautifulsoup4", "lxml",
              "charset-normalizer")
+
+
+def choose_model(requested: str | None = None) -> str:
+    """The model to load: ``requested`` if given, else the first installed of MODELS (found
+    without importing spaCy, so that a run with nothing new never loads it)."""
+    candidates = (requested,) if requested else MODELS
+    for name in candidates:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    if requested:
+        raise ModelNotFound(f"spaCy model {requested!r} is not installed; install it, or drop "
+                            f"--model/PIPELINE_MODEL to use one of {', '.join(MODELS)}")
+    raise ModelNotFound(f"no Spanish spaCy model installed (tried {', '.join(MODELS)}); "
+                        f"install one with: {MODEL_INSTALL_HINT}")
 
 
 def model_label_of(name: str) -> str:

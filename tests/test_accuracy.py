@@ -19,9 +19,9 @@ import spacy
 from spacy.language import Language
 
 from pipeline.config import Settings, load_settings
-from pipeline.document.nlp import choose_model
 from pipeline.document.titles import is_byline, is_site_name
 from pipeline.evaluate import Report
+from pipeline.fingerprint import choose_model
 from pipeline.knowledge import fold
 from pipeline.publish.tables import evaluate_tables, load_tables, read_table
 from pipeline.run import extract_corpus

@@ -4,6 +4,8 @@ process."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -47,3 +49,22 @@ def test_every_engine_writes_the_same_tables(nlp: Language, tmp_path: Path) -> N
         assert one == (tmp_path / "workers" / name).read_bytes(), name
     mentions = (tmp_path / "one" / "mentions.csv").read_text(encoding="utf-8-sig")
     assert "Laura Méndez Ortiz" in mentions
+
+
+def test_a_rerun_with_nothing_new_never_imports_spacy(tmp_path: Path) -> None:
+    """The model's label comes from its package's meta.json: a rerun that reuses every result
+    does not pay for importing spaCy."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(RELEASES[0], encoding="utf-8")
+    script = ("import sys\nfrom pipeline.cli import main\n"
+              "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "print('spacy' in sys.modules)\n")
+    args = ["-q", "extract", "--input", str(tmp_path / "in"), "--output", str(tmp_path / "out"),
+            "--interim", str(tmp_path / "interim")]
+    first = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                           text=True, timeout=300)
+    again = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                           text=True, timeout=300)
+    assert first.stdout.split() == ["True"], first.stderr
+    assert again.stdout.split() == ["False"], again.stderr
+    assert "0 releases processed, 1 reused" in again.stderr

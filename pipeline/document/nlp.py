@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import warnings
 
@@ -10,25 +9,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.config import MODEL_INSTALL_HINT, MODELS
 from pipeline.document import entity_fixes, org_ruler  # noqa: F401  (register factories)
 from pipeline.document.names import token_texts
-from pipeline.errors import ModelNotFound
+from pipeline.fingerprint import choose_model
 
 logger = logging.getLogger(__name__)
-
-
-def choose_model(requested: str | None = None) -> str:
-    """The model to load: ``requested`` if given, else the first installed of MODELS."""
-    candidates = (requested,) if requested else MODELS
-    for name in candidates:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    if requested:
-        raise ModelNotFound(f"spaCy model {requested!r} is not installed; install it, or drop "
-                            f"--model/PIPELINE_MODEL to use one of {', '.join(MODELS)}")
-    raise ModelNotFound(f"no Spanish spaCy model installed (tried {', '.join(MODELS)}); "
-                        f"install one with: {MODEL_INSTALL_HINT}")
 
 
 @Language.component("paragraph_sentences")

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from pipeline.corpus.identities import EntityIndex, entity_id_for, identity_key
 from pipeline.document.people import find_affiliations
-from pipeline.document.resolve import aligned_name, resolve_document
+from pipeline.document.resolve import aligned_name, resolve_document, spells_syllables
 from pipeline.records import Mention
 
 
@@ -30,6 +30,34 @@ def test_acronym_in_brackets_then_bare() -> None:
                          mention("DAV", start=len(long) + 2, origin="rule:acronym"),
                          mention("DAV", start=200, origin="rule:acronym")])
     assert result == [(long, long), ("DAV", long), ("DAV", long)]
+
+
+def test_a_syllabic_acronym_is_the_body_it_spells_in_the_release() -> None:
+    long = "Instituto Municipal de las Mujeres de Tlaquepaque"
+    result = canonicals([mention(long), mention("Dirección de Obras Públicas", start=80),
+                         mention("Immujeres", start=200),
+                         mention("Instituto Nacional de las Mujeres", start=300),
+                         mention("Inmujeres", start=400)])
+    assert result[2] == ("Immujeres", long)
+    assert result[4] == ("Inmujeres", "Instituto Nacional de las Mujeres")
+    # Two bodies it could spell: it stays itself.
+    both = canonicals([mention("Instituto Municipal de la Mujer"),
+                       mention("Instituto Metropolitano de la Mujer", start=60),
+                       mention("Immujer", start=200)])
+    assert both[2] == ("Immujer", "Immujer")
+
+
+def test_syllabic_acronyms_take_short_opening_pieces_in_order() -> None:
+    assert spells_syllables("Sedena", "Secretaría de la Defensa Nacional")
+    assert spells_syllables("Profeco", "Procuraduría Federal del Consumidor")
+    assert spells_syllables("Semujeres", "Secretaría de las Mujeres")
+    assert spells_syllables("Morena", "Movimiento Regeneración Nacional")
+    # Too short, a whole first word, a skipped word, the wrong order, a phrase: no.
+    assert not spells_syllables("Salud", "Secretaría de Salud")
+    assert not spells_syllables("Secretaría", "Secretaría de Salud")
+    assert not spells_syllables("Semarnat", "Secretaría de Recursos Naturales")
+    assert not spells_syllables("Fepro", "Procuraduría Federal del Consumidor")
+    assert not spells_syllables("Casa Eudes", "Casa de Estudios")
 
 
 def test_acronym_listed_after_a_body_is_not_its_alias() -> None:

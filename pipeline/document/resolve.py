@@ -124,7 +124,8 @@ def _containing(name: str, names: set[str], forms: dict[str, set[str]]) -> str:
         abbreviates = (len(words) >= 2 and other_words[0] == words[0]
                        and len(other_words) > len(words) and is_subsequence(words, other_words))
         if abbreviates or _names_what_follows_head(words, other) or (
-                is_acronym(name) and any(name in f.split() for f in forms[other])):
+                is_acronym(name) and any(name in f.split() for f in forms[other])) or (
+                spells_syllables(name, other)):
             candidates.add(other)
     if len(candidates) != 1:
         return name
@@ -202,6 +203,36 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
 def is_acronym(text: str) -> bool:
     """One word with two capitals or more: "IMM", "SSPM", "DIFem"."""
     return " " not in text and sum(c.isupper() for c in text) >= 2
+
+
+_SYLLABLE_LINKS = _LINKS | {"y", "e", "en", "a", "al", "por"}
+
+
+def spells_syllables(word: str, name: str) -> bool:
+    """``word`` is a syllabic acronym of ``name``: the opening letters of its first words, in
+    order and none skipped, each a short piece but the last ("Immujer" = I·M·Mujer(es),
+    "Sedena" = Se·De·Na, "Profeco" = Pro·Fe·Co); words after the last piece may be a place
+    ("… de las Mujeres de Mazatlán"). One word of five letters or more, over two words or
+    more: a short or common word ("Mesa", "Salud") spells too much by chance."""
+    if " " in word or len(word) < 5 or not word[0].isupper():
+        return False
+    letters = fold(word)
+    words = [w for w in fold(name).split() if w not in _SYLLABLE_LINKS]
+    if not letters.isalpha() or len(words) < 2 or letters == words[0]:
+        return False
+
+    def spelled(start: int, index: int) -> bool:
+        if start == len(letters):
+            return index >= 2
+        if index == len(words):
+            return False
+        rest = letters[start:]
+        longest = len(rest) if index else min(3, len(rest))  # a long piece only at the end
+        return any(words[index].startswith(rest[:size])
+                   and (size == len(rest) or size <= 3) and spelled(start + size, index + 1)
+                   for size in range(longest, 0, -1))
+
+    return spelled(0, 0)
 
 
 def is_subsequence(short: list[str], long: list[str]) -> bool:

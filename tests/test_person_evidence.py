@@ -170,3 +170,24 @@ def test_a_kinship_word_after_the_name_introduces_a_person() -> None:
     text = "- Tonantzin Ibarra Solís, madre del gobernador, recibió un reconocimiento."
     found = fix_person_spans(text, [at(text, "reconocimiento", "ORG")])
     assert ("PER", "Tonantzin Ibarra Solís") in [(m.label, m.text) for m in found]
+
+
+def _refixed(nlp: Language, text: str, org: str) -> dict[str, str]:
+    """The labels entity_fixes gives when the model has taken ``org`` for a body."""
+    doc = nlp(text)
+    start = text.index(org)
+    span = doc.char_span(start, start + len(org), label="ORG")
+    assert span is not None
+    doc.ents = [span]
+    return {e.text: e.label_ for e in nlp.get_pipe("entity_fixes")(doc).ents}
+
+
+def test_a_given_name_and_a_surname_taken_for_a_body_are_a_person(nlp: Language) -> None:
+    text = ("En el arranque de la campaña, Marisol Ochoa encabezó el recorrido por la colonia "
+            "acompañada de vecinas de Tepic.")
+    assert _refixed(nlp, text, "Marisol Ochoa") == {"Marisol Ochoa": "PER"}
+    # A surname alone is not enough, nor a given name before a common word.
+    assert _refixed(nlp, text.replace("Marisol Ochoa", "Casa Ochoa"),
+                    "Casa Ochoa").get("Casa Ochoa") != "PER"
+    assert _refixed(nlp, text.replace("Marisol Ochoa", "Marisol Unida"),
+                    "Marisol Unida").get("Marisol Unida") != "PER"

@@ -21,6 +21,7 @@ from pipeline.document.names import (
     person_evidence,
     said_by,
 )
+from pipeline.document.name_mask import name_evidence
 from pipeline.document.org_context import org_context_fixes
 from pipeline.document.org_lists import list_members
 from pipeline.document.org_names import (
@@ -172,8 +173,17 @@ def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
         return False  # "el presidente municipal de San Luis, dijo": a place's name
     introduced = span.label_ != "ORG" and len(span) >= 2 and has_name_shape(span) and (
         said_by(span) or introduced_as_person(span))
-    return (introduced or len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
+    return (introduced or _given_name_and_surname(span, lower_words) or len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
             and not any(t.lower_ in lower_words for t in span)) and not is_byline(span)
+
+
+def _given_name_and_surname(span: Span, lower_words: set[str]) -> bool:
+    """Two capitalised words, a known given name then a surname or a patronymic's shape,
+    neither used in lower case in the text: "Elvira Urrutia", "Rubí Enríquez", whatever the
+    model's label; not "Santa Fe", "Casa Amiga"."""
+    return (len(span) == 2 and opens_with_given_name(span) and has_name_shape(span)
+            and name_evidence(span[1].text) and span[1].text not in single_heads()
+            and not any(t.lower_ in lower_words for t in span))
 
 
 def _opens_with(text: str, phrases: frozenset[str]) -> bool:

@@ -233,6 +233,20 @@ def test_municipal_bodies_of_two_cities_never_share_an_id() -> None:
         JUAREZ, MAZATLAN}
 
 
+def test_a_state_body_with_or_without_del_estado_is_one_body_of_that_state() -> None:
+    hermosillo, culiacan = "Hermosillo, Sonora", "Culiacán, Sinaloa"
+    index, fed = placed(("ORG", "Fiscalía General del Estado", hermosillo),
+                        ("ORG", "Fiscalía General", hermosillo),
+                        ("ORG", "Fiscalía General del Estado de Sonora", JUAREZ),
+                        ("ORG", "Fiscalía General del Estado", culiacan),
+                        ("ORG", "Instituto de Seguridad del Estado", hermosillo),
+                        ("ORG", "Instituto de Seguridad", hermosillo))
+    sonora, short, named, sinaloa, institute, institute_short = ids(index, fed)
+    assert sonora == short == named != sinaloa
+    # A body of no known sector named only in that state's releases is the state's.
+    assert institute == institute_short
+
+
 def test_a_city_government_under_its_usual_names_is_one_body() -> None:
     index, fed = placed(("ORG", "Ayuntamiento de Mazatlán", MAZATLAN),
                         ("ORG", "Gobierno de Mazatlán", MAZATLAN),

@@ -204,5 +204,7 @@ def org_key(name: str, jurisdiction: str = "", sector: str = "other") -> OrgKey:
         level = "state" if scope in load_places().states else "municipality"
         if level == "municipality":  # "… del Municipio (de Juárez)" = "… Municipal"
             normal = tuple("municipal" if w == "municipio" else w for w in normal)
+        elif len(normal) > 1 and normal[-1] == "estado":  # "Fiscalía General (del Estado)"
+            normal = normal[:-1]
         normal = generic.get((level, normal), normal)
     return OrgKey(scope, normal or tuple(words), initials)

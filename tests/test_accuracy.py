@@ -101,24 +101,24 @@ def test_every_document_has_its_url_and_a_clean_title(corpus: Path, extracted: P
 
 
 def test_org_f1_floor(report: Report) -> None:
-    # measured on 102 files: ORG P 0.920, R 0.924, F1 0.922
-    assert report.entities["ORG"].f1 >= 0.915
-    assert report.entities["ORG"].precision >= 0.915
+    # measured on 102 files: ORG P 0.924, R 0.924, F1 0.924
+    assert report.entities["ORG"].f1 >= 0.92
+    assert report.entities["ORG"].precision >= 0.92
     assert report.entities["ORG"].recall >= 0.915
 
 
 def test_per_f1_floor(report: Report) -> None:
-    # measured on 102 files: PER P 0.973, R 0.967, F1 0.970 (people by evidence, issue 26;
+    # measured on 102 files: PER P 0.974, R 0.974, F1 0.974 (people by evidence, issue 26;
     # before it P 0.963, R 0.940, F1 0.951)
-    assert report.entities["PER"].f1 >= 0.965
-    assert report.entities["PER"].recall >= 0.96
+    assert report.entities["PER"].f1 >= 0.97
+    assert report.entities["PER"].recall >= 0.97
     assert report.entities["PER"].precision >= 0.965
 
 
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
     # measured on 102 files: plain model ORG F1 0.303, PER F1 0.819 (P 0.748, R 0.904); with
-    # the rules 0.922 and 0.972. The
+    # the rules 0.924 and 0.974. The
     # plain model's people also go through the document stage's span fixes (person_spans.py),
     # which read the word lists the institution rules share (heads, sector keywords), so its
     # PER margin is the spaCy components' alone.
@@ -129,19 +129,19 @@ def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
 
 def test_identity_floors(report: Report) -> None:
     # measured on 102 files, canonical gold names (aliases.json, per-city `canonical`): ORG
-    # P 0.997, R 0.936, F1 0.966 (a body of a release nothing places is that release's
-    # own); PER P 0.966, R 0.989, F1 0.977
-    assert report.identity["ORG"].recall >= 0.93
+    # P 0.997, R 0.941, F1 0.968 (a body of a release nothing places is that release's
+    # own); PER P 0.967, R 0.989, F1 0.978
+    assert report.identity["ORG"].recall >= 0.935
     assert report.identity["ORG"].precision >= 0.99
     assert report.identity["ORG"].f1 >= 0.96
     assert report.identity["PER"].f1 >= 0.975
 
 
 def test_edge_floor(report: Report) -> None:
-    # measured on 102 files: 705 of 928 gold pairs found, 150 false (P 0.825, R 0.760,
-    # F1 0.791)
-    assert report.edges.f1 >= 0.78
-    assert report.edges.precision >= 0.815
+    # measured on 102 files: 705 of 928 gold pairs found, 138 false (P 0.836, R 0.760,
+    # F1 0.796)
+    assert report.edges.f1 >= 0.79
+    assert report.edges.precision >= 0.83
 
 
 def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:

@@ -25,9 +25,9 @@ SCHEMA_VERSION = 2
 # other setting (including ones added later) counts, to be safe.
 RESULT_NEUTRAL_SETTINGS = frozenset({
     "batch_size", "processes", "auto_processes_from", "auto_processes_max", "workers",
-    "scheduler", "scheduler_timeout", "interim", "shard_size", "duplicate_threshold", "duplicate_max_days", "betweenness_exact_max",
-    "betweenness_samples", "user_agent", "delay", "timeout", "retries", "max_bytes", "backoff",
-    "max_crawl_delay", "discover_limit", "discover_max_files", "discover_max_entries",
+    "scheduler", "scheduler_timeout", "interim", "shard_size", "duplicate_threshold",
+    "duplicate_max_days", "betweenness_exact_max", "betweenness_samples", "user_agent", "delay",
+    "timeout", "retries", "max_bytes", "backoff", "max_crawl_delay", "discover_limit", "discover_max_files", "discover_max_entries",
     "discover_max_inflated",
     "privacy_key",  # where the key file is: the key itself counts (its digest)
 })

@@ -167,19 +167,22 @@ def _looks_like_person(span: Span, lower_words: set[str]) -> bool:
     more capitalised words, none of them used in lower case in the text ("Víctor Valencia
     Carrasco", not "Circuito Atlético Pedestre"); or, not taken for a body, a name's shape
     that a person's title or a verb of saying introduces ("habló Tonatiuh Bravo", "Montes de
-    Oca aseguró"); never after "en", "de" or "del", nor a byline."""
+    Oca aseguró"); or a given name and a surname (:func:`_given_name_and_surname`); never
+    after "en", "de" or "del", nor a byline."""
     doc = span.doc
     if span.start and doc[span.start - 1].lower_ in ("en", "de", "del"):
         return False  # "el presidente municipal de San Luis, dijo": a place's name
     introduced = span.label_ != "ORG" and len(span) >= 2 and has_name_shape(span) and (
         said_by(span) or introduced_as_person(span))
-    return (introduced or _given_name_and_surname(span, lower_words) or len(span) >= 3 and all(t.is_title and t.is_alpha for t in span)
-            and not any(t.lower_ in lower_words for t in span)) and not is_byline(span)
+    three_titled = len(span) >= 3 and all(t.is_title and t.is_alpha for t in span) and not any(
+        t.lower_ in lower_words for t in span)
+    return (introduced or three_titled or _given_name_and_surname(span, lower_words)) \
+        and not is_byline(span)
 
 
 def _given_name_and_surname(span: Span, lower_words: set[str]) -> bool:
     """Two capitalised words, a known given name then a surname or a patronymic's shape,
-    neither used in lower case in the text: "Elvira Urrutia", "Rubí Enríquez", whatever the
+    neither used in lower case in the text: "Marisol Ochoa", "Rosa Gámez", whatever the
     model's label; not "Santa Fe", "Casa Amiga"."""
     return (len(span) == 2 and opens_with_given_name(span) and has_name_shape(span)
             and name_evidence(span[1].text) and span[1].text not in single_heads()

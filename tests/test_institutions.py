@@ -41,6 +41,14 @@ def test_department_named_through_a_role(nlp: Language) -> None:
     assert {"Atención Psicológica", "IMM"} <= found
 
 
+def test_what_is_left_of_a_role_after_its_head_is_no_body(nlp: Language) -> None:
+    # "secretaria de Estado" is the role: "de Canadá" after it names a country, not a body.
+    found = names(nlp, "La secretaria de Estado de Canadá, Mélanie Joly, se reunió con la "
+                       "Secretaría de Relaciones Exteriores en Monterrey.")
+    assert not any(name.split()[0].islower() for name in found), found
+    assert "Secretaría de Relaciones Exteriores" in found
+
+
 def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:
     assert names(nlp, "Asistió el presidente municipal de Cuauhtémoc, Jorge Salas, a la "
                       "firma.") == set()

@@ -209,6 +209,8 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     context = load_context_words()
     if text in load_not_entities() or (len(span) == 1 and first in load_not_entities()):
         return None
+    if span[0].is_lower and first in connector_words():
+        return None  # "(secretario de Estado) de Estados Unidos": a complement, not a name
     if not span.id_ and span[-1].text.endswith(_DATELINE_DASHES):
         return None  # "Monterrey, N.L.- La Fiscalía…": a dateline's state, not a name
     if not known and (roles.at(span.start) or _opens_with(text, context.not_org)):

@@ -49,6 +49,19 @@ def test_what_is_left_of_a_role_after_its_head_is_no_body(nlp: Language) -> None
     assert "Secretaría de Relaciones Exteriores" in found
 
 
+def test_a_class_noun_makes_the_name_after_it_a_body(nlp: Language) -> None:
+    found = orgs(nlp, "En Zacatecas, la empresa Grumaxa y el colectivo feminista Brujas del Mar "
+                      "donaron material a la asociación civil Programa Puente, informó el "
+                      "ayuntamiento.")
+    assert {(m.text, m.origin) for m in found} >= {
+        ("Grumaxa", "rule:class-of:empresa"),
+        ("Brujas del Mar", "rule:class-of:colectivo"),
+        ("Programa Puente", "rule:class-of:asociacion")}  # a class noun outweighs "Programa"
+    # A noun followed by "de" and a common word introduces no name.
+    assert not any(m.origin.startswith("rule:class-of") for m in orgs(
+        nlp, "La empresa de limpieza terminó el trabajo en la Plaza de Armas."))
+
+
 def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:
     assert names(nlp, "Asistió el presidente municipal de Cuauhtémoc, Jorge Salas, a la "
                       "firma.") == set()

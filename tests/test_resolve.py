@@ -247,6 +247,19 @@ def test_a_state_body_with_or_without_del_estado_is_one_body_of_that_state() -> 
     assert institute == institute_short
 
 
+def test_a_class_noun_gives_the_sector_a_name_does_not() -> None:
+    index = EntityIndex()
+    named = [("Grumaxa", "rule:class-of:empresa"), ("Brujas del Mar", "ruler:head:colectivo"),
+             ("Lunas Nuevas", "ner"),
+             ("Instituto Municipal de la Mujer", "rule:class-of:asociacion")]
+    for i, (name, origin) in enumerate(named):
+        index.add(mention(name, origin=origin, doc_id=str(i), canonical=name),
+                  date(2024, 1, 1), "Zacatecas, Zacatecas")
+    sectors = {e.name: e.sector for e in index.entities()}
+    assert sectors == {"Grumaxa": "private", "Brujas del Mar": "civil_society",
+                       "Lunas Nuevas": "other", "Instituto Municipal de la Mujer": "municipal"}
+
+
 def test_a_city_government_under_its_usual_names_is_one_body() -> None:
     index, fed = placed(("ORG", "Ayuntamiento de Mazatlán", MAZATLAN),
                         ("ORG", "Gobierno de Mazatlán", MAZATLAN),

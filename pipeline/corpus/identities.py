@@ -31,7 +31,7 @@ from pipeline.corpus.org_keys import (
 )
 from pipeline.document.places import parse_label
 from pipeline.document.resolve import aligned_name, is_acronym, person_words, normalize_form
-from pipeline.document.rules import single_heads
+from pipeline.document.rules import CLASS_OF, body_classes, single_heads
 from pipeline.knowledge import fold, gazetteer_index, infer_sector
 from pipeline.records import Entity, Label, Mention
 
@@ -101,6 +101,7 @@ class _Tally:
     forms: tuple[str, ...] = ()  # surface forms seen
     doc_ids: list[str] = field(default_factory=list)  # its releases (repeats only if fed apart)
     jurisdictions: tuple[str, ...] = ()  # of its releases
+    class_sector: str = ""  # ORG: the sector a class noun before it gave ("la empresa X")
     first_seen: date | None = None
     last_seen: date | None = None
 
@@ -192,6 +193,9 @@ class EntityIndex:
             else:
                 tally.words = tuple(person_words(name))
         tally.names[name] = tally.names.get(name, 0) + 1
+        if mention.origin.startswith((CLASS_OF, "ruler:head:")):  # "…:asociacion"
+            tally.class_sector = body_classes().get(mention.origin.rpartition(":")[2], "") \
+                or tally.class_sector
         if mention.text not in tally.forms and not is_generic_form(mention.text):
             tally.forms += (mention.text,)
         # Interned: a release's tallies share its id, and places are few (each mention
@@ -417,11 +421,20 @@ class EntityIndex:
             result.append(Entity(
                 entity_id=entity_id, label=label, name=name,
                 aliases=tuple(sorted(f for f in forms if not is_generic_form(f))),
-                sector=org_sector(name) if label == "ORG" else "",
+                sector=_sector(name, tallies) if label == "ORG" else "",
                 n_documents=len(set().union(*(t.doc_ids for t in tallies))),
                 first_seen=min(seen, default=None), last_seen=max(seen, default=None),
                 jurisdiction=scopes.most_common(1)[0][0] if scopes else ""))
         return result
+
+
+def _sector(name: str, tallies: list[_Tally]) -> str:
+    """The sector of a body's name (:func:`org_sector`); where the name says none, the one
+    a class noun before it gave ("la asociación Mujer Contemporánea": civil society)."""
+    sector = org_sector(name)
+    if sector != "other":
+        return sector
+    return next((t.class_sector for t in tallies if t.class_sector), sector)
 
 
 def _acronym_clash(a: str, b: str) -> bool:

@@ -20,6 +20,8 @@ from pipeline.knowledge import (
 
 CONTEXT_FILE = RESOURCES_DIR / "context_words.tsv"
 STANDARD_FILE = RESOURCES_DIR / "standard_bodies.tsv"
+BODY_CLASSES_FILE = RESOURCES_DIR / "body_classes.tsv"
+CLASS_OF = "rule:class-of"  # the origin of a body a class noun introduces ("la empresa X")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,15 @@ class ContextWords:
 def load_context_words() -> ContextWords:
     """``kind<TAB>word`` lines of ``context_words.tsv``, folded."""
     return ContextWords(**kind_words(CONTEXT_FILE, ContextWords.__slots__))
+
+
+@cache
+def body_classes() -> dict[str, str]:
+    """Folded class nouns of ``body_classes.tsv`` ("empresa"), each with the sector of the
+    bodies it introduces ("" when it says none)."""
+    found = kind_lines(BODY_CLASSES_FILE, ("civil_society", "private", "other"))
+    return {fold(noun): "" if sector == "other" else sector
+            for sector, nouns in found.items() for noun in nouns}
 
 
 @cache

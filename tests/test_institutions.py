@@ -62,6 +62,16 @@ def test_a_class_noun_makes_the_name_after_it_a_body(nlp: Language) -> None:
         nlp, "La empresa de limpieza terminó el trabajo en la Plaza de Armas."))
 
 
+def test_a_head_written_without_its_accent_opens_a_name(nlp: Language) -> None:
+    found = names(nlp, "Participaron la Coordinacion de Proteccion Civil y la Comision de "
+                       "Igualdad del Cabildo de Saltillo en el simulacro.")
+    assert {"Coordinacion de Proteccion Civil", "Comision de Igualdad"} <= found, found
+    # "Secretaria" is also a role's word: capitalised before a person it stays the role.
+    role = names(nlp, "La Secretaria Ejecutiva del Consejo Estatal de Seguridad, Rosa Lara, "
+                      "visitó Saltillo.")
+    assert not any(name.startswith(("Secretaria", "Ejecutiva")) for name in role), role
+
+
 def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:
     assert names(nlp, "Asistió el presidente municipal de Cuauhtémoc, Jorge Salas, a la "
                       "firma.") == set()

@@ -30,7 +30,7 @@ from pipeline.document.org_names import (
     name_start,
     opens_person,
 )
-from pipeline.document.rules import load_context_words, standalone_bodies
+from pipeline.document.rules import load_context_words, role_forms, standalone_bodies
 from pipeline.knowledge import (
     fold,
     fold_word,
@@ -48,6 +48,9 @@ _LEGAL_LINKS = frozenset({"de", "del", "la", "las", "los", "para", "el"})
 # ordinary words ("Ine" is rare, "Imm" never).
 _MIN_TITLE_ACRONYM = 4
 _LOWER_HEAD_LINKS = frozenset({"de", "del", "para"})
+# A head written without its accent, as the press often does: capitalised only, and not when
+# it is also a role's word ("Secretaria", "secretaria").
+_UNACCENTED = str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU")
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _TOPIC_LINKS = frozenset({"de", "del", "en", "para"})
 
@@ -69,8 +72,12 @@ class OrgRuler:
             spellings = {a for a in body.acronyms} | set(body.exact) | {
                 a.title() for a in body.acronyms if len(a) >= _MIN_TITLE_ACRONYM and " " not in a}
             self.orth.add(f"gaz:{body.id}", [make(s) for s in sorted(spellings)])
+        roles = {fold(role) for role in role_forms()}  # "Secretaria Ejecutiva …, Ana": a role
         for head in load_org_heads():
             self.lower.add(f"head:{_key(head)}", [make(head)])
+            plain = head.translate(_UNACCENTED)
+            if plain != head and fold(plain) not in roles:  # "Direccion de Obras Publicas"
+                self.orth.add(f"head:{_key(head)}", [make(plain)])
         for plural in org_terms("plural"):
             self.lower.add(f"coord:{_key(plural)}", [make(plural)])
         for suffix in load_legal_suffixes():

@@ -72,6 +72,14 @@ def test_a_head_written_without_its_accent_opens_a_name(nlp: Language) -> None:
     assert not any(name.startswith(("Secretaria", "Ejecutiva")) for name in role), role
 
 
+def test_the_body_in_a_persons_apposition(nlp: Language) -> None:
+    found = orgs(nlp, "Firmaron Jaime Flores Soto, de la Operadora Municipal de Tránsito de "
+                      "Mexicali, y Rosa Lara Peña, de Saltillo, así como Luis Soto Ruiz, de "
+                      "Coahuila.")
+    assert [(m.text, m.origin) for m in found] == [
+        ("Operadora Municipal de Tránsito de Mexicali", "rule:apposed")]  # not the places
+
+
 def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:
     assert names(nlp, "Asistió el presidente municipal de Cuauhtémoc, Jorge Salas, a la "
                       "firma.") == set()

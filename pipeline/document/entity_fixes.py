@@ -23,6 +23,7 @@ from pipeline.document.names import (
 )
 from pipeline.document.name_mask import name_evidence
 from pipeline.document.org_context import org_context_fixes
+from pipeline.document.org_cues import apposed_orgs, class_orgs
 from pipeline.document.org_lists import list_members
 from pipeline.document.org_names import (
     NameContext,
@@ -33,7 +34,6 @@ from pipeline.document.org_names import (
 )
 from pipeline.document.rules import (
     CLASS_OF,
-    body_classes,
     connector_words,
     load_context_words,
     role_forms,
@@ -347,28 +347,6 @@ def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
     return spans
 
 
-def _class_orgs(doc: Doc, context: NameContext) -> list[Span]:
-    """Bodies a class noun in lower case introduces, an adjective between or not: "la
-    empresa Jabil", "el colectivo feminista Sororas", "la asociación civil El Día Después"
-    (``body_classes.tsv``); the span's id names the noun ("rule:class-of:empresa")."""
-    classes = body_classes()
-    spans = []
-    for i, token in enumerate(doc[:-1]):
-        if not token.is_lower or fold_word(token.text) not in classes:
-            continue
-        start = i + 1
-        if doc[start].is_lower and doc[start].pos_ == "ADJ" and start + 1 < len(doc):
-            start += 1
-        if not is_capitalised(doc[start]):
-            continue
-        end = extend_name(doc, start, name_end(doc, start, context, name_start=start,
-                                               min_part=1), context)
-        if end > start:
-            spans.append(Span(doc, start, end, label="ORG",
-                              span_id=f"{CLASS_OF}:{fold_word(token.text)}"))
-    return spans
-
-
 def _acronyms(doc: Doc, orgs: list[Span], lower_words: set[str]) -> list[Span]:
     """"Secretaría de Seguridad Pública Municipal (SSPM)": the acronym in brackets after an
     institution, and every later bare use of it in the text."""
@@ -425,9 +403,10 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
                           place_starts=frozenset(e.start for e in ents if e.label_ == "LOC"))
     role_orgs = [s for span in _role_orgs(doc, roles, context)
                  if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
-    class_orgs = [s for span in _class_orgs(doc, context)
-                  if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
-    spans = _resolve_overlaps(ruled + class_orgs + _acronyms(doc, orgs, lower_words) + role_orgs
+    people = [s for s in kept if s.label_ == "PER"]
+    cued = [s for span in class_orgs(doc, context) + apposed_orgs(doc, people, context)
+            if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
+    spans = _resolve_overlaps(ruled + cued + _acronyms(doc, orgs, lower_words) + role_orgs
                               + others)
     spans = org_context_fixes(doc, _orgs_in_lists(spans), roles.ends_at)
     doc.ents = _supported(spans, roles, lower_words)

@@ -80,6 +80,16 @@ def test_the_body_in_a_persons_apposition(nlp: Language) -> None:
         ("Operadora Municipal de Tránsito de Mexicali", "rule:apposed")]  # not the places
 
 
+def test_a_standard_body_a_role_names_is_kept_and_the_dif_stands_alone(nlp: Language) -> None:
+    assert "Comunicación Social" in names(
+        nlp, "Lucía Ortega, coordinadora de Comunicación Social del ayuntamiento de Tepic, "
+             "presentó la agenda.")
+    assert "Comunicación Social" not in names(nlp, "Comunicación Social\nTepic presentó la "
+                                                   "agenda del mes.")  # a press-room label
+    assert {"DIF de Tepic", "DIF Colima"} <= names(
+        nlp, "Acudieron el DIF de Tepic y el DIF Colima a la reunión regional.")
+
+
 def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:
     assert names(nlp, "Asistió el presidente municipal de Cuauhtémoc, Jorge Salas, a la "
                       "firma.") == set()

@@ -35,6 +35,7 @@ from pipeline.document.org_names import (
 from pipeline.document.rules import (
     CLASS_OF,
     connector_words,
+    standard_body_names,
     load_context_words,
     role_forms,
     single_heads,
@@ -46,7 +47,8 @@ _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
 # Spans whose structure says they name a body, whatever their first word ("las direcciones
 # de … y de Parques y Jardines", "titular de Parques y Jardines").
-_STRUCTURED = ("gaz:", "coord:", "std:", "rule:role-of")
+ROLE_OF = "rule:role-of"  # a body a role names: "director de Limpia" (R2)
+_STRUCTURED = ("gaz:", "coord:", "std:", ROLE_OF)
 _MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
 _DATELINE_DASHES = ("-", "–", "—")
 
@@ -209,8 +211,9 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     text = fold(span.text)
     first = fold_word(span[0].text)
     context = load_context_words()
-    if text in load_not_entities() or (len(span) == 1 and first in load_not_entities()):
-        return None
+    if (text in load_not_entities() or (len(span) == 1 and first in load_not_entities())) \
+            and not (span.id_ == ROLE_OF and text in standard_body_names()):
+        return None  # but "coordinadora de Comunicación Social": a role names the body
     if span[0].is_lower and first in connector_words():
         return None  # "(secretario de Estado) de Estados Unidos": a complement, not a name
     if not span.id_ and span[-1].text.endswith(_DATELINE_DASHES):
@@ -335,7 +338,7 @@ def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
                 fold_word(doc[start:link].text) in place_roles:
             continue
         if roles.is_plural(start):
-            members = list_members(doc, link, context, key="rule:role-of")
+            members = list_members(doc, link, context, key=ROLE_OF)
             if members:
                 spans += members
                 continue
@@ -343,7 +346,7 @@ def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
         if end - i == 1 and i - link > 1:
             continue
         if end > i:
-            spans.append(Span(doc, i, end, label="ORG", span_id="rule:role-of"))
+            spans.append(Span(doc, i, end, label="ORG", span_id=ROLE_OF))
     return spans
 
 

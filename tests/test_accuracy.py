@@ -101,10 +101,10 @@ def test_every_document_has_its_url_and_a_clean_title(corpus: Path, extracted: P
 
 
 def test_org_f1_floor(report: Report) -> None:
-    # measured on 102 files: ORG P 0.924, R 0.924, F1 0.924
+    # measured on 102 files: ORG P 0.922, R 0.931, F1 0.927
     assert report.entities["ORG"].f1 >= 0.92
-    assert report.entities["ORG"].precision >= 0.92
-    assert report.entities["ORG"].recall >= 0.915
+    assert report.entities["ORG"].precision >= 0.915
+    assert report.entities["ORG"].recall >= 0.925
 
 
 def test_per_f1_floor(report: Report) -> None:
@@ -118,7 +118,7 @@ def test_per_f1_floor(report: Report) -> None:
 def test_rules_beat_the_plain_model_by_a_wide_margin(report: Report,
                                                      plain_report: Report) -> None:
     # measured on 102 files: plain model ORG F1 0.303, PER F1 0.819 (P 0.748, R 0.904); with
-    # the rules 0.924 and 0.974. The
+    # the rules 0.927 and 0.974. The
     # plain model's people also go through the document stage's span fixes (person_spans.py),
     # which read the word lists the institution rules share (heads, sector keywords), so its
     # PER margin is the spaCy components' alone.
@@ -138,10 +138,11 @@ def test_identity_floors(report: Report) -> None:
 
 
 def test_edge_floor(report: Report) -> None:
-    # measured on 102 files: 705 of 928 gold pairs found, 138 false (P 0.836, R 0.760,
-    # F1 0.796)
-    assert report.edges.f1 >= 0.79
-    assert report.edges.precision >= 0.83
+    # measured on 102 files: 721 of 928 gold pairs found, 144 false (P 0.834, R 0.777,
+    # F1 0.804)
+    assert report.edges.f1 >= 0.80
+    assert report.edges.precision >= 0.825
+    assert report.edges.recall >= 0.77
 
 
 def test_few_institutions_of_the_network_lack_a_sector(extracted: Path) -> None:
@@ -165,7 +166,7 @@ def test_gbv_relevance_floor(report: Report) -> None:
 
 
 def test_sector_and_jurisdiction_floors(report: Report) -> None:
-    # measured on 102 files: sector 365 of 393 matched institutions (0.929); municipality of
-    # 135 of 140 matched municipal bodies whose release's city is known (0.964)
-    assert report.sector.total > 300 and report.sector.accuracy >= 0.92
-    assert report.jurisdiction.total > 100 and report.jurisdiction.accuracy >= 0.95
+    # measured on 102 files: sector 377 of 404 matched institutions (0.933); municipality of
+    # matched municipal bodies 144 of 148 (0.973)
+    assert report.sector.total > 300 and report.sector.accuracy >= 0.925
+    assert report.jurisdiction.total > 100 and report.jurisdiction.accuracy >= 0.96

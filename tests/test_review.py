@@ -155,17 +155,21 @@ def test_people_on_thin_evidence_and_bodies_taken_for_people() -> None:
 def test_releases_near_the_threshold_or_related_only_by_a_name() -> None:
     documents = (
         DocumentFacts("d1", "1.txt", "near", "", True, 2.2, ["violencia de género"]),
-        DocumentFacts("d2", "2.txt", "by name", "", True, 3.5,
-                      ["instituto de las mujeres", "mujeres"], ["o1"],
+        DocumentFacts("d2", "2.txt", "by name, among many", "", True, 3.5,
+                      ["instituto de las mujeres", "mujeres"], ["o1", "o2", "o3", "o4"],
                       {"instituto de las mujeres"}),
         DocumentFacts("d3", "3.txt", "far", "", True, 9.0, ["violencia de género"]),
         DocumentFacts("d4", "4.txt", "below", "", False, 1.9, ["mujeres"]),
+        # The women's institute acts in it, alone: GBV-related by the annotation rules.
+        DocumentFacts("d5", "5.txt", "by name, alone", "", True, 3.5,
+                      ["instituto de las mujeres", "mujeres"], ["o1"],
+                      {"instituto de las mujeres"}),
     )
     rows = {r.target: r for r in document_rows(corpus(documents=documents))}
     assert (rows["d1"].suggestion, rows["d1"].suggested_value) == ("gbv", "no")
-    assert "solo porque nombra" in rows["d2"].reason
+    assert "solo porque nombra" in rows["d2"].reason and "entre 4" in rows["d2"].reason
     assert rows["d4"].suggested_value == "yes"
-    assert "d3" not in rows
+    assert "d3" not in rows and "d5" not in rows
 
 
 def test_rank_orders_by_priority_and_keeps_one_row_per_suggestion() -> None:
@@ -279,3 +283,13 @@ def test_evaluate_runs_the_oracle_and_prints_one_json_object(
     assert after["entities"]["ORG"]["precision"] > before["entities"]["ORG"]["precision"]
     assert after["edges"]["precision"] > before["edges"]["precision"]
     assert after["entities"]["ORG"]["tp"] == before["entities"]["ORG"]["tp"]
+
+
+def test_the_words_around_a_name_lower_the_doubt_that_it_is_a_body() -> None:
+    found = {r.target: r.priority for r in institution_rows(corpus(
+        entity("model", "Obras Comunitarias"),
+        entity("standard", "Obras Comunitarias", origins=("ruler:std:obras-comunitarias",)),
+        entity("class", "Lunas Nuevas", origins=("rule:class-of:colectivo",)),
+        entity("apposed", "Operadora de Tránsito", origins=("rule:apposed",))))}
+    assert "model" in found
+    assert all(found.get(key, 0.0) < found["model"] for key in ("standard", "class", "apposed"))

@@ -11,10 +11,9 @@ from spacy.tokens import Doc, Span
 
 from pipeline.document.org_names import NameContext, extend_name, is_capitalised, name_end
 from pipeline.document.places import load_places, municipalities_named
-from pipeline.document.rules import CLASS_OF, body_classes
+from pipeline.document.rules import APPOSED, CLASS_OF, body_classes
 from pipeline.knowledge import fold, fold_word
 
-APPOSED = "rule:apposed"  # the origin of a body named in a person's apposition
 _APPOSITION_LINKS = frozenset({"de", "del"})
 _ARTICLES = frozenset({"la", "el", "los", "las"})
 

@@ -22,6 +22,7 @@ CONTEXT_FILE = RESOURCES_DIR / "context_words.tsv"
 STANDARD_FILE = RESOURCES_DIR / "standard_bodies.tsv"
 BODY_CLASSES_FILE = RESOURCES_DIR / "body_classes.tsv"
 CLASS_OF = "rule:class-of"  # the origin of a body a class noun introduces ("la empresa X")
+APPOSED = "rule:apposed"  # the origin of a body in a person's apposition ("Ana, de la X")
 
 
 @dataclass(frozen=True, slots=True)

@@ -286,10 +286,13 @@ def test_evaluate_runs_the_oracle_and_prints_one_json_object(
 
 
 def test_the_words_around_a_name_lower_the_doubt_that_it_is_a_body() -> None:
-    found = {r.target: r.priority for r in institution_rows(corpus(
-        entity("model", "Obras Comunitarias"),
-        entity("standard", "Obras Comunitarias", origins=("ruler:std:obras-comunitarias",)),
-        entity("class", "Lunas Nuevas", origins=("rule:class-of:colectivo",)),
-        entity("apposed", "Operadora de Tránsito", origins=("rule:apposed",))))}
-    assert "model" in found
-    assert all(found.get(key, 0.0) < found["model"] for key in ("standard", "class", "apposed"))
+    named = {"standard": ("Obras Comunitarias", "ruler:std:obras-comunitarias"),
+             "class": ("Lunas Nuevas", "rule:class-of:colectivo"),
+             "apposed": ("Operadora de Tránsito", "rule:apposed")}
+    entities = [entity(key, name, origins=(origin,)) for key, (name, origin) in named.items()]
+    # the same names found by a rule that says nothing of them
+    entities += [entity(f"{key}-plain", name, origins=("rule:other",))
+                 for key, (name, _) in named.items()]
+    found = {r.target: r.priority for r in institution_rows(corpus(*entities))}
+    for key in named:
+        assert found.get(key, 0.0) < found[f"{key}-plain"], (key, found)

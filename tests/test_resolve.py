@@ -161,11 +161,11 @@ def test_sector_from_gazetteer_then_name_then_other() -> None:
 
 def test_a_secretariat_of_what_the_states_run_is_the_states() -> None:
     names = ("Secretaría de Finanzas", "Secretaría de Educación y Cultura",
-             "Secretaría de Salud Municipal", "Secretaría de Bienestar")
+             "Secretaría de Salud Municipal", "Secretaría de Movilidad")
     index = index_of(*(mention(n, canonical=n) for n in names))
     assert {e.name: e.sector for e in index.entities()} == {
         "Secretaría de Finanzas": "state", "Secretaría de Educación y Cultura": "state",
-        "Secretaría de Salud Municipal": "municipal", "Secretaría de Bienestar": "municipal"}
+        "Secretaría de Salud Municipal": "municipal", "Secretaría de Movilidad": "municipal"}
 
 
 def test_fuzzy_merge_never_across_different_acronyms() -> None:

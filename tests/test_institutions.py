@@ -88,6 +88,9 @@ def test_a_standard_body_a_role_names_is_kept_and_the_dif_stands_alone(nlp: Lang
                                                    "agenda del mes.")  # a press-room label
     assert {"DIF de Tepic", "DIF Colima"} <= names(
         nlp, "Acudieron el DIF de Tepic y el DIF Colima a la reunión regional.")
+    # After a department a role names, "del DIF" is a body of its own (R2).
+    assert {"Comunicación Social", "DIF de Tepic"} <= names(
+        nlp, "Lucía Ortega, coordinadora de Comunicación Social del DIF de Tepic, habló.")
 
 
 def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:

@@ -186,7 +186,23 @@ def _stands_alone(doc: Doc, start: int) -> bool:
         return i < 0 or not is_capitalised(doc[i]) or doc[i].is_sent_start
     before = doc[i - 1] if i else None
     return before is None or not (is_capitalised(before) and not before.is_sent_start) \
-        and fold_word(before.text) not in load_context_words().topic
+        and fold_word(before.text) not in load_context_words().topic \
+        or _after_a_role_named_body(doc, i - 1)
+
+
+def _after_a_role_named_body(doc: Doc, end: int) -> bool:
+    """The capitalised words ending at ``end`` are a department a role names ("coordinadora
+    de Comunicación Social | del DIF"): what follows "del" is a body of its own (R2)."""
+    start = end
+    while start > 0 and is_capitalised(doc[start - 1]):
+        start -= 1
+    return start >= 2 and doc[start - 1].lower_ in ("de", "del") \
+        and fold_word(doc[start - 2].text) in _single_word_roles()
+
+
+@cache
+def _single_word_roles() -> frozenset[str]:
+    return frozenset(fold(role) for role in role_forms() if " " not in role)
 
 
 def _acronym_joins(first: Span, second: Span) -> bool:

@@ -24,7 +24,7 @@ Sector = Literal[
 ]
 SECTORS: frozenset[str] = frozenset(get_args(Sector))
 OrgTermKind = Literal["head", "legal_suffix", "connector", "modifier", "venue", "plural", "prefix",
-                      "unique"]
+                      "unique", "act"]
 Gender = Literal["m", "f", "n"]
 
 # The gazetteer: local bodies, then the bodies of national reach (same format).

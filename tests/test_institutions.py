@@ -93,6 +93,15 @@ def test_a_standard_body_a_role_names_is_kept_and_the_dif_stands_alone(nlp: Lang
         nlp, "Lucía Ortega, coordinadora de Comunicación Social del DIF de Tepic, habló.")
 
 
+def test_a_head_that_also_names_an_act_before_a_place_is_no_body(nlp: Language) -> None:
+    assert not names(nlp, "Festejaron los 300 años de la fundación de Monclova en la plaza.")
+    assert not names(nlp, "Destacó la coordinación de Tijuana y Tecate en la frontera.")
+    # before a name that is no place, the lower-case head still opens a body
+    assert "dirección de Desarrollo Social" in names(
+        nlp, "Lo anunció la dirección de Desarrollo Social de Monclova.") | names(
+        nlp, "Lo anunció la dirección de Desarrollo Social.")
+
+
 def test_the_place_of_a_mayor_is_no_department(nlp: Language) -> None:
     assert names(nlp, "Asistió el presidente municipal de Cuauhtémoc, Jorge Salas, a la "
                       "firma.") == set()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from pipeline.document.org_names import NameContext, extend_name, is_capitalised, name_end
-from pipeline.document.places import load_places, municipalities_named
+from pipeline.document.places import names_a_place
 from pipeline.document.rules import APPOSED, CLASS_OF, body_classes
-from pipeline.knowledge import fold, fold_word
+from pipeline.knowledge import fold_word
 
 _APPOSITION_LINKS = frozenset({"de", "del"})
 _ARTICLES = frozenset({"la", "el", "los", "las"})
@@ -54,11 +54,6 @@ def apposed_orgs(doc: Doc, people: list[Span], context: NameContext) -> list[Spa
             continue
         end = extend_name(doc, start, name_end(doc, start, context, name_start=start,
                                                min_part=1), context)
-        if end > start and not _names_a_place(doc[start:end].text):
+        if end > start and not names_a_place(doc[start:end].text):
             spans.append(Span(doc, start, end, label="ORG", span_id=APPOSED))
     return spans
-
-
-def _names_a_place(text: str) -> bool:
-    """A municipality or a state, as the catalogue writes them ("Ciudad Juárez", "Sonora")."""
-    return bool(municipalities_named(text)) or fold(text) in load_places().state_by_form

@@ -30,6 +30,7 @@ from pipeline.document.org_names import (
     name_start,
     opens_person,
 )
+from pipeline.document.places import names_a_place
 from pipeline.document.rules import load_context_words, role_forms, standalone_bodies
 from pipeline.knowledge import (
     fold,
@@ -86,6 +87,7 @@ class OrgRuler:
             self.orth.add(f"std:{_key(name)}", [make(name), make(name.upper())])
         self.modifiers = frozenset(org_terms("modifier"))
         self.venues = frozenset(org_terms("venue"))
+        self.acts = frozenset(fold(act) for act in org_terms("act"))
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -168,8 +170,9 @@ class OrgRuler:
                 return None  # "la dirección del IMM", "la casa de María López", "el centro
                 # de Juárez"
             stop = name_end(doc, tail, context, name_start=start, after_head=True)
-            if stop == tail:
-                return None
+            if stop == tail or (fold_word(doc[start].text) in self.acts
+                                and names_a_place(doc[first:stop].text)):
+                return None  # "la fundación de Ciudad Juárez": an act, not a body
         stop = extend_name(doc, start, stop, context)
         span = Span(doc, name_start(doc, start), stop, label="ORG")
         return Span(doc, span.start, span.end, label="ORG", span_id=_gazetteer_id(span) or key)

@@ -13,6 +13,7 @@ A place travels as a label: ``"Juárez, Chihuahua"`` (municipality, state), or a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -231,6 +232,16 @@ def parse_label(label: str) -> tuple[str, str]:
 def municipalities_named(written: str) -> tuple[Municipality, ...]:
     """Every municipality that ``written`` ("Ciudad Juárez", "Camargo") is written for."""
     return load_places().by_name.get(fold(written), ())
+
+
+def names_a_place(text: str) -> bool:
+    """``text`` is a municipality or a state as written ("Ciudad Juárez", "Sonora", "N.L."),
+    or a list of them ("Tijuana y Tecate")."""
+    return all(bool(municipalities_named(part)) or fold(part) in load_places().state_by_form
+               for part in _LIST_GLUE.split(text.strip()))
+
+
+_LIST_GLUE = re.compile(r"\s*,\s*|\s+[ye]\s+")
 
 
 def capital_of(label: str) -> str:

@@ -172,11 +172,12 @@ def test_a_kinship_word_after_the_name_introduces_a_person() -> None:
     assert ("PER", "Tonantzin Ibarra Solís") in [(m.label, m.text) for m in found]
 
 
-def _refixed(nlp: Language, text: str, org: str) -> dict[str, str]:
-    """The labels entity_fixes gives when the model has taken ``org`` for a body."""
+def _refixed(nlp: Language, text: str, org: str, label: str = "ORG") -> dict[str, str]:
+    """The labels entity_fixes gives when the model has taken ``org`` for a body (or for
+    what ``label`` says)."""
     doc = nlp(text)
     start = text.index(org)
-    span = doc.char_span(start, start + len(org), label="ORG")
+    span = doc.char_span(start, start + len(org), label=label)
     assert span is not None
     doc.ents = [span]
     return {e.text: e.label_ for e in nlp.get_pipe("entity_fixes")(doc).ents}
@@ -191,3 +192,13 @@ def test_a_given_name_and_a_surname_taken_for_a_body_are_a_person(nlp: Language)
                     "Casa Ochoa").get("Casa Ochoa") != "PER"
     assert _refixed(nlp, text.replace("Marisol Ochoa", "Marisol Unida"),
                     "Marisol Unida").get("Marisol Unida") != "PER"
+
+
+def test_a_name_the_model_ran_on_into_is_cut_back_to_the_name(nlp: Language) -> None:
+    # "El exgobernador Ramiro Tena publicó" as one MISC span: the title before, the verb after
+    text = "El exgobernador Ramiro Tena publicó un mensaje desde Mérida."
+    assert _refixed(nlp, text, "El exgobernador Ramiro Tena publicó", "MISC") == {
+        "Ramiro Tena": "PER"}
+    text = "La analista Mireille Dubois advirtió que el gasto no alcanza."
+    assert _refixed(nlp, text, "La analista Mireille Dubois advirtió", "MISC") == {
+        "Mireille Dubois": "PER"}

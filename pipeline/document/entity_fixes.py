@@ -93,6 +93,16 @@ def _strip_front(span: Span, roles: RoleIndex) -> Span:
     return Span(doc, start, span.end, label=span.label_, span_id=span.id_)
 
 
+def _strip_back(span: Span) -> Span:
+    """A model's span that is no body without the lower-case words it ran on into: "(El
+    expresidente) Vicente Fox publicó" is "Vicente Fox" (a name ends with a name word)."""
+    end = span.end
+    if not span.id_ and span.label_ != "ORG":
+        while end > span.start + 1 and span.doc[end - 1].is_lower and span.doc[end - 1].is_alpha:
+            end -= 1
+    return span if end == span.end else Span(span.doc, span.start, end, label=span.label_)
+
+
 class RoleIndex:
     """Where role phrases start in one document and how many tokens they take, found once by
     a phrase matcher (singular and plural forms: "las regidoras X y Y")."""
@@ -206,7 +216,7 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     trimmed = _trim(span)
     if trimmed is None:
         return None
-    span = _strip_front(trimmed, roles)
+    span = _strip_back(_strip_front(trimmed, roles))
     doc = span.doc
     text = fold(span.text)
     first = fold_word(span[0].text)

@@ -60,6 +60,20 @@ def test_syllabic_acronyms_take_short_opening_pieces_in_order() -> None:
     assert not spells_syllables("Casa Eudes", "Casa de Estudios")
 
 
+def test_a_department_a_role_names_is_the_office_of_that_role() -> None:
+    sentence = "La coordinadora de Atención Ciudadana, Rosa Lara, visitó Tepic."
+    role_named = Mention("a", "ORG", "Atención Ciudadana", 300, 318, sentence,
+                         "rule:role-of", "")
+    result = canonicals([mention("Centro de Atención Ciudadana"),
+                         mention("Coordinación de Atención Ciudadana", start=100), role_named])
+    assert result[2] == ("Atención Ciudadana", "Coordinación de Atención Ciudadana")
+    # named by no role, the short form could be either: it stays itself
+    alone = canonicals([mention("Centro de Atención Ciudadana"),
+                        mention("Coordinación de Atención Ciudadana", start=100),
+                        mention("Atención Ciudadana", start=300)])
+    assert alone[2] == ("Atención Ciudadana", "Atención Ciudadana")
+
+
 def test_acronym_listed_after_a_body_is_not_its_alias() -> None:
     result = canonicals([mention("Desarrollo Económico", start=0),
                          mention("SIPINNA", start=22, origin="ruler:gaz:sipinna-juarez")])

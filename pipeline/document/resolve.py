@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
 from pipeline.document.council import council_reading
 from pipeline.document.places import parse_label
-from pipeline.document.rules import single_heads
+from pipeline.document.rules import role_forms, single_heads
 from pipeline.knowledge import (
     Institution,
     fold,
@@ -25,6 +26,7 @@ from pipeline.records import Mention
 _LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|del|de)\s+")
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _LINKS = frozenset({"de", "del", "la", "las", "los", "para", "el"})
+_ROLE_BEFORE = re.compile(r"(\w+)\s+(?:de|del)\s+(?:la\s+|las\s+|los\s+|el\s+)?$")
 
 
 def normalize_form(text: str) -> str:
@@ -102,7 +104,12 @@ def _resolve_orgs(mentions: list[Mention], jurisdiction: str) -> list[Mention]:
     forms: dict[str, set[str]] = {}
     for mention in named:
         forms.setdefault(mention.canonical, set()).add(mention.text)
-    longer = {name: _containing(name, set(forms), forms) for name in forms}
+    offices: dict[str, set[str]] = {}  # "Atención a la Mujer" → {"dire"}: "directora de …"
+    for mention in named:
+        if (stem := _office_stem(mention)) is not None:
+            offices.setdefault(mention.canonical, set()).add(stem)
+    longer = {name: _containing(name, set(forms), forms, frozenset(offices.get(name, ())))
+              for name in forms}
     resolved = [replace(m, canonical=longer[m.canonical]) for m in named]
     for mention in filter(_is_short, mentions):
         head = fold(mention.text)
@@ -113,10 +120,31 @@ def _resolve_orgs(mentions: list[Mention], jurisdiction: str) -> list[Mention]:
     return resolved
 
 
-def _containing(name: str, names: set[str], forms: dict[str, set[str]]) -> str:
+def _office_stem(mention: Mention) -> str | None:
+    """The stem of the role that names a department ("la directora de Atención a la Mujer":
+    "dire"), whose office shares it (the "Dirección", not the "Centro", of Atención a la
+    Mujer); None for a mention no role names."""
+    if mention.origin != "rule:role-of":
+        return None
+    at = mention.sentence.find(mention.text)
+    before = _ROLE_BEFORE.search(mention.sentence[:at]) if at > 0 else None
+    if before is None or fold(before[1]) not in _role_words():
+        return None
+    return fold(before[1])[:4]
+
+
+@cache
+def _role_words() -> frozenset[str]:
+    return frozenset(fold(form) for form in role_forms() if " " not in form)
+
+
+def _containing(name: str, names: set[str], forms: dict[str, set[str]],
+                offices: frozenset[str] = frozenset()) -> str:
     """The one longer name in the release that ``name`` abbreviates, else ``name``:
     "Comisión de la Mujer" → "Comisión Edilicia de la Mujer y Equidad de Género", "Obras
-    Públicas" → "Dirección de Obras Públicas", "DIF" → "Sistema DIF Municipal"."""
+    Públicas" → "Dirección de Obras Públicas", "DIF" → "Sistema DIF Municipal". Of several,
+    the one whose head shares the stem of a role that named ``name`` (``offices``): "la
+    directora de Atención a la Mujer" is the Dirección's, not the Centro's."""
     words = fold(name).split()
     candidates = set()
     for other in names - {name}:
@@ -127,6 +155,8 @@ def _containing(name: str, names: set[str], forms: dict[str, set[str]]) -> str:
                 is_acronym(name) and any(name in f.split() for f in forms[other])) or (
                 spells_syllables(name, other)):
             candidates.add(other)
+    if len(candidates) > 1 and offices:
+        candidates = {c for c in candidates if fold(c)[:4] in offices}
     if len(candidates) != 1:
         return name
     return _containing(candidates.pop(), names - {name}, forms)

@@ -57,7 +57,7 @@ def test_syllabic_acronyms_take_short_opening_pieces_in_order() -> None:
     assert not spells_syllables("Secretaría", "Secretaría de Salud")
     assert not spells_syllables("Semarnat", "Secretaría de Recursos Naturales")
     assert not spells_syllables("Fepro", "Procuraduría Federal del Consumidor")
-    assert not spells_syllables("Casa Eudes", "Casa de Estudios")
+    assert not spells_syllables("Casa Abierta", "Casa de Abogadas")
 
 
 def test_a_department_a_role_names_is_the_office_of_that_role() -> None:

@@ -205,7 +205,7 @@ def institution_rows(corpus: ReviewCorpus) -> Iterator[ReviewRow]:
         if not entity.jurisdiction:
             signals.append(("sin jurisdicción", 0.1))
         if words and words[0] in _venues():
-            # "Centro de Atención …" names what a body does; "Casa Eudes" only a place
+            # "Centro de Atención …" names what a body does; "Casa Abierta" only a place
             serves = len(words) > 1 and words[1] in ("de", "del", "para")
             signals.append((f"«{entity.name.split()[0]}» puede nombrar un lugar y no a quien "
                             "actúa", 0.15 if serves else 0.35))

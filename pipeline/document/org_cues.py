@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from pipeline.document.names import token_texts
 from pipeline.document.org_names import NameContext, extend_name, is_capitalised, name_end
 from pipeline.document.places import names_a_place
 from pipeline.document.rules import APPOSED, CLASS_OF, body_classes
@@ -24,8 +25,9 @@ def class_orgs(doc: Doc, context: NameContext) -> list[Span]:
     (``body_classes.tsv``); the span's id names the noun ("rule:class-of:empresa")."""
     classes = body_classes()
     spans = []
-    for i, token in enumerate(doc[:-1]):
-        if not token.is_lower or fold_word(token.text) not in classes:
+    texts = token_texts(doc)  # strings, not a Token object per token
+    for i, text in enumerate(texts[:-1]):
+        if not text.islower() or fold_word(text) not in classes:
             continue
         start = i + 1
         if doc[start].is_lower and doc[start].pos_ == "ADJ" and start + 1 < len(doc):
@@ -36,7 +38,7 @@ def class_orgs(doc: Doc, context: NameContext) -> list[Span]:
                                                min_part=1), context)
         if end > start:
             spans.append(Span(doc, start, end, label="ORG",
-                              span_id=f"{CLASS_OF}:{fold_word(token.text)}"))
+                              span_id=f"{CLASS_OF}:{fold_word(text)}"))
     return spans
 
 

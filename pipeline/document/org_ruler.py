@@ -31,7 +31,7 @@ from pipeline.document.org_names import (
     opens_person,
 )
 from pipeline.document.places import names_a_place
-from pipeline.document.rules import load_context_words, role_forms, standalone_bodies
+from pipeline.document.rules import load_context_words, role_words, standalone_bodies
 from pipeline.knowledge import (
     fold,
     fold_word,
@@ -73,11 +73,10 @@ class OrgRuler:
             spellings = {a for a in body.acronyms} | set(body.exact) | {
                 a.title() for a in body.acronyms if len(a) >= _MIN_TITLE_ACRONYM and " " not in a}
             self.orth.add(f"gaz:{body.id}", [make(s) for s in sorted(spellings)])
-        roles = {fold(role) for role in role_forms()}  # "Secretaria Ejecutiva …, Ana": a role
         for head in load_org_heads():
             self.lower.add(f"head:{_key(head)}", [make(head)])
             plain = head.translate(_UNACCENTED)
-            if plain != head and fold(plain) not in roles:  # "Direccion de Obras Publicas"
+            if plain != head and fold(plain) not in role_words():  # "Direccion de Obras"
                 self.orth.add(f"head:{_key(head)}", [make(plain)])
         for plural in org_terms("plural"):
             self.lower.add(f"coord:{_key(plural)}", [make(plural)])
@@ -200,12 +199,7 @@ def _after_a_role_named_body(doc: Doc, end: int) -> bool:
     while start > 0 and is_capitalised(doc[start - 1]):
         start -= 1
     return start >= 2 and doc[start - 1].lower_ in ("de", "del") \
-        and fold_word(doc[start - 2].text) in _single_word_roles()
-
-
-@cache
-def _single_word_roles() -> frozenset[str]:
-    return frozenset(fold(role) for role in role_forms() if " " not in role)
+        and fold_word(doc[start - 2].text) in role_words()
 
 
 def _acronym_joins(first: Span, second: Span) -> bool:

@@ -23,6 +23,7 @@ from pipeline.knowledge import KnowledgeError, data_lines, fold, load_given_name
 
 PLACES_DIR = RESOURCES_DIR / "places"
 _MIN_FORM = 3  # letters of a form: shorter ones ("Ba") are never written as a city's name
+_LIST_GLUE = re.compile(r"\s*,\s*|\s+[ye]\s+")  # "Tijuana y Tecate", "Tepic, Xalisco"
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,9 +240,6 @@ def names_a_place(text: str) -> bool:
     or a list of them ("Tijuana y Tecate")."""
     return all(bool(municipalities_named(part)) or fold(part) in load_places().state_by_form
                for part in _LIST_GLUE.split(text.strip()))
-
-
-_LIST_GLUE = re.compile(r"\s*,\s*|\s+[ye]\s+")
 
 
 def capital_of(label: str) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import cache
 
 from pipeline.document.council import council_reading
 from pipeline.document.places import parse_label
-from pipeline.document.rules import role_forms, single_heads
+from pipeline.document.rules import role_words, single_heads
 from pipeline.knowledge import (
     Institution,
     fold,
@@ -128,14 +127,9 @@ def _office_stem(mention: Mention) -> str | None:
         return None
     at = mention.sentence.find(mention.text)
     before = _ROLE_BEFORE.search(mention.sentence[:at]) if at > 0 else None
-    if before is None or fold(before[1]) not in _role_words():
+    if before is None or fold(before[1]) not in role_words():
         return None
     return fold(before[1])[:4]
-
-
-@cache
-def _role_words() -> frozenset[str]:
-    return frozenset(fold(form) for form in role_forms() if " " not in form)
 
 
 def _containing(name: str, names: set[str], forms: dict[str, set[str]],

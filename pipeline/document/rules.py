@@ -81,6 +81,12 @@ def role_forms() -> tuple[str, ...]:
 
 
 @cache
+def role_words() -> frozenset[str]:
+    """Folded one-word role forms ("directora", "secretaria"): a word that names a role."""
+    return frozenset(fold(form) for form in role_forms() if " " not in form)
+
+
+@cache
 def _standard_bodies() -> dict[str, tuple[str, ...]]:
     """``standard_bodies.tsv`` by kind ("alone", "member"), names as written."""
     return kind_lines(STANDARD_FILE, ("alone", "member"))

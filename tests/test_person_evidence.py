@@ -202,3 +202,12 @@ def test_a_name_the_model_ran_on_into_is_cut_back_to_the_name(nlp: Language) -> 
     text = "La analista Mireille Dubois advirtió que el gasto no alcanza."
     assert _refixed(nlp, text, "La analista Mireille Dubois advirtió", "MISC") == {
         "Mireille Dubois": "PER"}
+
+
+def test_a_place_s_first_word_is_evidence_against_a_person(nlp: Language) -> None:
+    text = "La brigada recorrió Santa Rosa Jáuregui y la comunidad de Villa Corona ayer."
+    assert _refixed(nlp, text, "Santa Rosa Jáuregui", "PER").get("Santa Rosa Jáuregui") != "PER"
+    assert _refixed(nlp, text, "Villa Corona", "PER").get("Villa Corona") != "PER"
+    # a known given name first still makes a person
+    text = "La regidora Rosa Villa Corona recorrió la comunidad ayer."
+    assert _refixed(nlp, text, "Rosa Villa Corona", "PER") == {"Rosa Villa Corona": "PER"}

@@ -72,6 +72,7 @@ class PersonCues:
     after: frozenset[str]
     thing: frozenset[str]
     ending: tuple[str, ...]
+    place: frozenset[str]
 
 
 @cache
@@ -88,7 +89,7 @@ def load_person_cues() -> PersonCues:
     kinds["title"] |= set(load_gender_words().before)
     return PersonCues(frozenset(kinds["title"]), frozenset(kinds["say"]),
                       frozenset(kinds["after"]), frozenset(kinds["thing"]),
-                      tuple(sorted(kinds["ending"])))
+                      tuple(sorted(kinds["ending"])), frozenset(kinds["place"]))
 
 
 def opens_with_given_name(span: Span) -> bool:
@@ -356,7 +357,8 @@ def person_evidence(span: Span, lower_words: set[str], *, beside_role: bool) -> 
 
     A role beside it, a person's title or a kinship word before it decide for it; else the
     name of a work, programme or place decides against it; else a known given name decides
-    for it; else "en" before it ("en Parajes de San Juan"), a common noun's ending, an
+    for it; else "en" before it ("en Parajes de San Juan"), a place's first word ("Santa Cruz
+    Escandón", "Villa Ahumada"), a common noun's ending, an
     institution's word, a first word the text writes in lower case, the end of a work's
     title or the same words named as a place elsewhere decide against it; else a verb of
     saying, a person's relative or a full name's shape (three capitalised words) decide for
@@ -369,7 +371,8 @@ def person_evidence(span: Span, lower_words: set[str], *, beside_role: bool) -> 
         return NameEvidence.AGAINST
     if opens_with_given_name(span):
         return NameEvidence.FOR
-    if _word(span.doc, span.start - 1) == "en" or any(
+    if _word(span.doc, span.start - 1) == "en" or _word(span.doc, span.start) in \
+            load_person_cues().place or any(
             is_no_name_word(t.text) for t in span if t.lower_ not in _NAME_PARTICLES) \
             or is_common_word(span[0].text, lower_words) or continues_a_work_title(span) \
             or named_as_a_thing_elsewhere(span):

@@ -61,13 +61,18 @@ def test_an_empty_folder_says_so_before_the_model_loads(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_inputs_listed_then_summary_and_output_folder(tmp_path: Path) -> None:
+def extract_screen(tmp_path: Path, name: str, content: str) -> list[str]:
+    """The lines a terminal shows for a successful ``extract`` of one input file."""
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "mazatlan.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "in" / name).write_text(content, encoding="utf-8")
     status, stderr = run_cli("extract", "--input", str(tmp_path / "in"), "--output",
                              str(tmp_path / "out"))
     assert status == 0, stderr
-    lines = screen(stderr)
+    return screen(stderr)
+
+
+def test_inputs_listed_then_summary_and_output_folder(tmp_path: Path) -> None:
+    lines = extract_screen(tmp_path, "mazatlan.txt", GOOD)
     assert lines[0] == f"1 release to read under {tmp_path / 'in'}"
     assert lines[-1].startswith("1 document read, 0 rejected, ")
     assert lines[-1].endswith(f"; the tables and graphs are in {tmp_path / 'out'}")
@@ -117,14 +122,8 @@ def test_the_time_left_shows_only_once_releases_flow(monkeypatch: pytest.MonkeyP
 
 
 def test_a_jsonl_file_counts_its_releases(tmp_path: Path) -> None:
-    (tmp_path / "in").mkdir()
     lines = [f'{{"id": "{n}", "text": "{GOOD}"}}' for n in range(3)]
-    (tmp_path / "in" / "hermosillo.jsonl").write_text("\n".join(lines) + "\n\n",
-                                                      encoding="utf-8")
-    status, stderr = run_cli("extract", "--input", str(tmp_path / "in"), "--output",
-                             str(tmp_path / "out"))
-    assert status == 0, stderr
-    shown = screen(stderr)
+    shown = extract_screen(tmp_path, "hermosillo.jsonl", "\n".join(lines) + "\n\n")
     assert shown[0] == f"3 releases to read under {tmp_path / 'in'}"
     assert shown[-1].startswith("3 documents read, ")
 

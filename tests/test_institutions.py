@@ -373,3 +373,66 @@ def test_entre_and_a_district_stay_inside_an_official_name(nlp: Language) -> Non
         nlp, "La Fiscalía Especializada en Atención a Mujeres en la Zona Sur atendió 40 casos.")
     assert "Centros Comunitarios" in names(nlp, "Los Centros Comunitarios en la colonia "
                                                 "Obrera atienden a niñas.")
+
+
+def test_an_article_after_a_body_names_another_with_the_same_head(nlp: Language) -> None:
+    # the head said once: "la de …" (article + "de"), "la Especial …" (article + modifier)
+    found = resolve_document(orgs(
+        nlp, "En Zacatecas, la regidora Irma Solís preside la comisión de Hacienda y la de "
+             "Obras y Servicios, además de la Especial de Asuntos Fronterizos."))
+    assert [(m.text, m.canonical, m.origin) for m in found] == [
+        ("comisión de Hacienda", "Comisión de Hacienda", "ruler:head:comision"),
+        ("Obras y Servicios", "Comisión de Obras y Servicios", "rule:elided:comision"),
+        ("Especial de Asuntos Fronterizos", "Comisión Especial de Asuntos Fronterizos",
+         "rule:elided:comision")]
+    assert [(m.text, m.canonical) for m in resolve_document(orgs(
+        nlp, "El alcalde de Tepic se reunió con la Secretaría de Salud y la de Educación."))] == [
+        ("Secretaría de Salud", "Secretaría de Salud"),
+        ("Educación", "Secretaría de Educación")]
+
+
+def test_an_article_before_another_body_or_a_place_elides_no_head(nlp: Language) -> None:
+    # "y la Fiscalía": a body of its own; "y la de Nuevo León": a place; "la Municipal": no name
+    assert names(nlp, "Firmaron la Secretaría de Salud y la Fiscalía General del Estado.") == {
+        "Secretaría de Salud", "Fiscalía General del Estado"}
+    assert not any(m.origin.startswith("rule:elided") for m in orgs(
+        nlp, "La Secretaría de Salud de Coahuila y la de Nuevo León firmaron; la Policía "
+             "Estatal y la Municipal vigilaron el acto."))
+
+
+def test_person_body_pairs_share_the_head_their_first_pairs_say(nlp: Language) -> None:
+    # gapping: "Ana, la comisión de A; Luis, la Comisión de B; Rosa, C" — C is a commission
+    text = ("En Hermosillo, las comisiones quedaron así: Laura Vega Ríos, la comisión de "
+            "Hacienda; Pedro Salas Mena, la Comisión de Salud; Irma Solís Ochoa, Educación y "
+            "Cultura, además de la Comisión de Movilidad; y Rosa Elena Quintero, Parques y "
+            "Jardines.")
+    found = {(m.text, m.canonical) for m in resolve_document(orgs(nlp, text))}
+    assert {("Educación y Cultura", "Comisión de Educación y Cultura"),
+            ("Parques y Jardines", "Comisión de Parques y Jardines")} <= found
+    people = {m.text for m in next(extract([Article("d", "d.txt", None, "t", text, None, None)],
+                                           nlp)).mentions if m.label == "PER"}
+    assert {"Irma Solís Ochoa", "Rosa Elena Quintero"} <= people  # holders, not list items
+    # the verb said once, in a relative clause or through a role, counts as a pair too
+    found = {(m.text, m.origin) for m in orgs(
+        nlp, "En Mérida, Ana Gómez Ruiz, quien preside la comisión de Gobernación; Luis Mena "
+             "Sosa, coordinador de la Comisión de Turismo; y Rosa Peña Díaz, Ecología y "
+             "Vivienda.")}
+    assert ("Ecología y Vivienda", "rule:elided:comision") in found
+
+
+def test_one_person_body_pair_is_an_apposition_not_a_pattern(nlp: Language) -> None:
+    # one pair with a head says nothing of the others: "Juan Soto, Educación y Cultura" stays
+    found = orgs(nlp, "Asistieron Laura Vega Ríos, la Comisión de Salud; y Juan Soto Ruiz, "
+                      "Educación y Cultura, de Culiacán.")
+    assert not any(m.origin.startswith("rule:elided") for m in found)
+
+
+def test_names_listed_after_a_plural_noun_of_hosting_places_are_venues(nlp: Language) -> None:
+    # R6: "en los albergues A, B y C" says where people are, not who takes part
+    found = names(nlp, "Las familias de Tijuana permanecen en los albergues Nuevo Amanecer, "
+                       "Casa Betania y el Refugio San José, informó la Secretaría de Salud.")
+    assert found == {"Secretaría de Salud"}
+    # without a venue word the same shelters take part
+    assert {"Casa Betania", "Refugio San José"} <= names(
+        nlp, "Participaron los albergues Casa Betania y Refugio San José, con la Secretaría de "
+             "Salud.")

@@ -34,8 +34,8 @@ from pipeline.run import extract_corpus
 # Releases of our own: shelters and a survey taken for institutions, a private person.
 RELEASES = {
     "001.txt": "El Instituto Municipal de las Mujeres y la Red Mesa de Mujeres de Ciudad Juárez "
-               "atendieron a mujeres víctimas de violencia de género que permanecen en los "
-               "albergues Casa Betania, Manos Unidas del Norte y Refugio Esperanza.",
+               "atendieron a mujeres víctimas de violencia de género que llegaron de Casa "
+               "Betania, Manos Unidas del Norte y Refugio Esperanza.",
     "002.txt": "La Dirección de Salud Municipal y el Instituto Municipal de las Mujeres "
                "presentaron la Encuesta Estatal de Seguridad en el marco de la campaña contra "
                "la violencia de género, con Mariela Fuentes Olivas.\n\nLa vecina Rosa Elena "

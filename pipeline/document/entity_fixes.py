@@ -23,7 +23,7 @@ from pipeline.document.names import (
 )
 from pipeline.document.name_mask import name_evidence
 from pipeline.document.org_context import org_context_fixes
-from pipeline.document.org_cues import apposed_orgs, class_orgs
+from pipeline.document.org_cues import apposed_orgs, class_orgs, elided_bodies
 from pipeline.document.org_lists import list_members
 from pipeline.document.org_names import (
     NameContext,
@@ -34,6 +34,7 @@ from pipeline.document.org_names import (
 )
 from pipeline.document.rules import (
     CLASS_OF,
+    ELIDED,
     connector_words,
     standard_body_names,
     load_context_words,
@@ -48,7 +49,7 @@ _ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
 # Spans whose structure says they name a body, whatever their first word ("las direcciones
 # de … y de Parques y Jardines", "titular de Parques y Jardines").
 ROLE_OF = "rule:role-of"  # a body a role names: "director de Limpia" (R2)
-_STRUCTURED = ("gaz:", "coord:", "std:", ROLE_OF)
+_STRUCTURED = ("gaz:", "coord:", "std:", ROLE_OF, ELIDED)
 _MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
 _DATELINE_DASHES = ("-", "–", "—")
 
@@ -371,6 +372,15 @@ def _acronyms(doc: Doc, orgs: list[Span], lower_words: set[str]) -> list[Span]:
             for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), hashes))]
 
 
+def _enclosing(spans: list[Span], ruled: list[Span]) -> list[Span]:
+    """The spans that hold whole every ruled span they overlap ("la de Ecología y
+    Protección Civil" holds the standard "Protección Civil"), so that they may win over
+    them; a span cutting a ruled name in two is dropped."""
+    return [span for span in spans if all(
+        span.start <= other.start and other.end <= span.end for other in ruled
+        if other.start < span.end and span.start < other.end)]
+
+
 def _resolve_overlaps(spans: list[Span]) -> list[Span]:
     """Non-overlapping spans, earlier ones in ``spans`` winning."""
     taken: set[int] = set()
@@ -419,8 +429,12 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
     people = [s for s in kept if s.label_ == "PER"]
     cued = [s for span in class_orgs(doc, context) + apposed_orgs(doc, people, context)
             if (s := _keep(span, lower_words, roles)) is not None and not is_cut_off(s)]
-    spans = _resolve_overlaps(ruled + cued + _acronyms(doc, orgs, lower_words) + role_orgs
-                              + others)
+    named = people + [s for s in kept if s.label_ not in ("ORG", "PER")
+                      and opens_with_given_name(s)]
+    elided = _enclosing([s for s in elided_bodies(doc, orgs, named, context)
+                         if not is_cut_off(s)], ruled)
+    spans = _resolve_overlaps(elided + ruled + cued + _acronyms(doc, orgs, lower_words)
+                              + role_orgs + others)
     spans = org_context_fixes(doc, _orgs_in_lists(spans), roles.ends_at)
     doc.ents = _supported(spans, roles, lower_words)
     return doc
@@ -471,8 +485,9 @@ def _orgs_in_lists(spans: list[Span]) -> list[Span]:
 
     result = list(spans)
     for index, span in enumerate(spans):
-        if span.label_ != "PER" or span.id_:
-            continue
+        if span.label_ != "PER" or span.id_ or (
+                index + 1 < len(spans) and spans[index + 1].id_.startswith(ELIDED)):
+            continue  # "Ana Gil, Hacienda y la Especial de…": she holds what follows
         if (listed_org(index, index - 1) and listed_org(index, index + 1)) or any(
                 listed_org(index, index + step) and listed_org(index + step, index + 2 * step)
                 for step in (-1, 1)):

@@ -39,6 +39,8 @@ _OPEN_QUOTES = frozenset({'"', "“", "«"})
 _CLOSE_QUOTES = frozenset({'"', "”", "»"})
 _MAX_TITLE = 15  # tokens of a quoted title; longer quotes are speech
 _MAX_LIST_INTRO = 6  # tokens between a class noun and what opens its list
+_ITEM_ENDS = frozenset({",", ".", ";", ":"})
+_LIST_ENDS = frozenset({".", ";", ":"})
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
 RoleEnds = Callable[[int], bool]
 
@@ -75,14 +77,44 @@ def _acts(span: Span, role_ends: RoleEnds) -> bool:
     return role_ends(i + 1) or span.root.dep_ in ("nsubj", "nsubj:pass")
 
 
+def _hosted_starts(doc: Doc) -> set[int]:
+    """Where the names of a list of hosting places begin: "en los albergues Alabanzas al
+    Rey, Casa Eudes y el Refugio San José" (a venue word, a plural noun of places that take
+    people in, then names to the end of the sentence, each opening with a capital)."""
+    words = load_context_words()
+    starts: set[int] = set()
+    for i, text in enumerate(token_texts(doc)):
+        if fold_word(text) not in words.hosts or not doc[i].is_lower:
+            continue
+        j = i - 1 - (i > 0 and doc[i - 1].lower_ in _ARTICLES)
+        if j < 0 or fold_word(doc[j].text) not in words.venue:
+            continue
+        k = i + 1
+        while k < len(doc):
+            k += doc[k].lower_ in _ARTICLES
+            if k >= len(doc) or not is_capitalised(doc[k]):
+                break
+            starts.add(k)
+            while k < len(doc) and doc[k].text not in _ITEM_ENDS and \
+                    doc[k].lower_ not in ("y", "e") and not doc[k].is_space:
+                k += 1
+            if k >= len(doc) or doc[k].text in _LIST_ENDS or doc[k].is_space:
+                break
+            k += 1
+    return starts
+
+
 def _venues(spans: list[Span], role_ends: RoleEnds) -> set[int]:
-    """Indices of the spans that name venues (R6)."""
+    """Indices of the spans that name venues (R6): a "Centro/Casa/…" after a venue word, or
+    any name of a list of hosting places; but not one that acts somewhere in the text."""
     heads = frozenset(org_terms("venue"))
-    named = [i for i, s in enumerate(spans) if s.label_ == "ORG" and s[0].text.title() in heads]
+    hosted = _hosted_starts(spans[0].doc) if spans else set()
+    named = [i for i, s in enumerate(spans) if s.label_ == "ORG" and (
+        s[0].text.title() in heads or s.start in hosted)]
     acting = {fold(spans[i].text) for i in named if _acts(spans[i], role_ends)}
     return {i for i in named
-            if fold(spans[i].text) not in acting and _venue_word_before(spans[i].doc,
-                                                                       spans[i].start)}
+            if fold(spans[i].text) not in acting and (
+                spans[i].start in hosted or _venue_word_before(spans[i].doc, spans[i].start))}
 
 
 def _in_agenda_brackets(span: Span) -> bool:

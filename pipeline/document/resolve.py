@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from pipeline.document.council import council_reading
 from pipeline.document.places import parse_label
-from pipeline.document.rules import role_words, single_heads
+from pipeline.document.rules import role_words, single_heads, with_elided_head
 from pipeline.knowledge import (
     Institution,
     fold,
@@ -65,8 +65,9 @@ def applies_in(body: Institution, jurisdiction: str) -> bool:
 
 def _org_name(mention: Mention, jurisdiction: str) -> str:
     """The gazetteer name of a form or of the body its rule matched ("Casa Amiga A.C.",
-    ``ruler:gaz:casa-amiga``), else the form with a capital first letter."""
-    text = mention.text
+    ``ruler:gaz:casa-amiga``), else the form (with its head when the text left it unsaid)
+    with a capital first letter."""
+    text = with_elided_head(mention.text, mention.origin)
     body = gazetteer_index().get(fold(text)) or gazetteer_ids().get(
         mention.origin.removeprefix("ruler:gaz:"))
     return body.name if body and applies_in(body, jurisdiction) else text[:1].upper() + text[1:]

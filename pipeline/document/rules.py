@@ -16,6 +16,7 @@ from pipeline.knowledge import (
     load_name_connectors,
     load_org_heads,
     load_roles,
+    org_terms,
 )
 
 CONTEXT_FILE = RESOURCES_DIR / "context_words.tsv"
@@ -23,6 +24,7 @@ STANDARD_FILE = RESOURCES_DIR / "standard_bodies.tsv"
 BODY_CLASSES_FILE = RESOURCES_DIR / "body_classes.tsv"
 CLASS_OF = "rule:class-of"  # the origin of a body a class noun introduces ("la empresa X")
 APPOSED = "rule:apposed"  # the origin of a body in a person's apposition ("Ana, de la X")
+ELIDED = "rule:elided"  # a body whose head was said once before ("… y la de Obras"): + ":head"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class ContextWords:
     territory: frozenset[str]  # "del Municipio de Juárez" qualifies a name, opens no body
     place_role: frozenset[str]  # "presidente municipal de Hermosillo": a place follows
     venue: frozenset[str]  # "en el Centro…", "el edificio del Centro…": a venue follows
+    hosts: frozenset[str]  # "en los albergues A, B y C": places people stay in, listed
     time: frozenset[str]  # "11:00 a.m. (Centro Cívico)": an agenda's venue in brackets
     org_class: frozenset[str]  # "dependencias como …": a list of bodies follows
     list_opener: frozenset[str]  # "como", "entre ellas": where such a list begins
@@ -101,3 +104,29 @@ def standalone_bodies() -> tuple[str, ...]:
 def standard_body_names() -> frozenset[str]:
     """Every standard body's name, folded: a list keeps each whole ("parques y jardines")."""
     return frozenset(fold(name) for names in _standard_bodies().values() for name in names)
+
+
+@cache
+def _written_heads() -> dict[str, str]:
+    """Folded one-word heads → as written with a capital ("comision" → "Comisión")."""
+    return {fold(head): head[:1].upper() + head[1:] for head in sorted(single_heads())}
+
+
+def with_elided_head(name: str, origin: str) -> str:
+    """A body's name with the head its text left unsaid (origin ``rule:elided:<head>``):
+    "Nomenclatura y Monumentos" → "Comisión de Nomenclatura y Monumentos", "Especial de
+    Asuntos Fronterizos" → "Comisión Especial de Asuntos Fronterizos"; other names as
+    they are."""
+    if not origin.startswith(ELIDED + ":"):
+        return name
+    head = _written_heads().get(origin.rpartition(":")[2])
+    if head is None:
+        return name
+    first = fold(name.split()[0]) if name else ""
+    return f"{head} {name}" if first in folded_modifiers() else f"{head} de {name}"
+
+
+@cache
+def folded_modifiers() -> frozenset[str]:
+    """Folded words that qualify a head ("especial", "permanente", "tecnica")."""
+    return frozenset(fold(word) for word in org_terms("modifier"))

@@ -30,6 +30,15 @@ BODY = " El comité vecinal repartió volantes sobre la feria de salud del mes e
     ("PUEBLA._ El cabildo sesionó.", ("PUEBLA",), None),
     ("Laura Gómez Treviño, 29 de noviembre de 2022", ("Laura Gómez Treviño",),
      date(2022, 11, 29)),
+    # a semicolon between parts, a dash before the date, a credit before a slash or a bar
+    ("Tuxtla Gutiérrez, Chiapas; 1 de septiembre de 2021.", ("Tuxtla Gutiérrez", "Chiapas"),
+     date(2021, 9, 1)),
+    ("Culiacán, Sin.- 20 de mayo de 2023. El DIF repartió despensas.", ("Culiacán", "Sin."),
+     date(2023, 5, 20)),
+    ("Redacción / Morelia, Mich., 14 de febrero, 2025.- La Secretaría informó.",
+     ("Morelia", "Mich."), date(2025, 2, 14)),
+    ("Por María López | Aguascalientes, Ags. 30 de abril de 2022", ("Aguascalientes", "Ags."),
+     date(2022, 4, 30)),
 ])
 def test_the_shapes_of_a_dateline(line: str, parts: tuple[str, ...], day: date | None) -> None:
     found = read_dateline(line)

@@ -2,8 +2,12 @@
 
 The press writes a dateline in a few shapes, which this module reads as one grammar:
 
-    [agency ,] place [, state] [. | ,] [a] [weekday,] day [de] month [de | del | ,] year  end
+    [credit / | ] [agency ,] place [, state] [. | , | ; | .-] [a] [weekday,] day [de] month
+        [de | del | ,] year  end
     [agency ,] place [, state] [(credit)]  dash
+
+Parts are separated by commas or semicolons ("Tuxtla Gutiérrez, Chiapas; 1 de …"); a credit
+before a slash or a bar is no part ("Redacción / Morelia, Mich., …", "Por Ana Ruiz | León").
 
 "León, Guanajuato, a 28 de diciembre del 2021.", "Chihuahua, Chih., a 16 de enero de 2023",
 "Ciudad Juárez, Chihuahua. 25 de noviembre de 2025.", "Agencia, Ciudad, 5 septiembre  2019.-",
@@ -36,8 +40,9 @@ _MONTH = rf"(?i:{'|'.join(sorted(MONTHS, key=len, reverse=True))})"
 _PART = (rf"(?!{_WEEKDAY}\b){_NAME_WORD}"
          rf"(?:[^\S\n]+(?:(?:de|del|la|las|los|el)[^\S\n]+)?{_NAME_WORD}){{0,4}}")
 _DATELINE = re.compile(
-    rf"[^\w\n]{{0,3}}(?P<places>{_PART}(?:[^\S\n]*,[^\S\n]*{_PART}){{0,2}})"
-    r"(?P<date>[^\S\n]*[,.]?[^\S\n]*(?:a[^\S\n]+)?"
+    rf"[^\w\n]{{0,3}}(?:{_PART}[^\S\n]*[/|][^\S\n]*)?"  # a credit: "Redacción / ", "Por Ana |"
+    rf"(?P<places>{_PART}(?:[^\S\n]*[,;][^\S\n]*{_PART}){{0,2}})"
+    r"(?P<date>[^\S\n]*(?:[,.;]|\.?[^\S\n]*[-–—]+)?[^\S\n]*(?:a[^\S\n]+)?"
     rf"(?:{_WEEKDAY}[^\S\n]*,?[^\S\n]+)?(?P<day>[0-3]?\d)(?:o\.?|º)?[^\S\n]+(?:(?i:de)[^\S\n]+)?"
     rf"(?P<month>{_MONTH})\.?[^\S\n]*(?:,|(?i:del?))?[^\S\n]*(?P<year>(?:19|20)\d\d)\b)?"
     r"(?:[^\S\n]*\([^)\n]{1,40}\))?"
@@ -103,7 +108,7 @@ def read_dateline(line: str, offset: int = 0) -> Dateline | None:
     if match["date"] and not dashed and not end.strip() and match.end() < len(line) \
             and line[match.end()] not in "\n":
         return None  # a date that runs on into a sentence: "Juárez, 5 de mayo de 2024 fue…"
-    parts = tuple(_part(p) for p in match["places"].split(","))
+    parts = tuple(_part(p) for p in re.split(r"[,;]", match["places"]))
     day = None
     if match["date"]:
         day = make_date(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))

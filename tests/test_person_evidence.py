@@ -211,3 +211,29 @@ def test_a_place_s_first_word_is_evidence_against_a_person(nlp: Language) -> Non
     # a known given name first still makes a person
     text = "La regidora Rosa Villa Corona recorrió la comunidad ayer."
     assert _refixed(nlp, text, "Rosa Villa Corona", "PER") == {"Rosa Villa Corona": "PER"}
+
+
+def test_a_person_the_model_splits_around_one_word_is_one(nlp: Language) -> None:
+    # the model leaves a surname out ("Norma Lucía" | Piña | "Hernández") or calls the
+    # halves places ("Marina del Pilar" + "Ávila"): one person, whole
+    assert people(nlp, "La ministra Norma Lucía Piña Hernández presidió la sesión.") == {
+        "Norma Lucía Piña Hernández"}
+    assert "Marina del Pilar Ávila" in people(
+        nlp, "La gobernadora de Baja California, Marina del Pilar Ávila, llegó a Mexicali.")
+
+
+def test_a_head_that_is_a_given_name_opens_a_person_without_an_article(
+        nlp: Language) -> None:
+    # "Refugio", "Marina" are heads ("el Refugio Esperanza", "la Marina") and given names
+    text = ("Refugio Ramírez López habló con elementos de la Marina frente al Refugio "
+            "Esperanza de Torreón.")
+    article = Article("doc", "doc.txt", None, "", text, None, None)
+    found = {(m.text, m.label) for m in next(extract([article], nlp)).mentions}
+    assert ("Refugio Ramírez López", "PER") in found
+    assert {("Marina", "ORG"), ("Refugio Esperanza de Torreón", "ORG")} <= found
+
+
+def test_the_place_a_role_names_is_no_person_beside_its_holder(nlp: Language) -> None:
+    # "el gobernador de Nuevo León, Samuel García": the place, then the person
+    assert people(nlp, "El gobernador de Nuevo León, Samuel García, inauguró la obra.") == {
+        "Samuel García"}

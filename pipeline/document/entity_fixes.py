@@ -28,10 +28,12 @@ from pipeline.document.org_lists import list_members
 from pipeline.document.org_names import (
     NameContext,
     extend_name,
+    head_opens_person,
     is_acronym,
     is_capitalised,
     name_end,
 )
+from pipeline.document.places import names_a_place
 from pipeline.document.rules import (
     CLASS_OF,
     ELIDED,
@@ -232,10 +234,11 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
     if not known and (roles.at(span.start) or _opens_with(text, context.not_org)):
         return None
     if span.label_ != "ORG" and span[0].text in single_heads():
-        return Span(doc, span.start, span.end, label="ORG", span_id=span.id_)
-    if not span.id_ and span.label_ != "PER" and (_next_to_role(span, roles)
-                                                  or _looks_like_person(span, lower_words)):
-        return Span(doc, span.start, span.end, label="PER")
+        label = "PER" if head_opens_person(doc, span.start) else "ORG"  # "Refugio Ramírez"
+        return Span(doc, span.start, span.end, label=label, span_id=span.id_)
+    if not span.id_ and span.label_ != "PER" and not names_a_place(span.text) and (
+            _next_to_role(span, roles) or _looks_like_person(span, lower_words)):
+        return Span(doc, span.start, span.end, label="PER")  # but "gobernador de Nuevo León"
     if span.label_ == "ORG" and not span.id_ and len(span) == 1 and not span.text.isupper():
         return None  # a lone title-case word the model calls ORG is rarely a body
     if span.label_ == "PER" and (_is_name_word_list(span, lower_words) or is_byline(span)):
@@ -321,12 +324,18 @@ def _place_acronyms(before: list[Span], after: list[Span], lower_words: set[str]
 
 
 def _merge_adjacent(spans: list[Span]) -> list[Span]:
-    """Join a person split by the model into two touching spans ("Mónica" + "Alicia Juárez")."""
+    """Join a person split by the model into two touching spans ("Mónica" + "Alicia Juárez",
+    "Marina del Pilar" + "Ávila" as places), or into two persons with one capitalised word left out between them ("Norma Lucía" |
+    Piña | "Hernández")."""
     merged: list[Span] = []
     for span in spans:
         last = merged[-1] if merged else None
-        if (last is not None and last.end == span.start and not last.id_ and not span.id_
-                and "PER" in (last.label_, span.label_) and not span[0].is_punct):
+        gap = span.doc[last.end:span.start] if last is not None else None
+        if (last is not None and not last.id_ and not span.id_ and not span[0].is_punct
+                and ((last.end == span.start and ("PER" in (last.label_, span.label_)
+                                                   or opens_with_given_name(last)))
+                     or (len(gap) == 1 and last.label_ == span.label_ == "PER"
+                         and is_capitalised(gap[0]) and gap[0].is_alpha))):
             merged[-1] = Span(span.doc, last.start, span.end, label="PER")
         else:
             merged.append(span)
@@ -416,7 +425,7 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
             for e in _merge_adjacent([e for e in doc.ents if "\n" not in e.text])]
     kept = [s for ent in ents if (s := _keep(ent, lower_words, roles)) is not None
             and not (is_cut_off(s) and not s.id_.startswith("gaz:"))]
-    kept = _drop_places(_people_in_lists(kept))
+    kept = _drop_places(_people_in_lists(_merge_adjacent(kept)))  # again, once trimmed
     place_acronyms = _place_acronyms(ents, kept, lower_words)
     kept = [s for s in kept if s.text not in place_acronyms]
     orgs = [s for s in kept if s.label_ == "ORG"]
@@ -511,8 +520,9 @@ def _people_in_lists(spans: list[Span]) -> list[Span]:
     result = list(spans)
     for index, span in enumerate(spans):
         if span.label_ == "PER" or span.id_ or len(span) < 2 or not (
-                opens_with_given_name(span) or span.label_ != "ORG" and has_name_shape(span)):
-            continue
+                opens_with_given_name(span) or span.label_ != "ORG" and has_name_shape(span)
+                and not names_a_place(span.text)):
+            continue  # "el gobernador de Nuevo León, Samuel García": a place, then him
         if any(0 <= j < len(spans) and spans[j].label_ == "PER"
                and _only_list_glue(span, spans[j]) for j in (index - 1, index + 1)):
             result[index] = Span(span.doc, span.start, span.end, label="PER")

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from functools import cache
 from spacy.tokens import Doc, Token
 
+from pipeline.document.name_mask import name_evidence
 from pipeline.document.rules import connector_words, load_context_words
 from pipeline.knowledge import fold_word, load_given_names, load_org_heads, org_terms
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _COORDINATORS = frozenset({"y", "e"})
 _SUBORDINATORS = frozenset({"de", "del"})
+_BEFORE_A_BODY = _ARTICLES | {"de", "del", "al", "a"}  # "la Marina", "del Refugio"
 _LINKS = frozenset({"de", "del", "para"})  # a head's complement: "Secretaría de Planeación y…"
 # After "y", before another body: "… y a la Dirección de…", "… y de la Fiscalía…".
 _COORDINATED_LINKS = frozenset({"a", "al", "de", "del", "con", "para", "ante"})
@@ -91,6 +93,17 @@ def opens_person(doc: Doc, i: int) -> bool:
     """A given name followed by another capitalised word: "Elvira Urrutia Castro"."""
     return (i + 1 < len(doc) and fold_word(doc[i].text) in load_given_names()
             and is_capitalised(doc[i + 1]))
+
+
+def head_opens_person(doc: Doc, i: int) -> bool:
+    """A head at ``i`` that is also a given name, with no article or "de" before it, opens a
+    person's name when a surname or another given name follows: "Refugio Ramírez", "Marina
+    del Pilar Ávila" (not "la Marina", nor "Refugio San José")."""
+    if fold_word(doc[i].text) not in load_given_names() or (
+            i and doc[i - 1].lower_ in _BEFORE_A_BODY):
+        return False
+    j = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in _SUBORDINATORS)
+    return j < len(doc) and is_capitalised(doc[j]) and name_evidence(doc[j].text)
 
 
 def abbreviates(acronym: str, words: list[str]) -> bool:

@@ -24,6 +24,7 @@ from pipeline.document.org_names import (
     NameContext,
     abbreviates,
     extend_name,
+    head_opens_person,
     is_acronym,
     is_capitalised,
     name_end,
@@ -141,6 +142,8 @@ class OrgRuler:
         """The name a head opens: capitalised words after it, or "de" + a capitalised name
         after a lower-case head ("dirección de Prevención Social"); a bare capitalised head
         is a short form ("el Instituto")."""
+        if head_opens_person(doc, start):
+            return None
         tail = self._after_modifiers(doc, end)
         venue = doc[start].text.title() in self.venues
         if is_capitalised(doc[start]) or (tail < len(doc) and is_capitalised(doc[tail])

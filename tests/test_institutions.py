@@ -310,6 +310,9 @@ def test_federal_bodies_are_known_by_name_and_acronym(nlp: Language) -> None:
     assert {("Sedena", "ruler:gaz:sedena"), ("Semar", "ruler:gaz:semar"),
             ("Diconsa", "ruler:gaz:diconsa"), ("SRE", "ruler:gaz:sre"),
             ("ONU-DH", "ruler:gaz:onu-dh")} <= found
+    found = {(m.text, m.origin) for m in orgs(
+        nlp, "En Tuxtla Gutiérrez, el Conacyt y la Cofepris evaluaron los laboratorios.")}
+    assert {("Conacyt", "ruler:gaz:conahcyt"), ("Cofepris", "ruler:gaz:cofepris")} <= found
 
 
 def test_y_with_a_preposition_before_another_body_ends_the_name(nlp: Language) -> None:
@@ -436,3 +439,31 @@ def test_names_listed_after_a_plural_noun_of_hosting_places_are_venues(nlp: Lang
     assert {"Casa Betania", "Refugio San José"} <= names(
         nlp, "Participaron los albergues Casa Betania y Refugio San José, con la Secretaría de "
              "Salud.")
+
+
+def test_a_known_acronym_in_brackets_after_another_name_is_that_names(nlp: Language) -> None:
+    # "(Inmujeres Zapopan)" defines the municipal institute's acronym, not the national one
+    found = resolve_document(orgs(
+        nlp, "En Zapopan, el Instituto Municipal de las Mujeres Zapopanas (Inmujeres) abrió un "
+             "módulo. Inmujeres atenderá de lunes a viernes."))
+    assert {m.canonical for m in found} == {"Instituto Municipal de las Mujeres Zapopanas"}
+    # written alone, the acronym is still the national institute
+    alone = resolve_document(orgs(nlp, "El Inmujeres publicó la convocatoria en Durango."))
+    assert [m.canonical for m in alone] == ["Instituto Nacional de las Mujeres"]
+
+
+def test_a_body_of_a_state_government_is_named_with_its_state(nlp: Language) -> None:
+    # "… del Gobierno de Jalisco" after a name: the state's body, not the city's
+    text = ("En Zapopan, el alcalde y la Secretaría de Igualdad Sustantiva entre Mujeres y "
+            "Hombres del Gobierno de Jalisco firmaron; la Coordinación de Protección Civil del "
+            "Gobierno del Estado asistió.")
+    found = {m.text: m.canonical for m in resolve_document(
+        orgs(nlp, text), jurisdiction="Zapopan, Jalisco")}
+    assert found["Secretaría de Igualdad Sustantiva entre Mujeres y Hombres"] == (
+        "Secretaría de Igualdad Sustantiva entre Mujeres y Hombres de Jalisco")
+    assert found["Coordinación de Protección Civil"] == (
+        "Coordinación de Protección Civil de Jalisco")
+    # a name that says its place already keeps it
+    found = {m.text: m.canonical for m in resolve_document(orgs(
+        nlp, "El Instituto Sonorense de las Mujeres del Gobierno de Sonora participó."))}
+    assert found["Instituto Sonorense de las Mujeres"] == "Instituto Sonorense de las Mujeres"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from pipeline.document.council import council_reading
-from pipeline.document.places import parse_label
+from pipeline.document.places import load_places, parse_label, place_in_name, state_adjective_in
 from pipeline.document.rules import role_words, single_heads, with_elided_head
 from pipeline.knowledge import (
     Institution,
@@ -25,6 +25,12 @@ from pipeline.records import Mention
 _LEADING_ARTICLE = re.compile(r"^(?:el|la|los|las|del|de)\s+")
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y"})
 _LINKS = frozenset({"de", "del", "la", "las", "los", "para", "el"})
+_LEVELS = {"nacional": "federal", "federal": "federal", "estatal": "state", "estado": "state",
+           "municipal": "municipal", "municipio": "municipal"}  # words that say a body's level
+_CAPITALISED = r"[A-ZÁÉÍÓÚÑ][\w.]*"
+_STATE_GOVERNMENT = re.compile(  # "del Gobierno de Jalisco", "del Gobierno del Estado (de X)"
+    rf"\s*,?\s+del\s+Gobierno\s+(?:del\s+Estado(?:\s+de\s+(?P<named>{_CAPITALISED}"
+    rf"(?:\s+{_CAPITALISED}){{0,2}}))?|de\s+(?P<state>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))")
 _ROLE_BEFORE = re.compile(r"(\w+)\s+(?:de|del)\s+(?:la\s+|las\s+|los\s+|el\s+)?$")
 
 
@@ -70,7 +76,44 @@ def _org_name(mention: Mention, jurisdiction: str) -> str:
     text = with_elided_head(mention.text, mention.origin)
     body = gazetteer_index().get(fold(text)) or gazetteer_ids().get(
         mention.origin.removeprefix("ruler:gaz:"))
-    return body.name if body and applies_in(body, jurisdiction) else text[:1].upper() + text[1:]
+    if body and applies_in(body, jurisdiction):
+        return body.name
+    words = fold(text).split()
+    if (state := _state_government_after(mention, jurisdiction)) and not state_adjective_in(
+            words) and place_in_name(words, [False] * len(words)) is None:
+        text = f"{text} de {state}"  # "… del Gobierno de Jalisco": the state's body
+    return text[:1].upper() + text[1:]
+
+
+def _state_government_after(mention: Mention, jurisdiction: str) -> str:
+    """The state whose government the words right after a name say the body is part of:
+    "Secretaría de las Mujeres del Gobierno de Jalisco", "… del Gobierno del Estado" (the
+    release's state); "" when they say none."""
+    sentence, at = mention.sentence, mention.sentence.find(mention.text)
+    while at >= 0:
+        match = _STATE_GOVERNMENT.match(sentence, at + len(mention.text))
+        if match is not None:
+            written = (match["named"] or match["state"] or "").split()
+            if not written:
+                return parse_label(jurisdiction)[1] if jurisdiction else ""
+            for size in range(len(written), 0, -1):  # "Baja California Sur", not "Baja"
+                if state := load_places().state_by_form.get(fold(" ".join(written[:size]))):
+                    return state.name if fold(" ".join(written[:size])) == fold(
+                        state.name) else ""
+        at = sentence.find(mention.text, at + 1)
+    return ""
+
+
+def _defined_here(acronym: Mention, name: Mention) -> bool:
+    """A known body's acronym written in brackets right after a name of another level of
+    government defines that name's acronym in this release: "Instituto Municipal de las
+    Mujeres Zapopanas (Inmujeres Zapopan)" is not the national Inmujeres."""
+    if not acronym.origin.startswith("ruler:gaz:") or f"({acronym.text}" not in acronym.sentence:
+        return False
+    levels = [_LEVELS.get(word, "") for word in fold(name.canonical).split()]
+    known = [_LEVELS.get(word, "") for word in fold(_org_name(acronym, "")).split()]
+    return bool(set(filter(None, levels)) and set(filter(None, known))
+                and set(filter(None, levels)).isdisjoint(known))
 
 
 def _is_short(mention: Mention) -> bool:
@@ -96,8 +139,8 @@ def _resolve_orgs(mentions: list[Mention], jurisdiction: str) -> list[Mention]:
         canonical = _org_name(mention if reading is None else
                               replace(mention, text=reading, origin=""), jurisdiction)
         previous = named[-1] if named else None
-        if (previous is not None and mention.origin == "rule:acronym"
-                and 0 < mention.start_char - previous.end_char <= 2):
+        if previous is not None and 0 < mention.start_char - previous.end_char <= 2 and (
+                mention.origin == "rule:acronym" or _defined_here(mention, previous)):
             acronyms.setdefault(mention.text, previous.canonical)  # "… Municipal (SSPM)"
         canonical = acronyms.get(mention.text, canonical)
         named.append(replace(mention, canonical=canonical))

@@ -143,3 +143,14 @@ def test_chrome_goes_by_line_never_with_a_body_sentence() -> None:
         "El comité vecinal repartió volantes sobre la feria de salud del mes en el parque.",
         "Arriba de 300 familias acudieron; se detuvo a dos personas relacionadas",
         "Información de Marta Ríos Vela"]
+
+
+def test_a_breadcrumb_line_is_chrome_never_the_title() -> None:
+    text = ("Inicio > Local\n"
+            "Portada » Noticias » Morelia\n"
+            "Instalan Mesa Naranja en Morelia para prevenir la violencia\n"
+            "La alcaldía y el Instituto de la Mujer instalaron la mesa > con diez dependencias.")
+    cleaned = clean(raw(text))
+    assert cleaned.title == "Instalan Mesa Naranja en Morelia para prevenir la violencia"
+    assert "Inicio" not in cleaned.text and "Portada" not in cleaned.text
+    assert "instalaron la mesa > con diez dependencias." in cleaned.text  # a long line stays

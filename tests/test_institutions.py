@@ -25,6 +25,11 @@ def test_coordinated_departments_are_one_body_each(nlp: Language) -> None:
                       "Jardines para la jornada de reforestación.")
     assert [(m.text, m.origin) for m in found] == [
         ("Limpia", "ruler:coord:direcciones"), ("Parques y Jardines", "ruler:coord:direcciones")]
+    # each member's canonical name has the head the plural shares
+    found = resolve_document(orgs(nlp, "En Culiacán participan las unidades de Psicología y "
+                                       "Trabajo Social y las áreas de Cultura y Deportes."))
+    assert {m.canonical for m in found} == {
+        "Unidad de Psicología", "Unidad de Trabajo Social", "Área de Cultura", "Área de Deportes"}
 
 
 def test_two_bodies_joined_by_y_and_an_article_are_two(nlp: Language) -> None:
@@ -463,6 +468,14 @@ def test_a_body_of_a_state_government_is_named_with_its_state(nlp: Language) -> 
         "Secretaría de Igualdad Sustantiva entre Mujeres y Hombres de Jalisco")
     assert found["Coordinación de Protección Civil"] == (
         "Coordinación de Protección Civil de Jalisco")
+    # a federal body's name with "del Gobierno del Estado" after it is a state's
+    found = {m.text: m.canonical for m in resolve_document(orgs(
+        nlp, "En Culiacán, la Secretaría de las Mujeres del Gobierno del Estado y el "
+             "Instituto Municipal de las Mujeres firmaron."), jurisdiction="Culiacán, Sinaloa")}
+    assert found["Secretaría de las Mujeres"] == "Secretaría de las Mujeres de Sinaloa"
+    assert [m.canonical for m in resolve_document(orgs(
+        nlp, "La Secretaría de las Mujeres publicó la convocatoria."))] == [
+        "Secretaría de las Mujeres"]
     # a name that says its place already keeps it
     found = {m.text: m.canonical for m in resolve_document(orgs(
         nlp, "El Instituto Sonorense de las Mujeres del Gobierno de Sonora participó."))}

@@ -77,7 +77,9 @@ def _org_name(mention: Mention, jurisdiction: str) -> str:
     body = gazetteer_index().get(fold(text)) or gazetteer_ids().get(
         mention.origin.removeprefix("ruler:gaz:"))
     if body and applies_in(body, jurisdiction):
-        return body.name
+        if body.sector != "federal":
+            return body.name
+        text = body.name  # "la Secretaría de las Mujeres del Gobierno del Estado": a state's
     words = fold(text).split()
     if (state := _state_government_after(mention, jurisdiction)) and not state_adjective_in(
             words) and place_in_name(words, [False] * len(words)) is None:

@@ -24,6 +24,7 @@ STANDARD_FILE = RESOURCES_DIR / "standard_bodies.tsv"
 BODY_CLASSES_FILE = RESOURCES_DIR / "body_classes.tsv"
 CLASS_OF = "rule:class-of"  # the origin of a body a class noun introduces ("la empresa X")
 APPOSED = "rule:apposed"  # the origin of a body in a person's apposition ("Ana, de la X")
+COORDINATED = "ruler:coord:"  # a member of "las direcciones de A, B y C": + the plural head
 ELIDED = "rule:elided"  # a body whose head was said once before ("… y la de Obras"): + ":head"
 
 
@@ -113,13 +114,17 @@ def _written_heads() -> dict[str, str]:
 
 
 def with_elided_head(name: str, origin: str) -> str:
-    """A body's name with the head its text left unsaid (origin ``rule:elided:<head>``):
+    """A body's name with the head its text left unsaid (origin ``rule:elided:<head>``, or
+    ``ruler:coord:<plural head>`` for a member of "las direcciones de Cultura y Deportes"):
     "Nomenclatura y Monumentos" → "Comisión de Nomenclatura y Monumentos", "Especial de
-    Asuntos Fronterizos" → "Comisión Especial de Asuntos Fronterizos"; other names as
-    they are."""
-    if not origin.startswith(ELIDED + ":"):
+    Asuntos Fronterizos" → "Comisión Especial de Asuntos Fronterizos", "Deportes" →
+    "Dirección de Deportes"; other names as they are."""
+    word = origin.rpartition(":")[2]
+    if origin.startswith(COORDINATED):  # "direcciones" → "direccion"
+        word = fold(word[:-2] if word.endswith(("ones", "des")) else word.removesuffix("s"))
+    elif not origin.startswith(ELIDED + ":"):
         return name
-    head = _written_heads().get(origin.rpartition(":")[2])
+    head = _written_heads().get(word)
     if head is None:
         return name
     first = fold(name.split()[0]) if name else ""

@@ -237,3 +237,10 @@ def test_the_place_a_role_names_is_no_person_beside_its_holder(nlp: Language) ->
     # "el gobernador de Nuevo León, Samuel García": the place, then the person
     assert people(nlp, "El gobernador de Nuevo León, Samuel García, inauguró la obra.") == {
         "Samuel García"}
+
+
+def test_a_name_after_any_kind_of_street_is_a_place(nlp: Language) -> None:
+    # INEGI's kinds of street, beyond "calle" and "avenida": eje vial, calzada, privada…
+    assert people(nlp, "La rotonda está en el eje vial Juan Gabriel y la calzada Benito "
+                       "Juárez, cerca de la privada Leona Vicario; asistió Rosa Elena "
+                       "Quintero.") == {"Rosa Elena Quintero"}

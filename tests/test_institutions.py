@@ -28,8 +28,8 @@ def test_coordinated_departments_are_one_body_each(nlp: Language) -> None:
     # each member's canonical name has the head the plural shares
     found = resolve_document(orgs(nlp, "En Culiacán participan las unidades de Psicología y "
                                        "Trabajo Social y las áreas de Cultura y Deportes."))
-    assert {m.canonical for m in found} == {
-        "Unidad de Psicología", "Unidad de Trabajo Social", "Área de Cultura", "Área de Deportes"}
+    assert {m.canonical for m in found} == {"Unidad de Psicología", "Unidad de Trabajo Social",
+                                            "Área de Cultura", "Área de Deportes"}
 
 
 def test_two_bodies_joined_by_y_and_an_article_are_two(nlp: Language) -> None:
@@ -394,7 +394,8 @@ def test_an_article_after_a_body_names_another_with_the_same_head(nlp: Language)
         ("Especial de Asuntos Fronterizos", "Comisión Especial de Asuntos Fronterizos",
          "rule:elided:comision")]
     assert [(m.text, m.canonical) for m in resolve_document(orgs(
-        nlp, "El alcalde de Tepic se reunió con la Secretaría de Salud y la de Educación."))] == [
+        nlp, "El alcalde de Tepic se reunió con la Secretaría de Salud y la de "
+             "Educación."))] == [
         ("Secretaría de Salud", "Secretaría de Salud"),
         ("Educación", "Secretaría de Educación")]
 

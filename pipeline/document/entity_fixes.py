@@ -325,8 +325,8 @@ def _place_acronyms(before: list[Span], after: list[Span], lower_words: set[str]
 
 def _merge_adjacent(spans: list[Span]) -> list[Span]:
     """Join a person split by the model into two touching spans ("Mónica" + "Alicia Juárez",
-    "Marina del Pilar" + "Ávila" as places), or into two persons with one capitalised word left out between them ("Norma Lucía" |
-    Piña | "Hernández")."""
+    "Marina del Pilar" + "Ávila" as places), or into two persons with one capitalised word
+    left out between them ("Norma Lucía" | Piña | "Hernández")."""
     merged: list[Span] = []
     for span in spans:
         last = merged[-1] if merged else None

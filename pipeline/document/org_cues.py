@@ -1,8 +1,9 @@
 """Bodies named by the words around them rather than by their own: a class noun before the
 name ("la empresa Jabil", "el colectivo feminista Sororas"), a person's apposition after a
 comma ("Jaime Flores, de la Operadora Municipal de Estacionamientos": where that person
-works), or a head said once for several names ("la comisión de Hacienda y la de Obras"). Grammar over the words around a name, never a list of names; the spans these
-functions return still go through :func:`pipeline.document.entity_fixes` filters.
+works), or a head said once for several names ("la comisión de Hacienda y la de Obras").
+Grammar over the words around a name, never a list of names; the spans these functions
+return still go through :func:`pipeline.document.entity_fixes` filters.
 """
 
 from __future__ import annotations

@@ -28,9 +28,10 @@ _LINKS = frozenset({"de", "del", "la", "las", "los", "para", "el"})
 _LEVELS = {"nacional": "federal", "federal": "federal", "estatal": "state", "estado": "state",
            "municipal": "municipal", "municipio": "municipal"}  # words that say a body's level
 _CAPITALISED = r"[A-ZÁÉÍÓÚÑ][\w.]*"
+_STATE_NAME = rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}"  # "Baja California Sur"
 _STATE_GOVERNMENT = re.compile(  # "del Gobierno de Jalisco", "del Gobierno del Estado (de X)"
-    rf"\s*,?\s+del\s+Gobierno\s+(?:del\s+Estado(?:\s+de\s+(?P<named>{_CAPITALISED}"
-    rf"(?:\s+{_CAPITALISED}){{0,2}}))?|de\s+(?P<state>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))")
+    rf"\s*,?\s+del\s+Gobierno\s+(?:del\s+Estado(?:\s+de\s+(?P<named>{_STATE_NAME}))?"
+    rf"|de\s+(?P<state>{_STATE_NAME}))")
 _ROLE_BEFORE = re.compile(r"(\w+)\s+(?:de|del)\s+(?:la\s+|las\s+|los\s+|el\s+)?$")
 
 

@@ -24,7 +24,7 @@ STANDARD_FILE = RESOURCES_DIR / "standard_bodies.tsv"
 BODY_CLASSES_FILE = RESOURCES_DIR / "body_classes.tsv"
 CLASS_OF = "rule:class-of"  # the origin of a body a class noun introduces ("la empresa X")
 APPOSED = "rule:apposed"  # the origin of a body in a person's apposition ("Ana, de la X")
-COORDINATED = "ruler:coord:"  # a member of "las direcciones de A, B y C": + the plural head
+COORDINATED = "ruler:coord"  # a member of "las direcciones de A, B y C": + ":plural head"
 ELIDED = "rule:elided"  # a body whose head was said once before ("… y la de Obras"): + ":head"
 
 
@@ -120,7 +120,7 @@ def with_elided_head(name: str, origin: str) -> str:
     Asuntos Fronterizos" → "Comisión Especial de Asuntos Fronterizos", "Deportes" →
     "Dirección de Deportes"; other names as they are."""
     word = origin.rpartition(":")[2]
-    if origin.startswith(COORDINATED):  # "direcciones" → "direccion"
+    if origin.startswith(COORDINATED + ":"):  # "direcciones" → "direccion"
         word = fold(word[:-2] if word.endswith(("ones", "des")) else word.removesuffix("s"))
     elif not origin.startswith(ELIDED + ":"):
         return name

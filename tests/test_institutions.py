@@ -481,3 +481,12 @@ def test_a_body_of_a_state_government_is_named_with_its_state(nlp: Language) -> 
     found = {m.text: m.canonical for m in resolve_document(orgs(
         nlp, "El Instituto Sonorense de las Mujeres del Gobierno de Sonora participó."))}
     assert found["Instituto Sonorense de las Mujeres"] == "Instituto Sonorense de las Mujeres"
+
+
+def test_an_acronym_por_sus_siglas_stands_for_the_name_before_it(nlp: Language) -> None:
+    found = resolve_document(orgs(
+        nlp, "La Sociedad Hebrea de Ayuda al Inmigrante (HIAS, por sus siglas en inglés) "
+             "atendió a familias en Tijuana. HIAS abrirá otra oficina en Mexicali."))
+    assert {(m.text, m.canonical) for m in found} == {
+        ("Sociedad Hebrea de Ayuda al Inmigrante", "Sociedad Hebrea de Ayuda al Inmigrante"),
+        ("HIAS", "Sociedad Hebrea de Ayuda al Inmigrante")}

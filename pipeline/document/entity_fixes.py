@@ -282,10 +282,12 @@ def _drop_places(spans: list[Span]) -> list[Span]:
 
 
 def bracketed_acronym(span: Span, lower_words: set[str]) -> str | None:
-    """The acronym in brackets right after ``span``: "(SSPM)", or a title-case one that
-    starts like the name and is no word of the text ("Centro Municipal … (Cemath)")."""
+    """The acronym in brackets right after ``span``: "(SSPM)", "(HIAS, por sus siglas en
+    inglés)", or a title-case one that starts like the name and is no word of the text
+    ("Centro Municipal … (Cemath)")."""
     doc, end = span.doc, span.end
-    if end + 2 >= len(doc) or doc[end].text != "(" or doc[end + 2].text != ")":
+    if end + 2 >= len(doc) or doc[end].text != "(" or not (
+            doc[end + 2].text == ")" or _says_siglas(doc, end + 2)):
         return None
     token = doc[end + 1]
     text = token.text
@@ -294,6 +296,13 @@ def bracketed_acronym(span: Span, lower_words: set[str]) -> str | None:
                              and fold(text) not in load_not_entities()):
         return text
     return None
+
+
+def _says_siglas(doc: Doc, i: int) -> bool:
+    """", por sus siglas (en inglés))" from token ``i``: what the acronym before it stands
+    for is the name before the bracket."""
+    words = [t.lower_ for t in doc[i:i + 4]]
+    return words[:4] == [",", "por", "sus", "siglas"]
 
 
 def _to_acronym_start(span: Span, lower_words: set[str]) -> Span:

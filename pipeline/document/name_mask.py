@@ -36,7 +36,6 @@ from pipeline.knowledge import (
     data_lines,
     fold,
     fold_word,
-    literal_alternation,
     load_gazetteer,
     load_given_names,
     load_not_entities,
@@ -278,6 +277,33 @@ def _maskable(form: str) -> bool:
     return bool(form) and any(True for headline in (False, True) for _ in _runs(form, headline))
 
 
+def _whole_words(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where ``forms`` occur in ``text`` as whole words, left to right, the longest where
+    several start at one place, none overlapping. Found with ``str.find``: a release's forms
+    are new to each release, and compiling them into one regular expression cost more than
+    the search (15 ms a release)."""
+    found = []
+    for form in forms:
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not (start and _is_word_char(text[start - 1])) and not (
+                    end < len(text) and _is_word_char(text[end])):
+                found.append((start, -end))
+            start = text.find(form, start + 1)
+    spans, position = [], 0
+    for start, negative_end in sorted(found):
+        if start >= position:
+            spans.append((start, -negative_end))
+            position = -negative_end
+    return spans
+
+
+def _is_word_char(char: str) -> bool:
+    """What ``\\w`` matches: a letter, a digit or "_"."""
+    return char.isalnum() or char == "_"
+
+
 class NameMask:
     """Masks the possible names of one release's texts (see the module's docstring).
 
@@ -296,8 +322,6 @@ class NameMask:
         # A kept form matters only where it would be masked: most institutions' names are
         # vocabulary, and a release's pattern stays small.
         self._forms = {form: form for form in kept if _maskable(form)} | private
-        self._pattern = re.compile(rf"(?<!\w){literal_alternation(self._forms)}(?!\w)") \
-            if self._forms else None
         self._replacement = replacement
 
     def __call__(self, text: str, *, title: bool = False) -> str:
@@ -324,11 +348,12 @@ class NameMask:
         kept forms are not among them."""
         headline = is_headline(text, title=title)
         position = 0
-        for known in self._pattern.finditer(text) if self._pattern else ():
-            yield from self._runs_between(text, position, known.start(), headline)
-            if self._forms[known.group()] != known.group():
-                yield known.start(), known.end(), self._forms[known.group()]
-            position = known.end()
+        for start, end in _whole_words(text, self._forms):
+            yield from self._runs_between(text, position, start, headline)
+            form = text[start:end]
+            if self._forms[form] != form:
+                yield start, end, self._forms[form]
+            position = end
         yield from self._runs_between(text, position, len(text), headline)
 
     def _runs_between(self, text: str, start: int, end: int, headline: bool

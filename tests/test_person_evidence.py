@@ -244,3 +244,26 @@ def test_a_name_after_any_kind_of_street_is_a_place(nlp: Language) -> None:
     assert people(nlp, "La rotonda está en el eje vial Juan Gabriel y la calzada Benito "
                        "Juárez, cerca de la privada Leona Vicario; asistió Rosa Elena "
                        "Quintero.") == {"Rosa Elena Quintero"}
+
+
+def test_a_role_that_ends_with_a_head_word_names_no_body(nlp: Language) -> None:
+    # "jefe/jefa de Gobierno" is a role (roles.tsv): no body "Gobierno", the holder a person
+    for text in ("La jefa de Gobierno, Clara Brugada, respondió a los vecinos.",
+                 "El jefe de Gobierno Martí Batres inauguró la obra."):
+        article = Article("doc", "doc.txt", None, "", text, None, None)
+        found = {(m.text, m.label) for m in next(extract([article], nlp)).mentions}
+        assert not any(label == "ORG" for _, label in found), found
+    assert people(nlp, "El jefe de Gobierno Martí Batres inauguró la obra.") == {"Martí Batres"}
+
+
+def test_the_holder_after_a_role_named_body_without_a_comma_is_a_person(
+        nlp: Language) -> None:
+    text = ("En Celaya, el secretario de Educación Mario Delgado y la directora de Obras "
+            "Públicas Rosa Elena Quintero visitaron la directora del Centro Comunitario "
+            "Francisco Villa.")
+    article = Article("doc", "doc.txt", None, "", text, None, None)
+    found = {(m.text, m.label) for m in next(extract([article], nlp)).mentions}
+    assert {("Educación", "ORG"), ("Mario Delgado", "PER"), ("Obras Públicas", "ORG"),
+            ("Rosa Elena Quintero", "PER")} <= found
+    # a name that opens with a head word keeps the person it honours
+    assert ("Centro Comunitario Francisco Villa", "ORG") in found

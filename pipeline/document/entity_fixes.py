@@ -32,6 +32,7 @@ from pipeline.document.org_names import (
     is_acronym,
     is_capitalised,
     name_end,
+    opens_person,
 )
 from pipeline.document.places import names_a_place
 from pipeline.document.rules import (
@@ -51,6 +52,7 @@ _ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
 # Spans whose structure says they name a body, whatever their first word ("las direcciones
 # de … y de Parques y Jardines", "titular de Parques y Jardines").
 ROLE_OF = "rule:role-of"  # a body a role names: "director de Limpia" (R2)
+ROLE_PERSON = "rule:role-person"  # a person a role introduces
 _STRUCTURED = ("gaz:", "coord:", "std:", ROLE_OF, ELIDED)
 _MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
 _DATELINE_DASHES = ("-", "–", "—")
@@ -80,9 +82,12 @@ def _is_name_word_list(span: Span, lower_words: set[str]) -> bool:
 
 def _strip_front(span: Span, roles: RoleIndex) -> Span:
     """Drop leading words that are no part of a name: "También Daniel…", a verb ("Aseguró
-    Urrutia"), a role ("Regidora Patricia Mendoza"), lower-case words the model took in."""
+    Urrutia"), a role ("Regidora Patricia Mendoza") or the end of one ("jefe de | Gobierno
+    Martí Batres"), lower-case words the model took in."""
     doc = span.doc
     start = span.start
+    while start < span.end - 1 and roles.covers(start) and not span.id_.startswith("gaz:"):
+        start += 1  # the end of a role the span began inside: "(jefa de) Gobierno Martí Batres"
     while start < span.end - 1:
         token = doc[start]
         role = roles.at(start)
@@ -231,8 +236,9 @@ def _keep(span: Span, lower_words: set[str], roles: RoleIndex) -> Span | None:
         return None  # "(secretario de Estado) de Estados Unidos": a complement, not a name
     if not span.id_ and span[-1].text.endswith(_DATELINE_DASHES):
         return None  # "Monterrey, N.L.- La Fiscalía…": a dateline's state, not a name
-    if not known and (roles.at(span.start) or _opens_with(text, context.not_org)):
-        return None
+    if not known and (roles.at(span.start) or roles.covers(span.start)
+                      or _opens_with(text, context.not_org)):
+        return None  # a role, or the end of one ("la jefa de | Gobierno")
     if span.label_ != "ORG" and span[0].text in single_heads():
         label = "PER" if head_opens_person(doc, span.start) else "ORG"  # "Refugio Ramírez"
         return Span(doc, span.start, span.end, label=label, span_id=span.id_)
@@ -351,6 +357,34 @@ def _merge_adjacent(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _after_a_role(span: Span, roles: RoleIndex) -> bool:
+    """The span follows "<role> de(l) [article]": "el secretario de | Educación …"."""
+    doc, i = span.doc, span.start - 1
+    if i >= 0 and doc[i].lower_ in _ARTICLES and doc[i].lower_ not in ("de", "del", "al"):
+        i -= 1
+    return i >= 1 and doc[i].lower_ in ("de", "del") and roles.ends_at(i)
+
+
+def _holders_split_off(spans: list[Span], roles: RoleIndex) -> list[Span]:
+    """A body a role names, with no comma before the person who holds the role, ends where
+    that person's name begins: "el secretario de Educación Mario Delgado", "la directora de
+    Obras Públicas Rosa Elena Quintero" are a body and a person. A name that opens with a head
+    word is a name as a whole ("la directora del Centro Comunitario Francisco Villa")."""
+    result = []
+    for span in spans:
+        holder = None
+        if span.label_ == "ORG" and not span.id_.startswith("gaz:") and len(span) > 2 \
+                and span[0].text.capitalize() not in single_heads():
+            holder = next((k for k in range(span.start + 1, span.end) if opens_person(
+                span.doc, k) and is_capitalised(span.doc[k - 1])), None)
+        if holder is None or not _after_a_role(span, roles):
+            result.append(span)
+            continue
+        result += [Span(span.doc, span.start, holder, label="ORG", span_id=span.id_),
+                   Span(span.doc, holder, span.end, label="PER", span_id=ROLE_PERSON)]
+    return result
+
+
 def _role_orgs(doc: Doc, roles: RoleIndex, context: NameContext) -> list[Span]:
     """R2: bodies named after a role: "director de Limpia", "titular de Ecología y Medio
     Ambiente", "coordinadora de Prevención del IMM" (Prevención); after a plural role, one
@@ -453,7 +487,8 @@ def fix_entities(doc: Doc, roles: RoleIndex) -> Doc:
                          if not is_cut_off(s)], ruled)
     spans = _resolve_overlaps(elided + ruled + cued + _acronyms(doc, orgs, lower_words)
                               + role_orgs + others)
-    spans = org_context_fixes(doc, _orgs_in_lists(spans), roles.ends_at)
+    spans = org_context_fixes(doc, _orgs_in_lists(_holders_split_off(spans, roles)),
+                              roles.ends_at)
     doc.ents = _supported(spans, roles, lower_words)
     return doc
 

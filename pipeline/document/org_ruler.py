@@ -32,7 +32,12 @@ from pipeline.document.org_names import (
     opens_person,
 )
 from pipeline.document.places import names_a_place
-from pipeline.document.rules import load_context_words, role_words, standalone_bodies
+from pipeline.document.rules import (
+    load_context_words,
+    role_forms,
+    role_words,
+    standalone_bodies,
+)
 from pipeline.knowledge import (
     fold,
     fold_word,
@@ -142,7 +147,7 @@ class OrgRuler:
         """The name a head opens: capitalised words after it, or "de" + a capitalised name
         after a lower-case head ("dirección de Prevención Social"); a bare capitalised head
         is a short form ("el Instituto")."""
-        if head_opens_person(doc, start):
+        if head_opens_person(doc, start) or _ends_a_role(doc, start):
             return None
         tail = self._after_modifiers(doc, end)
         venue = doc[start].text.title() in self.venues
@@ -178,6 +183,18 @@ class OrgRuler:
         stop = extend_name(doc, start, stop, context)
         span = Span(doc, name_start(doc, start), stop, label="ORG")
         return Span(doc, span.start, span.end, label="ORG", span_id=_gazetteer_id(span) or key)
+
+
+def _ends_a_role(doc: Doc, start: int) -> bool:
+    """The head at ``start`` is the last word of a role ("la jefa de Gobierno, Clara
+    Brugada", ``roles.tsv``), not a body."""
+    return start >= 2 and doc[start - 1].lower_ in ("de", "del") and fold(
+        doc[start - 2:start + 1].text) in _folded_role_forms()
+
+
+@cache
+def _folded_role_forms() -> frozenset[str]:
+    return frozenset(fold(form) for form in role_forms())
 
 
 def _stands_alone(doc: Doc, start: int) -> bool:

@@ -360,7 +360,7 @@ def _merge_adjacent(spans: list[Span]) -> list[Span]:
 def _after_a_role(span: Span, roles: RoleIndex) -> bool:
     """The span follows "<role> de(l) [article]": "el secretario de | Educación …"."""
     doc, i = span.doc, span.start - 1
-    if i >= 0 and doc[i].lower_ in _ARTICLES and doc[i].lower_ not in ("de", "del", "al"):
+    if i >= 0 and doc[i].lower_ in ("el", "la", "los", "las"):
         i -= 1
     return i >= 1 and doc[i].lower_ in ("de", "del") and roles.ends_at(i)
 

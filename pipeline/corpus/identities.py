@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -31,7 +31,7 @@ from pipeline.corpus.org_keys import (
 )
 from pipeline.document.places import parse_label
 from pipeline.document.resolve import aligned_name, is_acronym, person_words, normalize_form
-from pipeline.document.rules import CLASS_OF, body_classes, single_heads
+from pipeline.document.rules import CLASS_OF, body_classes, folded_heads
 from pipeline.knowledge import fold, gazetteer_index, infer_sector
 from pipeline.records import Entity, Label, Mention
 
@@ -75,17 +75,12 @@ def forget_name_caches() -> None:
     org_sector.cache_clear()
 
 
-@cache
-def _heads() -> frozenset[str]:
-    return frozenset(fold(head) for head in single_heads())
-
-
 def is_generic_form(form: str) -> bool:
     """A short form any body could have: one head word ("Instituto", "Comisión") or a name
     every municipality uses ("Ayuntamiento", "DIF"). It means a body inside its release only.
     """
     words = [w for w in fold(form).split() if w not in FUNCTION_WORDS]
-    return (len(words) == 1 and words[0] in _heads()) or \
+    return (len(words) == 1 and words[0] in folded_heads()) or \
         tuple(singular(w) for w in words) in generic_names()
 
 
@@ -307,12 +302,12 @@ class EntityIndex:
         headed: dict[tuple[str, ...], list[Key]] = defaultdict(list)
         for key in orgs:
             words = self._tallies[key].words
-            if len(words) >= 2 and words[0] in _heads():
+            if len(words) >= 2 and words[0] in folded_heads():
                 tail = words[2:] if len(words) > 2 and words[1] == "general" else words[1:]
                 headed[tail].append(key)
         for key in orgs:
             tally = self._tallies[key]
-            if len(tally.words) >= 2 and tally.words[0] not in _heads():
+            if len(tally.words) >= 2 and tally.words[0] not in folded_heads():
                 yield from self._unique(key, [k for k in headed.get(tally.words, [])
                                               if _same_place(tally, self._tallies[k])])
 

@@ -38,6 +38,7 @@ from pipeline.document.places import names_a_place
 from pipeline.document.rules import (
     CLASS_OF,
     ELIDED,
+    ROLE_PERSON,
     connector_words,
     standard_body_names,
     load_context_words,
@@ -52,7 +53,6 @@ _ROLE_LINKS = frozenset({"de", "del", "la", "las", "los"})
 # Spans whose structure says they name a body, whatever their first word ("las direcciones
 # de … y de Parques y Jardines", "titular de Parques y Jardines").
 ROLE_OF = "rule:role-of"  # a body a role names: "director de Limpia" (R2)
-ROLE_PERSON = "rule:role-person"  # a person a role introduces
 _STRUCTURED = ("gaz:", "coord:", "std:", ROLE_OF, ELIDED)
 _MIN_TITLE_ACRONYM = 4  # "Cemath", "Sabic": shorter title-case words in brackets are words
 _DATELINE_DASHES = ("-", "–", "—")

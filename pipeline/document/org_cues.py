@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -29,9 +28,9 @@ from pipeline.document.rules import (
     CLASS_OF,
     ELIDED,
     body_classes,
+    folded_heads,
     folded_modifiers,
     role_words,
-    single_heads,
 )
 from pipeline.knowledge import fold_word
 
@@ -93,12 +92,7 @@ def _head_of(span: Span) -> str:
     if span.id_.startswith(ELIDED + ":"):
         return span.id_.rpartition(":")[2]
     word = fold_word(span[0].text)
-    return word if word in _folded_heads() else ""
-
-
-@cache
-def _folded_heads() -> frozenset[str]:
-    return frozenset(fold_word(head) for head in single_heads())
+    return word if word in folded_heads() else ""
 
 
 def _is_modifier(token: Token) -> bool:

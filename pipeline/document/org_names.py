@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from spacy.tokens import Doc, Token
 
 from pipeline.document.name_mask import name_evidence
-from pipeline.document.rules import connector_words, load_context_words
-from pipeline.knowledge import fold_word, load_given_names, load_org_heads, org_terms
+from pipeline.document.rules import connector_words, folded_heads, load_context_words
+from pipeline.knowledge import fold_word, load_given_names, org_terms
 
 _ARTICLES = frozenset({"el", "la", "los", "las"})
 _COORDINATORS = frozenset({"y", "e"})
@@ -121,16 +120,11 @@ def _has_complement(doc: Doc, start: int, end: int) -> bool:
     """``doc[start:end]`` is more than a head and its modifiers ("Secretariado Ejecutivo",
     "Secretaría Técnica"): a complement names what the body deals with ("Prevención", with no
     head, is one)."""
-    if fold_word(doc[start].text) not in _folded_heads():
+    if fold_word(doc[start].text) not in folded_heads():
         return True
     modifiers = {fold_word(word) for word in org_terms("modifier")}
     return any(t.lower_ in _LINKS or (is_capitalised(t) and fold_word(t.text) not in modifiers)
                for t in doc[start + 1:end])
-
-
-@cache
-def _folded_heads() -> frozenset[str]:
-    return frozenset(fold_word(head) for head in load_org_heads() if " " not in head)
 
 
 def _number_end(doc: Doc, j: int) -> int:

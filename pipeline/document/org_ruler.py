@@ -33,8 +33,8 @@ from pipeline.document.org_names import (
 )
 from pipeline.document.places import names_a_place
 from pipeline.document.rules import (
+    folded_role_forms,
     load_context_words,
-    role_forms,
     role_words,
     standalone_bodies,
 )
@@ -189,12 +189,7 @@ def _ends_a_role(doc: Doc, start: int) -> bool:
     """The head at ``start`` is the last word of a role ("la jefa de Gobierno, Clara
     Brugada", ``roles.tsv``), not a body."""
     return start >= 2 and doc[start - 1].lower_ in ("de", "del") and fold(
-        doc[start - 2:start + 1].text) in _folded_role_forms()
-
-
-@cache
-def _folded_role_forms() -> frozenset[str]:
-    return frozenset(fold(form) for form in role_forms())
+        doc[start - 2:start + 1].text) in folded_role_forms()
 
 
 def _stands_alone(doc: Doc, start: int) -> bool:

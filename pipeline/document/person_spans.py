@@ -18,7 +18,7 @@ from functools import cache
 from pipeline.document.places import load_places
 from pipeline.document.names import institution_words, is_common_word, is_no_name_word
 from pipeline.document.people import LINK, inside, role_pattern
-from pipeline.document.rules import load_context_words, role_forms, single_heads
+from pipeline.document.rules import ROLE_PERSON, load_context_words, role_forms, single_heads
 from pipeline.knowledge import fold, literal_alternation, load_given_names, load_not_entities
 from pipeline.records import Mention
 
@@ -144,7 +144,7 @@ def _person_in_head(org: Mention, text: str) -> list[Mention]:
     person_start = cut + len(text[cut:org.end_char]) - len(text[cut:org.end_char].lstrip())
     return [replace(org, text=words[0], end_char=cut, origin=f"ruler:short:{fold(words[0])}"),
             replace(org, label="PER", text=text[person_start:org.end_char],
-                    start_char=person_start, origin="rule:role-person")]
+                    start_char=person_start, origin=ROLE_PERSON)]
 
 
 def _sentence_of(text: str, start: int, end: int) -> str:
@@ -220,7 +220,7 @@ def _people_beside_roles(text: str, doc_id: str, taken: list[Mention]) -> list[M
                     m.label == "PER" and m not in found and start <= m.start_char
                     and m.end_char <= end for m in overlapping):  # a part ("Claudia") at most
                 found.append(Mention(doc_id, "PER", text[start:end], start, end,
-                                     _sentence_of(text, start, end), "rule:role-person"))
+                                     _sentence_of(text, start, end), ROLE_PERSON))
     return found
 
 

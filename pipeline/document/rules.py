@@ -26,6 +26,7 @@ CLASS_OF = "rule:class-of"  # the origin of a body a class noun introduces ("la 
 APPOSED = "rule:apposed"  # the origin of a body in a person's apposition ("Ana, de la X")
 COORDINATED = "ruler:coord"  # a member of "las direcciones de A, B y C": + ":plural head"
 ELIDED = "rule:elided"  # a body whose head was said once before ("… y la de Obras"): + ":head"
+ROLE_PERSON = "rule:role-person"  # the origin of a person a role introduces
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,12 @@ def single_heads() -> frozenset[str]:
 
 
 @cache
+def folded_heads() -> frozenset[str]:
+    """Folded one-word head words ("comision", "instituto")."""
+    return frozenset(fold(head) for head in single_heads())
+
+
+@cache
 def role_forms() -> tuple[str, ...]:
     """Role words from ``roles.tsv``, sorted (the role pattern is a trie, so no order makes
     "directora general" win over "directora": the longer always does)."""
@@ -85,9 +92,15 @@ def role_forms() -> tuple[str, ...]:
 
 
 @cache
+def folded_role_forms() -> frozenset[str]:
+    """Every role form, folded ("jefa de gobierno", "directora")."""
+    return frozenset(fold(form) for form in role_forms())
+
+
+@cache
 def role_words() -> frozenset[str]:
     """Folded one-word role forms ("directora", "secretaria"): a word that names a role."""
-    return frozenset(fold(form) for form in role_forms() if " " not in form)
+    return frozenset(form for form in folded_role_forms() if " " not in form)
 
 
 @cache
